@@ -1,0 +1,551 @@
+// Package cases is the domain of a Center of Excellence and Expertise: case kinds, identifiers, legal clocks,
+// statuses, outcomes and who may do what. It is pure Go with no I/O; every rule that depends on the date takes
+// "today" as an argument. The store applies these rules inside the transaction that writes, so every way into
+// ceedesk (workstation, SSH server, command line) obeys the same rules.
+package cases
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kind is the kind of a case.
+type Kind string
+
+const (
+	KindProtest    Kind = "protest"
+	KindPSC        Kind = "psc"
+	KindPEA        Kind = "pea"
+	KindDisclosure Kind = "disclosure"
+	KindValidation Kind = "validation"
+)
+
+// Kinds lists every kind in display order.
+var Kinds = []Kind{KindProtest, KindPSC, KindPEA, KindDisclosure, KindValidation}
+
+// Title is the kind's name for people.
+func (k Kind) Title() string {
+	switch k {
+	case KindProtest:
+		return "Protest"
+	case KindPSC:
+		return "Post-summary correction"
+	case KindPEA:
+		return "Post-entry amendment"
+	case KindDisclosure:
+		return "Prior disclosure"
+	case KindValidation:
+		return "Validation"
+	}
+	return string(k)
+}
+
+// Short is a column-width label (PROT, PSC, PEA, PD, VAL).
+func (k Kind) Short() string {
+	switch k {
+	case KindProtest:
+		return "PROT"
+	case KindPSC:
+		return "PSC"
+	case KindPEA:
+		return "PEA"
+	case KindDisclosure:
+		return "PD"
+	case KindValidation:
+		return "VAL"
+	}
+	return strings.ToUpper(string(k))
+}
+
+// ParseKind accepts a kind's name, short label or a common alias.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "protest", "prot", "19":
+		return KindProtest, nil
+	case "psc", "post-summary correction", "correction":
+		return KindPSC, nil
+	case "pea", "post-entry amendment", "amendment":
+		return KindPEA, nil
+	case "disclosure", "pd", "prior disclosure", "prior-disclosure":
+		return KindDisclosure, nil
+	case "validation", "val":
+		return KindValidation, nil
+	}
+	return "", fmt.Errorf("kind %q: want one of protest, psc, pea, disclosure, validation", s)
+}
+
+// Status is where a case stands in its life.
+type Status string
+
+const (
+	StatusNew             Status = "new"
+	StatusAssigned        Status = "assigned"
+	StatusInReview        Status = "review"
+	StatusAwaitingInfo    Status = "awaiting_info"
+	StatusPendingApproval Status = "pending_approval"
+	StatusDecided         Status = "decided"
+)
+
+// Statuses lists every status in life order.
+var Statuses = []Status{StatusNew, StatusAssigned, StatusInReview, StatusAwaitingInfo, StatusPendingApproval, StatusDecided}
+
+// Title is the status's name for people.
+func (s Status) Title() string {
+	switch s {
+	case StatusNew:
+		return "new"
+	case StatusAssigned:
+		return "assigned"
+	case StatusInReview:
+		return "in review"
+	case StatusAwaitingInfo:
+		return "awaiting info"
+	case StatusPendingApproval:
+		return "pending approval"
+	case StatusDecided:
+		return "decided"
+	}
+	return string(s)
+}
+
+// Open reports whether the case still needs the Center to act.
+func (s Status) Open() bool { return s != StatusDecided }
+
+// ParseStatus accepts a status name or its title.
+func ParseStatus(s string) (Status, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	v = strings.ReplaceAll(v, " ", "_")
+	switch v {
+	case "new":
+		return StatusNew, nil
+	case "assigned":
+		return StatusAssigned, nil
+	case "review", "in_review", "inreview":
+		return StatusInReview, nil
+	case "awaiting_info", "awaiting", "info", "rfi":
+		return StatusAwaitingInfo, nil
+	case "pending_approval", "pending", "approval":
+		return StatusPendingApproval, nil
+	case "decided", "closed", "done":
+		return StatusDecided, nil
+	}
+	return "", fmt.Errorf("status %q: want one of new, assigned, review, awaiting_info, pending_approval, decided", s)
+}
+
+// Program is a trusted-partner program.
+type Program string
+
+const (
+	ProgramCTPAT Program = "C-TPAT"
+	ProgramISA   Program = "ISA"
+)
+
+// Center is an industry Center of Excellence and Expertise.
+type Center struct {
+	Code string // short code used in the store and on the command line, e.g. "ELEC"
+	Name string // "Electronics"
+	City string // "Los Angeles"
+}
+
+// Centers are the Centers ceedesk knows by code.
+var Centers = []Center{
+	{Code: "ELEC", Name: "Electronics", City: "Los Angeles"},
+	{Code: "PHARMA", Name: "Pharmaceuticals, Health & Chemicals", City: "New York"},
+	{Code: "AUTO", Name: "Automotive & Aerospace", City: "Detroit"},
+	{Code: "MACH", Name: "Machinery", City: "Chicago"},
+	{Code: "PETRO", Name: "Petroleum, Natural Gas & Minerals", City: "Houston"},
+	{Code: "AGRI", Name: "Agriculture & Prepared Products", City: "Miami"},
+	{Code: "APPAREL", Name: "Apparel, Footwear & Textiles", City: "San Francisco"},
+	{Code: "BASEMET", Name: "Base Metals", City: "Chicago"},
+	{Code: "CONSUMER", Name: "Consumer Products & Mass Merchandising", City: "Atlanta"},
+	{Code: "INDMFG", Name: "Industrial & Manufacturing Materials", City: "Buffalo"},
+}
+
+// LookupCenter finds a Center by code (case-insensitive).
+func LookupCenter(code string) (Center, error) {
+	for _, c := range Centers {
+		if strings.EqualFold(c.Code, code) {
+			return c, nil
+		}
+	}
+	codes := make([]string, len(Centers))
+	for i, c := range Centers {
+		codes[i] = c.Code
+	}
+	return Center{}, fmt.Errorf("center %q: unknown; want one of %s", code, strings.Join(codes, ", "))
+}
+
+// Importer is the importer of record.
+type Importer struct {
+	Number   string    `json:"number"` // EIN, SSN or CBP-assigned number, as written in domain.md
+	Name     string    `json:"name"`
+	Programs []Program `json:"programs,omitempty"`
+}
+
+// Line is one line of an entry summary.
+type Line struct {
+	Number      int    `json:"number"`
+	HTS         string `json:"hts"` // 10 digits, no dots
+	Description string `json:"description"`
+	Origin      string `json:"origin"` // ISO 3166 alpha-2 country of origin
+	Value       Cents  `json:"value"`  // entered value
+	RateBP      int    `json:"rate_bp"` // ad valorem duty rate in basis points (250 = 2.50%)
+	Duty        Cents  `json:"duty"`
+}
+
+// EntrySummary is the entry (CBP Form 7501) a case concerns.
+type EntrySummary struct {
+	Number     string `json:"number"` // XXX-NNNNNNN-N
+	Type       string `json:"type"`   // 2 digits
+	Port       string `json:"port"`   // 4 digits
+	EntryDate  Date   `json:"entry_date"`
+	Liquidates Date   `json:"liquidates"`           // scheduled liquidation date
+	Extended   Date   `json:"extended,omitempty"`   // extended liquidation date, if extended
+	Liquidated Date   `json:"liquidated,omitempty"` // date of liquidation, if liquidated
+	Lines      []Line `json:"lines"`
+}
+
+// LiquidationDate is the date liquidation is scheduled for, the extended date where liquidation was extended.
+func (e EntrySummary) LiquidationDate() Date {
+	if !e.Extended.IsZero() {
+		return e.Extended
+	}
+	return e.Liquidates
+}
+
+// TotalDuty sums the duty of every line.
+func (e EntrySummary) TotalDuty() Cents {
+	var t Cents
+	for _, l := range e.Lines {
+		t += l.Duty
+	}
+	return t
+}
+
+// TotalValue sums the entered value of every line.
+func (e EntrySummary) TotalValue() Cents {
+	var t Cents
+	for _, l := range e.Lines {
+		t += l.Value
+	}
+	return t
+}
+
+// Ground is a ground of protest under 19 U.S.C. 1514(a).
+type Ground string
+
+const (
+	GroundValue          Ground = "value"          // appraised value
+	GroundClassification Ground = "classification" // classification and rate
+	GroundCharges        Ground = "charges"        // charges or exactions
+	GroundExclusion      Ground = "exclusion"      // exclusion or redelivery
+	GroundLiquidation    Ground = "liquidation"    // liquidation or reliquidation
+	GroundDrawback       Ground = "drawback"       // refusal to pay a drawback claim
+	GroundRefusal1520d   Ground = "refusal_1520d"  // refusal to reliquidate under 1520(d)
+	GroundClerical       Ground = "clerical"       // clerical error, mistake of fact, inadvertence
+)
+
+// Grounds lists the grounds of protest.
+var Grounds = []Ground{GroundValue, GroundClassification, GroundCharges, GroundExclusion, GroundLiquidation, GroundDrawback, GroundRefusal1520d, GroundClerical}
+
+// Protest is a protest (CBP Form 19).
+type Protest struct {
+	Number        string   `json:"number"`                  // PPPP-YY-NNNNNN
+	Filed         Date     `json:"filed"`                   // filing date
+	Protested     Date     `json:"protested"`               // date of liquidation or of the protested decision
+	Grounds       []Ground `json:"grounds"`                 // at least one
+	Claimed       Cents    `json:"claimed"`                 // refund the protestant claims
+	AccelMailed   Date     `json:"accel_mailed,omitempty"`  // accelerated disposition request mailed (certified)
+	FurtherReview bool     `json:"further_review,omitempty"` // application for further review filed
+	AFRFiled      Date     `json:"afr_filed,omitempty"`     // date the AFR was filed (the protest filing date if filed with it)
+	// OriginalDeciders are the people who took part in the original decision; none of them may decide the
+	// further review (19 CFR 174.26).
+	OriginalDeciders []string `json:"original_deciders,omitempty"`
+}
+
+// Exclusion reports whether this is a protest of an exclusion (30-day clock).
+func (p *Protest) Exclusion() bool {
+	for _, g := range p.Grounds {
+		if g == GroundExclusion {
+			return true
+		}
+	}
+	return false
+}
+
+// PSC is a post-summary correction.
+type PSC struct {
+	Filed       Date     `json:"filed"`
+	Version     int      `json:"version"`      // summary version this PSC creates (2 = first correction)
+	ReasonCodes []string `json:"reason_codes"` // ACE PSC reason codes
+	DutyDiff    Cents    `json:"duty_diff"`    // duty difference the correction claims (negative = refund)
+	Explanation string   `json:"explanation"`
+}
+
+// PEA is a post-entry amendment (paper).
+type PEA struct {
+	Filed       Date   `json:"filed"`
+	DutyDiff    Cents  `json:"duty_diff"`
+	Explanation string `json:"explanation"`
+}
+
+// Disclosure is a prior disclosure under 19 U.S.C. 1592(c)(4).
+type Disclosure struct {
+	Disclosed   Date  `json:"disclosed"`
+	Oral        bool  `json:"oral,omitempty"`
+	Confirmed   Date  `json:"confirmed,omitempty"` // written confirmation of an oral disclosure
+	Perfected   Date  `json:"perfected,omitempty"` // missing information supplied
+	LostRevenue Cents `json:"lost_revenue"`        // lost duties, taxes and fees disclosed
+	Tender      Cents `json:"tender"`              // amount tendered
+}
+
+// Validation is a trusted-partner or entry validation.
+type Validation struct {
+	Program Program `json:"program"`
+	Scope   string  `json:"scope"`
+	Due     Date    `json:"due,omitempty"` // set by the supervisor; otherwise policy days from assignment
+}
+
+// Note is a reviewer's or supervisor's note on a case.
+type Note struct {
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+	Text   string    `json:"text"`
+}
+
+// InfoRequest is a request for information (CBP Form 28).
+type InfoRequest struct {
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Due      Date      `json:"due"`
+	Question string    `json:"question"`
+}
+
+// Outcome is a decision's result.
+type Outcome string
+
+const (
+	// protest
+	OutcomeAllowed       Outcome = "allowed"
+	OutcomeDenied        Outcome = "denied"
+	OutcomeDeniedInPart  Outcome = "denied_in_part"
+	OutcomeRejectedProt  Outcome = "rejected_untimely"
+	OutcomeAFRAllowed    Outcome = "afr_allowed"
+	OutcomeAFRDenied     Outcome = "afr_denied"
+	OutcomeReferredHQ    Outcome = "referred_hq"
+	// psc / pea
+	OutcomeAccepted      Outcome = "accepted"
+	OutcomeRejected      Outcome = "rejected"
+	OutcomeNoticeOfAction Outcome = "notice_of_action"
+	// disclosure
+	OutcomeValidated    Outcome = "validated"
+	OutcomeNotPerfected Outcome = "not_perfected"
+	OutcomeReferredFPF  Outcome = "referred_fpf"
+	// validation
+	OutcomeCompliant    Outcome = "compliant"
+	OutcomeNonCompliant Outcome = "non_compliant"
+	OutcomeReferred     Outcome = "referred"
+)
+
+// Decision is the outcome a reviewer records, with what it requires.
+type Decision struct {
+	Outcome   Outcome   `json:"outcome"`
+	Reasons   string    `json:"reasons,omitempty"`
+	Amount    Cents     `json:"amount,omitempty"` // amount allowed, lost revenue computed, or duty difference accepted
+	Lines     []int     `json:"lines,omitempty"`  // entry lines the decision allows
+	By        string    `json:"by"`
+	On        Date      `json:"on"`
+	At        time.Time `json:"at"`
+	Approval  bool      `json:"approval,omitempty"` // waits for a second person
+	Approver  string    `json:"approver,omitempty"`
+	Approved  time.Time `json:"approved,omitempty"`
+	Returned  string    `json:"returned,omitempty"` // last return comment
+}
+
+// Case is one piece of Center work with a legal clock. Exactly one of the kind-specific parts is set, the one
+// that matches Kind.
+type Case struct {
+	ID       string       `json:"id"`
+	Kind     Kind         `json:"kind"`
+	Center   string       `json:"center"`
+	Importer Importer     `json:"importer"`
+	Entry    EntrySummary `json:"entry"`
+	Received Date         `json:"received"` // the day the case reached the Center
+	Assignee string       `json:"assignee,omitempty"`
+	Assigned Date         `json:"assigned,omitempty"`
+	Status   Status       `json:"status"`
+
+	Protest    *Protest    `json:"protest,omitempty"`
+	PSC        *PSC        `json:"psc,omitempty"`
+	PEA        *PEA        `json:"pea,omitempty"`
+	Disclosure *Disclosure `json:"disclosure,omitempty"`
+	Validation *Validation `json:"validation,omitempty"`
+
+	Notes    []Note        `json:"notes,omitempty"`
+	Requests []InfoRequest `json:"requests,omitempty"`
+	Decision *Decision     `json:"decision,omitempty"`
+
+	Version   uint64    `json:"version"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty"`
+}
+
+// Revenue is the revenue at stake: what the Center's decision moves.
+func (c *Case) Revenue() Cents {
+	abs := func(v Cents) Cents {
+		if v < 0 {
+			return -v
+		}
+		return v
+	}
+	switch c.Kind {
+	case KindProtest:
+		if c.Protest != nil {
+			return abs(c.Protest.Claimed)
+		}
+	case KindPSC:
+		if c.PSC != nil {
+			return abs(c.PSC.DutyDiff)
+		}
+	case KindPEA:
+		if c.PEA != nil {
+			return abs(c.PEA.DutyDiff)
+		}
+	case KindDisclosure:
+		if c.Disclosure != nil {
+			return abs(c.Disclosure.LostRevenue)
+		}
+	case KindValidation:
+		return c.Entry.TotalDuty()
+	}
+	return 0
+}
+
+// Clone returns a deep copy, so a rule can change the copy and the caller keep the original.
+func (c *Case) Clone() *Case {
+	n := *c
+	n.Importer.Programs = append([]Program(nil), c.Importer.Programs...)
+	n.Entry.Lines = append([]Line(nil), c.Entry.Lines...)
+	if c.Protest != nil {
+		p := *c.Protest
+		p.Grounds = append([]Ground(nil), p.Grounds...)
+		p.OriginalDeciders = append([]string(nil), p.OriginalDeciders...)
+		n.Protest = &p
+	}
+	if c.PSC != nil {
+		p := *c.PSC
+		p.ReasonCodes = append([]string(nil), p.ReasonCodes...)
+		n.PSC = &p
+	}
+	if c.PEA != nil {
+		p := *c.PEA
+		n.PEA = &p
+	}
+	if c.Disclosure != nil {
+		p := *c.Disclosure
+		n.Disclosure = &p
+	}
+	if c.Validation != nil {
+		p := *c.Validation
+		n.Validation = &p
+	}
+	n.Notes = append([]Note(nil), c.Notes...)
+	n.Requests = append([]InfoRequest(nil), c.Requests...)
+	if c.Decision != nil {
+		d := *c.Decision
+		d.Lines = append([]int(nil), d.Lines...)
+		n.Decision = &d
+	}
+	return &n
+}
+
+// Role is what a user may do.
+type Role string
+
+const (
+	RoleReviewer   Role = "reviewer"
+	RoleSupervisor Role = "supervisor"
+	RoleAdmin      Role = "admin"
+)
+
+// ParseRole reads reviewer, supervisor or admin.
+func ParseRole(s string) (Role, error) {
+	switch Role(strings.ToLower(strings.TrimSpace(s))) {
+	case RoleReviewer:
+		return RoleReviewer, nil
+	case RoleSupervisor:
+		return RoleSupervisor, nil
+	case RoleAdmin:
+		return RoleAdmin, nil
+	}
+	return "", fmt.Errorf("role %q: want reviewer, supervisor or admin", s)
+}
+
+// User is a person who signs in to ceedesk.
+type User struct {
+	Name    string    `json:"name"` // login name, lower case
+	Display string    `json:"display,omitempty"`
+	Role    Role      `json:"role"`
+	Center  string    `json:"center"`
+	Created time.Time `json:"created"`
+	Disabled bool     `json:"disabled,omitempty"`
+}
+
+// Policy holds the local-policy settings of domain.md, with their defaults from DefaultPolicy.
+type Policy struct {
+	ApprovalThreshold     Cents `json:"approval_threshold" toml:"approval_threshold"`
+	ValidationDays        int   `json:"validation_days" toml:"validation_days"`
+	DisclosureReviewDays  int   `json:"disclosure_review_days" toml:"disclosure_review_days"`
+	ScheduledLiquidation  int   `json:"scheduled_liquidation_days" toml:"scheduled_liquidation_days"`
+	InfoRequestDays       int   `json:"info_request_days" toml:"info_request_days"`
+}
+
+// DefaultPolicy is domain.md's local-policy defaults.
+func DefaultPolicy() Policy {
+	return Policy{
+		ApprovalThreshold:    10_000_00,
+		ValidationDays:       90,
+		DisclosureReviewDays: 90,
+		ScheduledLiquidation: 314,
+		InfoRequestDays:      30,
+	}
+}
+
+// QueueRow is the compact projection of a case that a queue shows; the store keeps it beside its indexes so a
+// page of a queue decodes only its rows.
+type QueueRow struct {
+	ID       string `json:"id"`
+	Kind     Kind   `json:"kind"`
+	Status   Status `json:"status"`
+	Center   string `json:"center"`
+	Assignee string `json:"assignee,omitempty"`
+	Due      Date   `json:"due"`
+	Received Date   `json:"received"`
+	Importer string `json:"importer"`
+	Entry    string `json:"entry"`
+	Revenue  Cents  `json:"revenue"`
+	Version  uint64 `json:"version"`
+}
+
+// Row projects the case for a queue. Its due date is computed from the law and policy, never typed.
+func (c *Case) Row(p Policy) QueueRow {
+	return QueueRow{
+		ID: c.ID, Kind: c.Kind, Status: c.Status, Center: c.Center, Assignee: c.Assignee,
+		Due: DueDate(c, p), Received: c.Received, Importer: c.Importer.Name, Entry: c.Entry.Number,
+		Revenue: c.Revenue(), Version: c.Version,
+	}
+}
+
+// Event is one entry of the append-only audit log.
+type Event struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Case   string    `json:"case,omitempty"`
+	Action string    `json:"action"` // import, assign, decide, approve, return, note, request_info, user_add, ...
+	Change string    `json:"change"` // what changed, field: before -> after
+	Reason string    `json:"reason,omitempty"`
+	Prev   string    `json:"prev"` // hex SHA-256 of the previous event
+	Hash   string    `json:"hash"` // hex SHA-256 of this event's content and Prev
+}
