@@ -1,5 +1,13 @@
 package cases
 
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
 // FieldError is a problem with one field of a case, named by its JSON path ("entry.lines[2].hts").
 type FieldError struct {
 	Field  string
@@ -8,7 +16,419 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 
+// Limits on what a case may hold, beyond MaxNote and MaxReasons.
+const (
+	MaxID          = 32  // case id
+	MaxName        = 200 // importer name
+	MaxDescription = 500 // line description, validation scope
+)
+
+// firstDate is the earliest date ceedesk accepts anywhere in a case.
+var firstDate = NewDate(1990, time.January, 1)
+
 // Validate checks a whole case as it arrives from outside (import, seed): identifiers with their check digits,
 // the kind's own part present and the others absent, dates in order, money non-negative where it must be, text
 // within limits and free of control characters. It returns every problem found, each a *FieldError, in field order.
-func Validate(c *Case) []error { panic("unimplemented") }
+//
+// Identifiers must already be in their canonical form (upper case, with dashes, HTS numbers as 10 digits); the
+// error for one that is not says what to write. Normalize puts identifiers that parse into that form.
+func Validate(c *Case) []error {
+	v := &validator{}
+	v.id(c)
+	v.kind(c)
+	if _, err := LookupCenter(c.Center); err != nil {
+		v.add("center", "%v", err)
+	} else if !isCenterCode(c.Center) {
+		v.add("center", "write the code in capitals: %s", strings.ToUpper(c.Center))
+	}
+	v.importer(c.Importer)
+	v.entry(c.Entry)
+	v.date("received", c.Received, true)
+	v.assignment(c)
+	v.parts(c)
+	v.notes(c)
+	v.decision(c)
+	return v.errs
+}
+
+// Normalize puts every identifier of c that parses into its canonical form (entry number, importer number, port,
+// entry type, HTS numbers, protest number, and a protest's id), and the Center code in capitals. It leaves alone
+// what does not parse, for Validate to report.
+func Normalize(c *Case) {
+	canon := func(s *string, parse func(string) (string, error)) {
+		if v, err := parse(*s); err == nil {
+			*s = v
+		}
+	}
+	if ctr, err := LookupCenter(c.Center); err == nil {
+		c.Center = ctr.Code
+	}
+	canon(&c.Importer.Number, ParseImporterNumber)
+	canon(&c.Entry.Number, ParseEntryNumber)
+	canon(&c.Entry.Type, ParseEntryType)
+	canon(&c.Entry.Port, ParsePort)
+	for i := range c.Entry.Lines {
+		canon(&c.Entry.Lines[i].HTS, ParseHTS)
+		c.Entry.Lines[i].Origin = strings.ToUpper(strings.TrimSpace(c.Entry.Lines[i].Origin))
+	}
+	if c.Protest != nil {
+		canon(&c.Protest.Number, ParseProtestNumber)
+		canon(&c.ID, ParseProtestNumber)
+	}
+}
+
+type validator struct {
+	errs []error
+}
+
+func (v *validator) add(field, format string, a ...any) {
+	v.errs = append(v.errs, &FieldError{Field: field, Reason: fmt.Sprintf(format, a...)})
+}
+
+func isCenterCode(s string) bool {
+	for _, c := range Centers {
+		if c.Code == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ident checks an identifier with its parser and that it is written canonically.
+func (v *validator) ident(field, s string, parse func(string) (string, error)) {
+	canon, err := parse(s)
+	switch {
+	case err != nil:
+		v.add(field, "%v", err)
+	case canon != s:
+		v.add(field, "%s: write it %s", quoteInput(s), canon)
+	}
+}
+
+// date checks that a date is set when required and is not before 1990.
+func (v *validator) date(field string, d Date, required bool) {
+	switch {
+	case d == 0 && required:
+		v.add(field, "required")
+	case d != 0 && d < firstDate:
+		v.add(field, "%s is before %s; ceedesk holds no earlier dates", d, firstDate)
+	}
+}
+
+// order reports a date that is before another it must not precede.
+func (v *validator) order(field string, d Date, what string, not Date) {
+	if d != 0 && not != 0 && d < not {
+		v.add(field, "%s is before %s (%s)", d, what, not)
+	}
+}
+
+// text checks a text's length in characters, that it is valid UTF-8, and that it holds no control characters
+// (newline and tab are allowed where multiline is true).
+func (v *validator) text(field, s string, required bool, max int, multiline bool) {
+	if strings.TrimSpace(s) == "" {
+		if required {
+			v.add(field, "required")
+		}
+		return
+	}
+	if !utf8.ValidString(s) {
+		v.add(field, "is not valid UTF-8")
+		return
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		v.add(field, "is %d characters; the limit is %d", n, max)
+	}
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if isControlRune(r) {
+			v.add(field, "holds a control character (%U)", r)
+			return
+		}
+	}
+}
+
+// isControlRune is what Clean takes off a terminal: C0 and C1 controls (ESC among them), DEL, the line and
+// paragraph separators, and the bidirectional overrides that reorder what is shown.
+func isControlRune(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= 0x200e && r <= 0x200f) ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+func (v *validator) id(c *Case) {
+	switch {
+	case c.ID == "":
+		v.add("id", "required")
+	case c.Kind == KindProtest && c.Protest != nil:
+		if c.ID != c.Protest.Number {
+			v.add("id", "%s: a protest's id is its protest number %s", quoteInput(c.ID), quoteInput(c.Protest.Number))
+		}
+	case len(c.ID) > MaxID:
+		v.add("id", "is %d characters; the limit is %d", len(c.ID), MaxID)
+	default:
+		for i := 0; i < len(c.ID); i++ {
+			if b := c.ID[i]; !isUpper(b) && !isDigit(b) && b != '-' {
+				v.add("id", "%s: use only capital letters, digits and dashes", quoteInput(c.ID))
+				return
+			}
+		}
+	}
+}
+
+func (v *validator) kind(c *Case) {
+	known := false
+	for _, k := range Kinds {
+		known = known || c.Kind == k
+	}
+	if !known {
+		v.add("kind", "%s: want one of protest, psc, pea, disclosure, validation", quoteInput(string(c.Kind)))
+	}
+}
+
+func (v *validator) importer(im Importer) {
+	v.ident("importer.number", im.Number, ParseImporterNumber)
+	v.text("importer.name", im.Name, true, MaxName, false)
+	seen := map[Program]bool{}
+	for i, p := range im.Programs {
+		field := fmt.Sprintf("importer.programs[%d]", i)
+		switch {
+		case p != ProgramCTPAT && p != ProgramISA:
+			v.add(field, "%s: want C-TPAT or ISA", quoteInput(string(p)))
+		case seen[p]:
+			v.add(field, "%s is named twice", p)
+		}
+		seen[p] = true
+	}
+}
+
+func (v *validator) entry(e EntrySummary) {
+	v.ident("entry.number", e.Number, ParseEntryNumber)
+	v.ident("entry.type", e.Type, ParseEntryType)
+	v.ident("entry.port", e.Port, ParsePort)
+	v.date("entry.entry_date", e.EntryDate, true)
+	v.date("entry.liquidates", e.Liquidates, true)
+	if e.Liquidates != 0 && e.EntryDate != 0 && e.Liquidates <= e.EntryDate {
+		v.add("entry.liquidates", "%s is not after the entry date %s", e.Liquidates, e.EntryDate)
+	}
+	v.date("entry.extended", e.Extended, false)
+	if e.Extended != 0 {
+		// 19 U.S.C. 1504(b): up to three one-year extensions, four years from entry in all.
+		if e.Liquidates != 0 && e.Extended <= e.Liquidates {
+			v.add("entry.extended", "%s is not after the scheduled liquidation %s it extends", e.Extended, e.Liquidates)
+		} else if e.EntryDate != 0 && e.Extended > addYears(e.EntryDate, 4) {
+			v.add("entry.extended", "%s is more than four years after entry (%s); liquidation extends at most three times by a year", e.Extended, e.EntryDate)
+		}
+	}
+	v.date("entry.liquidated", e.Liquidated, false)
+	v.order("entry.liquidated", e.Liquidated, "the entry date", e.EntryDate)
+	seen := map[int]int{}
+	for i, l := range e.Lines {
+		p := fmt.Sprintf("entry.lines[%d]", i)
+		if l.Number < 1 {
+			v.add(p+".number", "%d: line numbers start at 1", l.Number)
+		} else if j, dup := seen[l.Number]; dup {
+			v.add(p+".number", "line %d is also entry.lines[%d]", l.Number, j)
+		} else {
+			seen[l.Number] = i
+		}
+		if l.HTS == "" {
+			v.add(p+".hts", "required")
+		} else {
+			v.ident(p+".hts", l.HTS, ParseHTS)
+		}
+		v.text(p+".description", l.Description, false, MaxDescription, false)
+		if len(l.Origin) != 2 || !isUpper(l.Origin[0]) || !isUpper(l.Origin[1]) {
+			v.add(p+".origin", "%s: want a 2-letter country code in capitals (ISO 3166), e.g. CN", quoteInput(l.Origin))
+		}
+		if l.Value < 0 {
+			v.add(p+".value", "%s is negative", l.Value)
+		}
+		if l.RateBP < 0 || l.RateBP > 100_000 {
+			v.add(p+".rate_bp", "%d basis points: want 0 to 100000 (0%% to 1000%%)", l.RateBP)
+		}
+		if l.Duty < 0 {
+			v.add(p+".duty", "%s is negative", l.Duty)
+		}
+	}
+}
+
+func (v *validator) assignment(c *Case) {
+	v.date("assigned", c.Assigned, false)
+	v.order("assigned", c.Assigned, "the day the case was received", c.Received)
+	known := false
+	for _, s := range Statuses {
+		known = known || c.Status == s
+	}
+	switch {
+	case !known:
+		v.add("status", "%s: want one of new, assigned, review, awaiting_info, pending_approval, decided", quoteInput(string(c.Status)))
+	case c.Status == StatusNew && c.Assignee != "":
+		v.add("assignee", "a new case has no assignee (assigning it makes it assigned)")
+	case c.Status != StatusNew && strings.TrimSpace(c.Assignee) == "":
+		v.add("assignee", "required: a case %s has an assignee", c.Status.Title())
+	}
+	if c.Assignee != "" {
+		v.text("assignee", c.Assignee, false, 64, false)
+	}
+}
+
+// parts checks that exactly the kind's own part is present, and checks it.
+func (v *validator) parts(c *Case) {
+	present := map[Kind]bool{
+		KindProtest: c.Protest != nil, KindPSC: c.PSC != nil, KindPEA: c.PEA != nil,
+		KindDisclosure: c.Disclosure != nil, KindValidation: c.Validation != nil,
+	}
+	for _, k := range Kinds {
+		switch {
+		case k == c.Kind && !present[k]:
+			v.add(string(k), "required: a %s case holds its %s part", k, k)
+		case k != c.Kind && present[k]:
+			v.add(string(k), "only a %s case holds a %s part; this case is %s", k, k, quoteInput(string(c.Kind)))
+		}
+	}
+	switch c.Kind {
+	case KindProtest:
+		if c.Protest != nil {
+			v.protest(c.Protest)
+		}
+	case KindPSC:
+		if p := c.PSC; p != nil {
+			v.date("psc.filed", p.Filed, true)
+			v.order("psc.filed", p.Filed, "the entry date", c.Entry.EntryDate)
+			if p.Version < 2 {
+				v.add("psc.version", "%d: a PSC creates summary version 2 or later", p.Version)
+			}
+			if len(p.ReasonCodes) == 0 {
+				v.add("psc.reason_codes", "required: at least one ACE PSC reason code")
+			}
+			for i, rc := range p.ReasonCodes {
+				if len(rc) != 3 || !allDigits(rc) {
+					v.add(fmt.Sprintf("psc.reason_codes[%d]", i), "%s: want a 3-digit reason code, e.g. 001", quoteInput(rc))
+				}
+			}
+			v.text("psc.explanation", p.Explanation, true, MaxNote, true)
+		}
+	case KindPEA:
+		if p := c.PEA; p != nil {
+			v.date("pea.filed", p.Filed, true)
+			v.order("pea.filed", p.Filed, "the entry date", c.Entry.EntryDate)
+			v.text("pea.explanation", p.Explanation, true, MaxNote, true)
+		}
+	case KindDisclosure:
+		if p := c.Disclosure; p != nil {
+			v.date("disclosure.disclosed", p.Disclosed, true)
+			v.date("disclosure.confirmed", p.Confirmed, false)
+			if p.Confirmed != 0 && !p.Oral {
+				v.add("disclosure.confirmed", "only an oral disclosure is confirmed in writing")
+			}
+			v.order("disclosure.confirmed", p.Confirmed, "the disclosure", p.Disclosed)
+			v.date("disclosure.perfected", p.Perfected, false)
+			v.order("disclosure.perfected", p.Perfected, "the disclosure", p.Disclosed)
+			if p.LostRevenue < 0 {
+				v.add("disclosure.lost_revenue", "%s is negative", p.LostRevenue)
+			}
+			if p.Tender < 0 {
+				v.add("disclosure.tender", "%s is negative", p.Tender)
+			}
+		}
+	case KindValidation:
+		if p := c.Validation; p != nil {
+			if p.Program != ProgramCTPAT && p.Program != ProgramISA {
+				v.add("validation.program", "%s: want C-TPAT or ISA", quoteInput(string(p.Program)))
+			}
+			v.text("validation.scope", p.Scope, true, MaxDescription, false)
+			v.date("validation.due", p.Due, false)
+			v.order("validation.due", p.Due, "the day the case was received", c.Received)
+		}
+	}
+}
+
+func (v *validator) protest(p *Protest) {
+	v.ident("protest.number", p.Number, ParseProtestNumber)
+	v.date("protest.filed", p.Filed, true)
+	v.date("protest.protested", p.Protested, false)
+	if p.Protested != 0 && p.Filed != 0 && p.Protested > p.Filed {
+		v.add("protest.protested", "%s is after the protest was filed (%s)", p.Protested, p.Filed)
+	}
+	if len(p.Grounds) == 0 {
+		v.add("protest.grounds", "required: at least one ground of protest (19 U.S.C. 1514(a))")
+	}
+	seen := map[Ground]bool{}
+	for i, g := range p.Grounds {
+		known := false
+		for _, k := range Grounds {
+			known = known || g == k
+		}
+		field := fmt.Sprintf("protest.grounds[%d]", i)
+		switch {
+		case !known:
+			names := make([]string, len(Grounds))
+			for j, k := range Grounds {
+				names[j] = string(k)
+			}
+			v.add(field, "%s: want one of %s", quoteInput(string(g)), strings.Join(names, ", "))
+		case seen[g]:
+			v.add(field, "%s is named twice", g)
+		}
+		seen[g] = true
+	}
+	if p.Claimed < 0 {
+		v.add("protest.claimed", "%s is negative", p.Claimed)
+	}
+	v.date("protest.accel_mailed", p.AccelMailed, false)
+	v.order("protest.accel_mailed", p.AccelMailed, "the protest was filed", p.Filed)
+	v.date("protest.afr_filed", p.AFRFiled, false)
+	if p.AFRFiled != 0 && !p.FurtherReview {
+		v.add("protest.afr_filed", "set, but further_review is not")
+	}
+	v.order("protest.afr_filed", p.AFRFiled, "the protest was filed", p.Filed)
+	for i, n := range p.OriginalDeciders {
+		v.text(fmt.Sprintf("protest.original_deciders[%d]", i), n, true, 64, false)
+	}
+}
+
+func (v *validator) notes(c *Case) {
+	for i, n := range c.Notes {
+		p := fmt.Sprintf("notes[%d]", i)
+		v.text(p+".author", n.Author, true, 64, false)
+		v.text(p+".text", n.Text, true, MaxNote, true)
+	}
+	for i, r := range c.Requests {
+		p := fmt.Sprintf("requests[%d]", i)
+		v.text(p+".by", r.By, true, 64, false)
+		v.date(p+".due", r.Due, true)
+		v.text(p+".question", r.Question, true, MaxNote, true)
+	}
+}
+
+func (v *validator) decision(c *Case) {
+	d := c.Decision
+	needs := c.Status == StatusDecided || c.Status == StatusPendingApproval
+	switch {
+	case d == nil && needs:
+		v.add("decision", "required: a case %s has a decision", c.Status.Title())
+		return
+	case d == nil:
+		return
+	case !needs:
+		v.add("decision", "a case %s has no decision yet", c.Status.Title())
+		return
+	}
+	if err := CheckDecision(c, *d); err != nil {
+		v.add("decision", "%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+	}
+	v.text("decision.reasons", d.Reasons, false, MaxReasons, true)
+	v.text("decision.by", d.By, true, 64, false)
+	v.date("decision.on", d.On, true)
+	switch {
+	case c.Status == StatusPendingApproval && !d.Approval:
+		v.add("decision.approval", "a decision pending approval is marked as waiting for approval")
+	case c.Status == StatusPendingApproval && d.Approver != "":
+		v.add("decision.approver", "a decision still pending approval has no approver")
+	case c.Status == StatusDecided && d.Approval && d.Approver == "":
+		v.add("decision.approver", "required: the decision waited for approval")
+	case d.Approver != "" && d.Approver == d.By:
+		v.add("decision.approver", "the approver is never the decider (%s)", d.By)
+	}
+}

@@ -1,0 +1,273 @@
+package cases
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// validCase returns a complete, valid case of the kind, for tests to break one field at a time.
+func validCase(k Kind) *Case {
+	c := &Case{
+		ID: "PSC-26-000001", Kind: k, Center: "ELEC",
+		Importer: Importer{Number: "95-123456700", Name: "Acme Électronique Corp", Programs: []Program{ProgramCTPAT, ProgramISA}},
+		Entry: EntrySummary{
+			Number: "B76-0324527-8", Type: "01", Port: "2704",
+			EntryDate: d("2025-05-05"), Liquidates: d("2026-03-15"),
+			Lines: []Line{
+				{Number: 1, HTS: "8471300100", Description: "Laptops", Origin: "CN", Value: 1_000_000_00, RateBP: 0, Duty: 0},
+				{Number: 2, HTS: "8518220000", Description: "Loudspeakers", Origin: "VN", Value: 200_000_00, RateBP: 490, Duty: 9_800_00},
+			},
+		},
+		Received: d("2026-01-15"), Assignee: "alice", Assigned: d("2026-01-16"), Status: StatusInReview,
+		Notes: []Note{{Author: "alice", At: time.Date(2026, 1, 17, 10, 0, 0, 0, time.UTC), Text: "Called the broker.\nDocuments promised."}},
+	}
+	switch k {
+	case KindProtest:
+		c.ID = "2704-26-100123"
+		c.Entry.Liquidated = d("2026-03-13")
+		c.Protest = &Protest{Number: "2704-26-100123", Filed: d("2026-04-01"), Protested: d("2026-03-13"),
+			Grounds: []Ground{GroundClassification}, Claimed: 50_000_00}
+	case KindPSC:
+		c.PSC = &PSC{Filed: d("2026-01-15"), Version: 2, ReasonCodes: []string{"001"}, DutyDiff: -5_000_00, Explanation: "Corrects line 2."}
+	case KindPEA:
+		c.ID = "PEA-26-000001"
+		c.PEA = &PEA{Filed: d("2026-01-15"), DutyDiff: 1_000_00, Explanation: "Adds an assist."}
+	case KindDisclosure:
+		c.ID = "PD-26-000001"
+		c.Disclosure = &Disclosure{Disclosed: d("2026-01-10"), Oral: true, Confirmed: d("2026-01-15"), LostRevenue: 20_000_00}
+	case KindValidation:
+		c.ID = "VAL-26-000001"
+		c.Validation = &Validation{Program: ProgramISA, Scope: "ISA annual review"}
+	}
+	return c
+}
+
+func TestValidCasesPass(t *testing.T) {
+	for _, k := range Kinds {
+		c := validCase(k)
+		if errs := Validate(c); len(errs) != 0 {
+			t.Errorf("%s: %v", k, errs)
+		}
+		for _, s := range []Status{StatusDecided} {
+			c := validCase(k)
+			c.Status = s
+			spec := Outcomes(c)[0]
+			c.Decision = &Decision{Outcome: spec.Outcome, By: "alice", On: d("2026-02-01")}
+			if spec.Amount {
+				c.Decision.Amount = 1_000_00
+			}
+			if errs := Validate(c); len(errs) != 0 {
+				t.Errorf("%s decided: %v", k, errs)
+			}
+		}
+	}
+	c := validCase(KindPSC)
+	c.Status, c.Assignee, c.Assigned = StatusNew, "", 0
+	if errs := Validate(c); len(errs) != 0 {
+		t.Errorf("new, unassigned: %v", errs)
+	}
+}
+
+func TestValidateFieldErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		kind   Kind
+		break_ func(c *Case)
+		field  string
+		reason string // a part of the reason
+	}{
+		{"id missing", KindPSC, func(c *Case) { c.ID = "" }, "id", "required"},
+		{"id lower case", KindPSC, func(c *Case) { c.ID = "psc-1" }, "id", "use only capital letters, digits and dashes"},
+		{"id with a space", KindPSC, func(c *Case) { c.ID = "PSC 1" }, "id", "use only capital letters"},
+		{"id too long", KindPSC, func(c *Case) { c.ID = strings.Repeat("A", 33) }, "id", "the limit is 32"},
+		{"protest id is not its number", KindProtest, func(c *Case) { c.ID = "PROT-1" }, "id", `a protest's id is its protest number "2704-26-100123"`},
+		{"kind unknown", KindPSC, func(c *Case) { c.Kind = "drawback" }, "kind", `"drawback": want one of`},
+		{"center unknown", KindPSC, func(c *Case) { c.Center = "XYZ" }, "center", `center "XYZ": unknown`},
+		{"center lower case", KindPSC, func(c *Case) { c.Center = "elec" }, "center", "write the code in capitals: ELEC"},
+		{"importer number", KindPSC, func(c *Case) { c.Importer.Number = "95-1234567O0" }, "importer.number", "never O, I or Z"},
+		{"importer number not canonical", KindPSC, func(c *Case) { c.Importer.Number = "95-1234567a0" }, "importer.number", "write it 95-1234567A0"},
+		{"importer name missing", KindPSC, func(c *Case) { c.Importer.Name = "  " }, "importer.name", "required"},
+		{"importer name too long", KindPSC, func(c *Case) { c.Importer.Name = strings.Repeat("é", 201) }, "importer.name", "is 201 characters; the limit is 200"},
+		{"importer name with an escape", KindPSC, func(c *Case) { c.Importer.Name = "ACME\x1b]0;owned\x07" }, "importer.name", "control character (U+001B)"},
+		{"importer name with a newline", KindPSC, func(c *Case) { c.Importer.Name = "ACME\nCorp" }, "importer.name", "control character (U+000A)"},
+		{"importer name with a bidi override", KindPSC, func(c *Case) { c.Importer.Name = "ACME\u202eproC" }, "importer.name", "control character (U+202E)"},
+		{"importer name invalid UTF-8", KindPSC, func(c *Case) { c.Importer.Name = "ACME\xff" }, "importer.name", "not valid UTF-8"},
+		{"program unknown", KindPSC, func(c *Case) { c.Importer.Programs = []Program{ProgramISA, "AEO"} }, "importer.programs[1]", `"AEO": want C-TPAT or ISA`},
+		{"program twice", KindPSC, func(c *Case) { c.Importer.Programs = []Program{ProgramISA, ProgramISA} }, "importer.programs[1]", "named twice"},
+		{"entry number check digit", KindPSC, func(c *Case) { c.Entry.Number = "316-0000001-9" }, "entry.number", `entry number "316-0000001-9": check digit should be 7`},
+		{"entry number without dashes", KindPSC, func(c *Case) { c.Entry.Number = "B7603245278" }, "entry.number", "write it B76-0324527-8"},
+		{"entry type", KindPSC, func(c *Case) { c.Entry.Type = "07" }, "entry.type", "unknown"},
+		{"port", KindPSC, func(c *Case) { c.Entry.Port = "27" }, "entry.port", "want 4 digits"},
+		{"entry date missing", KindPSC, func(c *Case) { c.Entry.EntryDate = 0 }, "entry.entry_date", "required"},
+		{"entry date before 1990", KindPSC, func(c *Case) { c.Entry.EntryDate = d("1989-12-31") }, "entry.entry_date", "before 1990-01-01"},
+		{"liquidates missing", KindPSC, func(c *Case) { c.Entry.Liquidates = 0 }, "entry.liquidates", "required"},
+		{"liquidates on the entry date", KindPSC, func(c *Case) { c.Entry.Liquidates = c.Entry.EntryDate }, "entry.liquidates", "is not after the entry date"},
+		{"extended before liquidates", KindPSC, func(c *Case) { c.Entry.Extended = d("2026-01-01") }, "entry.extended", "not after the scheduled liquidation"},
+		{"extended beyond four years", KindPSC, func(c *Case) { c.Entry.Extended = d("2029-05-06") }, "entry.extended", "more than four years after entry"},
+		{"liquidated before entry", KindPSC, func(c *Case) { c.Entry.Liquidated = d("2025-01-01") }, "entry.liquidated", "before the entry date"},
+		{"line number zero", KindPSC, func(c *Case) { c.Entry.Lines[1].Number = 0 }, "entry.lines[1].number", "line numbers start at 1"},
+		{"line numbers repeated", KindPSC, func(c *Case) { c.Entry.Lines[1].Number = 1 }, "entry.lines[1].number", "line 1 is also entry.lines[0]"},
+		{"hts missing", KindPSC, func(c *Case) { c.Entry.Lines[1].HTS = "" }, "entry.lines[1].hts", "required"},
+		{"hts short", KindPSC, func(c *Case) { c.Entry.Lines[1].HTS = "85182200" }, "entry.lines[1].hts", "want 10 digits"},
+		{"hts dotted", KindPSC, func(c *Case) { c.Entry.Lines[1].HTS = "8518.22.0000" }, "entry.lines[1].hts", "write it 8518220000"},
+		{"description too long", KindPSC, func(c *Case) { c.Entry.Lines[0].Description = strings.Repeat("x", 501) }, "entry.lines[0].description", "the limit is 500"},
+		{"origin lower case", KindPSC, func(c *Case) { c.Entry.Lines[0].Origin = "cn" }, "entry.lines[0].origin", "2-letter country code in capitals"},
+		{"origin three letters", KindPSC, func(c *Case) { c.Entry.Lines[0].Origin = "CHN" }, "entry.lines[0].origin", "2-letter"},
+		{"value negative", KindPSC, func(c *Case) { c.Entry.Lines[0].Value = -1 }, "entry.lines[0].value", "-$0.01 is negative"},
+		{"rate negative", KindPSC, func(c *Case) { c.Entry.Lines[0].RateBP = -5 }, "entry.lines[0].rate_bp", "want 0 to 100000"},
+		{"rate absurd", KindPSC, func(c *Case) { c.Entry.Lines[0].RateBP = 100_001 }, "entry.lines[0].rate_bp", "want 0 to 100000"},
+		{"duty negative", KindPSC, func(c *Case) { c.Entry.Lines[0].Duty = -100 }, "entry.lines[0].duty", "is negative"},
+		{"received missing", KindPSC, func(c *Case) { c.Received = 0 }, "received", "required"},
+		{"assigned before received", KindPSC, func(c *Case) { c.Assigned = d("2026-01-14") }, "assigned", "before the day the case was received"},
+		{"status unknown", KindPSC, func(c *Case) { c.Status = "closed" }, "status", `"closed": want one of`},
+		{"assignee missing", KindPSC, func(c *Case) { c.Assignee = "" }, "assignee", "required: a case in review has an assignee"},
+		{"new with an assignee", KindPSC, func(c *Case) { c.Status = StatusNew }, "assignee", "a new case has no assignee"},
+		{"part missing", KindPSC, func(c *Case) { c.PSC = nil }, "psc", "required: a psc case holds its psc part"},
+		{"another kind's part", KindPSC, func(c *Case) { c.PEA = &PEA{} }, "pea", `only a pea case holds a pea part; this case is "psc"`},
+		{"protest number", KindProtest, func(c *Case) { c.Protest.Number = "2704-26-1001"; c.ID = c.Protest.Number }, "protest.number", "want PPPP-YY-NNNNNN"},
+		{"protest filed missing", KindProtest, func(c *Case) { c.Protest.Filed = 0 }, "protest.filed", "required"},
+		{"protested after filing", KindProtest, func(c *Case) { c.Protest.Protested = d("2026-04-02") }, "protest.protested", "after the protest was filed"},
+		{"no grounds", KindProtest, func(c *Case) { c.Protest.Grounds = nil }, "protest.grounds", "at least one ground"},
+		{"unknown ground", KindProtest, func(c *Case) { c.Protest.Grounds = []Ground{"whim"} }, "protest.grounds[0]", `"whim": want one of value, classification`},
+		{"ground twice", KindProtest, func(c *Case) { c.Protest.Grounds = []Ground{GroundValue, GroundValue} }, "protest.grounds[1]", "named twice"},
+		{"claimed negative", KindProtest, func(c *Case) { c.Protest.Claimed = -1 }, "protest.claimed", "negative"},
+		{"accelerated before filing", KindProtest, func(c *Case) { c.Protest.AccelMailed = d("2026-03-31") }, "protest.accel_mailed", "before the protest was filed"},
+		{"AFR date without further review", KindProtest, func(c *Case) { c.Protest.AFRFiled = d("2026-04-01") }, "protest.afr_filed", "further_review is not"},
+		{"psc filed missing", KindPSC, func(c *Case) { c.PSC.Filed = 0 }, "psc.filed", "required"},
+		{"psc filed before entry", KindPSC, func(c *Case) { c.PSC.Filed = d("2025-05-04") }, "psc.filed", "before the entry date"},
+		{"psc version", KindPSC, func(c *Case) { c.PSC.Version = 1 }, "psc.version", "version 2 or later"},
+		{"psc reason codes", KindPSC, func(c *Case) { c.PSC.ReasonCodes = nil }, "psc.reason_codes", "at least one"},
+		{"psc reason code form", KindPSC, func(c *Case) { c.PSC.ReasonCodes = []string{"001", "A1"} }, "psc.reason_codes[1]", "3-digit reason code"},
+		{"psc explanation", KindPSC, func(c *Case) { c.PSC.Explanation = "" }, "psc.explanation", "required"},
+		{"psc explanation too long", KindPSC, func(c *Case) { c.PSC.Explanation = strings.Repeat("x", MaxNote+1) }, "psc.explanation", "the limit is 8192"},
+		{"pea filed", KindPEA, func(c *Case) { c.PEA.Filed = 0 }, "pea.filed", "required"},
+		{"pea explanation with an escape", KindPEA, func(c *Case) { c.PEA.Explanation = "x\x1b[2J" }, "pea.explanation", "control character"},
+		{"disclosed missing", KindDisclosure, func(c *Case) { c.Disclosure.Disclosed = 0 }, "disclosure.disclosed", "required"},
+		{"written disclosure confirmed", KindDisclosure, func(c *Case) { c.Disclosure.Oral = false }, "disclosure.confirmed", "only an oral disclosure"},
+		{"confirmed before disclosure", KindDisclosure, func(c *Case) { c.Disclosure.Confirmed = d("2026-01-09") }, "disclosure.confirmed", "before the disclosure"},
+		{"perfected before disclosure", KindDisclosure, func(c *Case) { c.Disclosure.Perfected = d("2026-01-09") }, "disclosure.perfected", "before the disclosure"},
+		{"lost revenue negative", KindDisclosure, func(c *Case) { c.Disclosure.LostRevenue = -1 }, "disclosure.lost_revenue", "negative"},
+		{"tender negative", KindDisclosure, func(c *Case) { c.Disclosure.Tender = -1 }, "disclosure.tender", "negative"},
+		{"validation program", KindValidation, func(c *Case) { c.Validation.Program = "" }, "validation.program", "want C-TPAT or ISA"},
+		{"validation scope", KindValidation, func(c *Case) { c.Validation.Scope = "" }, "validation.scope", "required"},
+		{"validation due before receipt", KindValidation, func(c *Case) { c.Validation.Due = d("2026-01-01") }, "validation.due", "before the day the case was received"},
+		{"note without text", KindPSC, func(c *Case) { c.Notes[0].Text = " " }, "notes[0].text", "required"},
+		{"note too long", KindPSC, func(c *Case) { c.Notes[0].Text = strings.Repeat("n", MaxNote+1) }, "notes[0].text", "the limit is 8192"},
+		{"note with a control character", KindPSC, func(c *Case) { c.Notes[0].Text = "ok\x07" }, "notes[0].text", "control character (U+0007)"},
+		{"note without author", KindPSC, func(c *Case) { c.Notes[0].Author = "" }, "notes[0].author", "required"},
+		{"request without question", KindPSC, func(c *Case) {
+			c.Requests = []InfoRequest{{By: "alice", Due: d("2026-02-16")}}
+		}, "requests[0].question", "required"},
+		{"decided without decision", KindPSC, func(c *Case) { c.Status = StatusDecided }, "decision", "required: a case decided has a decision"},
+		{"pending without decision", KindPSC, func(c *Case) { c.Status = StatusPendingApproval }, "decision", "required: a case pending approval has a decision"},
+		{"decision on an open case", KindPSC, func(c *Case) {
+			c.Decision = &Decision{Outcome: OutcomeAccepted, By: "alice", On: d("2026-02-01")}
+		}, "decision", "a case in review has no decision yet"},
+		{"decision outcome of another kind", KindPSC, func(c *Case) {
+			c.Status = StatusDecided
+			c.Decision = &Decision{Outcome: OutcomeAllowed, By: "alice", On: d("2026-02-01")}
+		}, "decision", `outcome "allowed" is not one a post-summary correction allows`},
+		{"decision without reasons", KindPSC, func(c *Case) {
+			c.Status = StatusDecided
+			c.Decision = &Decision{Outcome: OutcomeRejected, By: "alice", On: d("2026-02-01")}
+		}, "decision", "rejected needs reasons"},
+		{"decision without decider", KindPSC, func(c *Case) {
+			c.Status = StatusDecided
+			c.Decision = &Decision{Outcome: OutcomeAccepted, On: d("2026-02-01")}
+		}, "decision.by", "required"},
+		{"decision without date", KindPSC, func(c *Case) {
+			c.Status = StatusDecided
+			c.Decision = &Decision{Outcome: OutcomeAccepted, By: "alice"}
+		}, "decision.on", "required"},
+		{"pending decision not marked", KindPSC, func(c *Case) {
+			c.Status = StatusPendingApproval
+			c.Decision = &Decision{Outcome: OutcomeRejected, Reasons: "r", By: "alice", On: d("2026-02-01")}
+		}, "decision.approval", "marked as waiting"},
+		{"pending decision with approver", KindPSC, func(c *Case) {
+			c.Status = StatusPendingApproval
+			c.Decision = &Decision{Outcome: OutcomeRejected, Reasons: "r", By: "alice", On: d("2026-02-01"), Approval: true, Approver: "sofia"}
+		}, "decision.approver", "has no approver"},
+		{"approved decision without approver", KindPSC, func(c *Case) {
+			c.Status = StatusDecided
+			c.Decision = &Decision{Outcome: OutcomeRejected, Reasons: "r", By: "alice", On: d("2026-02-01"), Approval: true}
+		}, "decision.approver", "required: the decision waited for approval"},
+		{"approver is the decider", KindPSC, func(c *Case) {
+			c.Status = StatusDecided
+			c.Decision = &Decision{Outcome: OutcomeRejected, Reasons: "r", By: "sofia", On: d("2026-02-01"), Approval: true, Approver: "sofia"}
+		}, "decision.approver", "the approver is never the decider"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validCase(tc.kind)
+			tc.break_(c)
+			errs := Validate(c)
+			if len(errs) == 0 {
+				t.Fatalf("no error; want %s: %s", tc.field, tc.reason)
+			}
+			var fe *FieldError
+			for _, err := range errs {
+				if !errors.As(err, &fe) {
+					t.Fatalf("%v is not a *FieldError", err)
+				}
+			}
+			for _, err := range errs {
+				errors.As(err, &fe)
+				if fe.Field == tc.field && strings.Contains(fe.Reason, tc.reason) {
+					if err.Error() != fe.Field+": "+fe.Reason {
+						t.Errorf("Error() = %q", err.Error())
+					}
+					return
+				}
+			}
+			t.Errorf("want %s: …%s…; got %v", tc.field, tc.reason, errs)
+		})
+	}
+}
+
+// Every problem is reported, in the order of the case's fields.
+func TestValidateReportsEveryProblemInFieldOrder(t *testing.T) {
+	c := validCase(KindPSC)
+	c.ID = ""
+	c.Center = "NOPE"
+	c.Entry.Number = "316-0000001-9"
+	c.Entry.Lines[0].HTS = "12"
+	c.Entry.Lines[1].Origin = "x"
+	c.Status = StatusDecided
+	var fields []string
+	for _, err := range Validate(c) {
+		fields = append(fields, err.(*FieldError).Field)
+	}
+	want := "id center entry.number entry.lines[0].hts entry.lines[1].origin decision"
+	if strings.Join(fields, " ") != want {
+		t.Errorf("fields %v; want %s", fields, want)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	c := validCase(KindProtest)
+	c.Center = "elec"
+	c.Importer.Number = " 95-1234567ab "
+	c.Entry.Number = "b7603245278"
+	c.Entry.Type = " 01"
+	c.Entry.Port = "2704 "
+	c.Entry.Lines[0].HTS = "8471.30.0100"
+	c.Entry.Lines[1].Origin = "vn"
+	c.Protest.Number = "270426100123"
+	c.ID = "270426100123"
+	Normalize(c)
+	if errs := Validate(c); len(errs) != 0 {
+		t.Fatalf("normalized case: %v", errs)
+	}
+	got := strings.Join([]string{c.Center, c.Importer.Number, c.Entry.Number, c.Entry.Type, c.Entry.Port, c.Entry.Lines[0].HTS, c.Entry.Lines[1].Origin, c.ID}, " ")
+	if got != "ELEC 95-1234567AB B76-0324527-8 01 2704 8471300100 VN 2704-26-100123" {
+		t.Errorf("normalized: %s", got)
+	}
+	// What does not parse is left for Validate to report.
+	c.Entry.Number = "316-0000001-9"
+	Normalize(c)
+	if c.Entry.Number != "316-0000001-9" || len(Validate(c)) != 1 {
+		t.Errorf("a bad entry number must survive Normalize and be reported")
+	}
+}
