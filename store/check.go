@@ -1,0 +1,188 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// maxProblems bounds how many problems Check reports.
+const maxProblems = 20
+
+// Check verifies the whole store in one read transaction: bbolt's own page checks, then that every case has the
+// queue row its content gives under the store's Policy, that the index and statistics buckets hold exactly the
+// entries those rows call for (no missing, extra or stale entry), that the case count in meta is right, and that
+// every history entry points at an audit event of that case. It reports up to 20 problems.
+func (s *Store) Check() error {
+	var problems []error
+	report := func(format string, a ...any) bool {
+		if len(problems) < maxProblems {
+			problems = append(problems, fmt.Errorf(format, a...))
+		}
+		return len(problems) < maxProblems
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() { // drain fully: the checker goroutine writes every error
+			report("bbolt: %v", err)
+		}
+		e := newExpected()
+		rows := tx.Bucket(bRows)
+		ncases := 0
+		err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
+			ncases++
+			c, err := decodeCase(v)
+			if err != nil {
+				report("case %s: %v", k, err)
+				return nil
+			}
+			if c.ID != string(k) {
+				report("case stored under %q says its id is %q", k, c.ID)
+			}
+			r := c.Row(s.policy)
+			if got := rows.Get(k); !bytes.Equal(got, encodeRow(&r)) {
+				report("case %s: its queue row is missing or stale", k)
+			}
+			e.add(&r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n := rows.Stats().KeyN; n != ncases {
+			rows.ForEach(func(k, _ []byte) error {
+				if tx.Bucket(bCases).Get(k) == nil {
+					return errorsStop(report("row %s has no case", k))
+				}
+				return nil
+			})
+		}
+		if n := metaUint(tx, mCases); n != uint64(ncases) {
+			report("meta counts %d cases, the store holds %d", n, ncases)
+		}
+		idx := tx.Bucket(bIndex)
+		idx.ForEachBucket(func(name []byte) error {
+			if _, ok := e.keys[string(name)]; !ok {
+				if n := idx.Bucket(name).Stats().KeyN; n > 0 {
+					report("index %q has %d entries for cases that do not belong there", name, n)
+				}
+			}
+			return nil
+		})
+		for name := range e.keys {
+			ks, vs := e.sorted(name)
+			b := idx.Bucket([]byte(name))
+			if b == nil {
+				report("index %q is missing", name)
+				continue
+			}
+			c := b.Cursor()
+			k, v := c.First()
+			i := 0
+			for k != nil || i < len(ks) {
+				switch {
+				case k == nil || (i < len(ks) && bytes.Compare(ks[i], k) < 0):
+					report("index %q lacks the entry for case %s", name, keyID(ks[i], name[len(name)-1]))
+					i++
+				case i >= len(ks) || bytes.Compare(k, ks[i]) < 0:
+					report("index %q has an entry for case %s that does not match its row", name, keyID(k, name[len(name)-1]))
+					k, v = c.Next()
+				default:
+					if !bytes.Equal(v, vs[i]) {
+						report("index %q: entry for case %s has a stale status or kind", name, keyID(k, name[len(name)-1]))
+					}
+					i++
+					k, v = c.Next()
+				}
+			}
+		}
+		ks, vs := e.statsEntries()
+		st := tx.Bucket(bStats)
+		if st.Stats().KeyN != len(ks) {
+			report("statistics have %d entries, the rows call for %d", st.Stats().KeyN, len(ks))
+		}
+		for i := range ks {
+			if got := st.Get(ks[i]); !bytes.Equal(got, vs[i]) {
+				report("statistics entry %q is %x, the rows give %x", ks[i], got, vs[i])
+			}
+		}
+		audit := tx.Bucket(bAudit)
+		return tx.Bucket(bHistory).ForEach(func(k, _ []byte) error {
+			i := bytes.IndexByte(k, 0)
+			if i < 0 || len(k) != i+9 {
+				return errorsStop(report("history key %q is malformed", k))
+			}
+			id, seq := k[:i], binary.BigEndian.Uint64(k[i+1:])
+			if audit.Get(k[i+1:]) == nil {
+				return errorsStop(report("history of case %s names audit event %d, which does not exist", id, seq))
+			}
+			return nil
+		})
+	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	if err != nil {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("check %s: %w", s.path, errors.Join(problems...))
+	}
+	return nil
+}
+
+var errStop = errors.New("too many problems")
+
+func errorsStop(more bool) error {
+	if more {
+		return nil
+	}
+	return errStop
+}
+
+// BackupFile writes a consistent copy of the store to path while writers continue: it writes path.tmp, syncs it
+// and renames it over path, so path is always either the old backup or a complete new one. It refuses to write
+// over the live store.
+func (s *Store) BackupFile(path string) (int64, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return 0, err
+	}
+	live, _ := filepath.Abs(s.path)
+	if abs == live {
+		return 0, fmt.Errorf("backup %s: that is the live store; choose another file", path)
+	}
+	if a, err := os.Stat(abs); err == nil {
+		if b, err := os.Stat(live); err == nil && os.SameFile(a, b) {
+			return 0, fmt.Errorf("backup %s: that is the live store; choose another file", path)
+		}
+	}
+	tmp := abs + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("backup %s: %w", path, err)
+	}
+	n, err := s.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, abs)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, fmt.Errorf("backup %s: %w", path, err)
+	}
+	if d, err := os.Open(filepath.Dir(abs)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return n, nil
+}

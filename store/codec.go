@@ -1,0 +1,130 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"ceedesk/cases"
+)
+
+// Case values start with a format byte so the encoding can change without a schema bump.
+const caseJSON = 'J'
+
+func encodeCase(c *cases.Case) ([]byte, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode case %s: %w", c.ID, err)
+	}
+	out := make([]byte, 0, len(b)+1)
+	out = append(out, caseJSON)
+	return append(out, b...), nil
+}
+
+func decodeCase(v []byte) (*cases.Case, error) {
+	if len(v) == 0 {
+		return nil, errors.New("empty case record")
+	}
+	switch v[0] {
+	case caseJSON:
+		c := new(cases.Case)
+		if err := json.Unmarshal(v[1:], c); err != nil {
+			return nil, fmt.Errorf("case record: %w", err)
+		}
+		return c, nil
+	}
+	return nil, fmt.Errorf("case record has unknown format %q", v[0])
+}
+
+// Row values: a format byte, then length-prefixed strings id, kind, status, center, assignee, importer, entry, then
+// varints due, received, revenue and uvarint version.
+const rowV1 = 1
+
+func encodeRow(r *cases.QueueRow) []byte {
+	b := make([]byte, 0, 32+len(r.ID)+len(r.Center)+len(r.Assignee)+len(r.Importer)+len(r.Entry)+len(r.Kind)+len(r.Status))
+	b = append(b, rowV1)
+	for _, s := range []string{r.ID, string(r.Kind), string(r.Status), r.Center, r.Assignee, r.Importer, r.Entry} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.AppendVarint(b, int64(r.Due))
+	b = binary.AppendVarint(b, int64(r.Received))
+	b = binary.AppendVarint(b, int64(r.Revenue))
+	b = binary.AppendUvarint(b, r.Version)
+	return b
+}
+
+var errRow = errors.New("damaged queue row")
+
+func decodeRow(b []byte, r *cases.QueueRow) error {
+	if len(b) == 0 || b[0] != rowV1 {
+		return errRow
+	}
+	d := decoder{b: b[1:]}
+	r.ID = d.str()
+	r.Kind = cases.Kind(d.str())
+	r.Status = cases.Status(d.str())
+	r.Center = d.str()
+	r.Assignee = d.str()
+	r.Importer = d.str()
+	r.Entry = d.str()
+	r.Due = cases.Date(d.varint())
+	r.Received = cases.Date(d.varint())
+	r.Revenue = cases.Cents(d.varint())
+	r.Version = d.uvarint()
+	if d.err || len(d.b) != 0 {
+		return errRow
+	}
+	return nil
+}
+
+// decoder reads the primitive encodings used by rows and binary cases; any short read sets err.
+type decoder struct {
+	b   []byte
+	err bool
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = true
+		d.b = nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = true
+		d.b = nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) str() string {
+	n := d.uvarint()
+	if uint64(len(d.b)) < n {
+		d.err = true
+		d.b = nil
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) byte() byte {
+	if len(d.b) == 0 {
+		d.err = true
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}

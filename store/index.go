@@ -1,0 +1,458 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ceedesk/cases"
+)
+
+// Indexes. Each scope (a reviewer's cases, a Center's cases) has one nested bucket in "index" per sort and per
+// open/decided split, named scope 0x00 split sort, where scope is 'a'+assignee or 'c'+center, split is 'o' (open)
+// or 'x' (decided) and sort is one of sortCodes. Keys are the sort key followed by the case id, so a page of a
+// queue is a seek and a walk over keys; values are two bytes (status code, kind code) so status and kind filters
+// need no row decode.
+
+const (
+	sortDue      = 'd'
+	sortReceived = 'r'
+	sortAmount   = 'm'
+	sortImporter = 'i'
+)
+
+var sortCodes = []byte{sortDue, sortReceived, sortAmount, sortImporter}
+
+func sortCode(k cases.SortKey) (byte, error) {
+	switch k {
+	case cases.SortDue, "":
+		return sortDue, nil
+	case cases.SortReceived:
+		return sortReceived, nil
+	case cases.SortAmount:
+		return sortAmount, nil
+	case cases.SortImporter:
+		return sortImporter, nil
+	}
+	return 0, fmt.Errorf("sort %q: want due, received, amount or importer", k)
+}
+
+func scopeCenter(c string) []byte   { return append([]byte{'c'}, c...) }
+func scopeAssignee(a string) []byte { return append([]byte{'a'}, a...) }
+
+func rowScopes(r *cases.QueueRow) [][]byte {
+	s := [][]byte{scopeCenter(r.Center)}
+	if r.Assignee != "" {
+		s = append(s, scopeAssignee(r.Assignee))
+	}
+	return s
+}
+
+func indexName(scope []byte, open bool, sort byte) []byte {
+	split := byte('x')
+	if open {
+		split = 'o'
+	}
+	n := make([]byte, 0, len(scope)+3)
+	n = append(n, scope...)
+	return append(n, 0, split, sort)
+}
+
+// dateKey orders dates as unsigned big-endian bytes.
+func dateKey(b []byte, d cases.Date) []byte {
+	return binary.BigEndian.AppendUint32(b, uint32(d)^0x80000000)
+}
+
+func appendIndexKey(b []byte, r *cases.QueueRow, sort byte) []byte {
+	switch sort {
+	case sortDue:
+		b = dateKey(b, r.Due)
+	case sortReceived:
+		b = dateKey(b, r.Received)
+	case sortAmount: // largest first
+		b = binary.BigEndian.AppendUint64(b, ^(uint64(r.Revenue) ^ 1<<63))
+	case sortImporter:
+		for i := 0; i < len(r.Importer); i++ {
+			c := r.Importer[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != 0 {
+				b = append(b, c)
+			}
+		}
+		b = append(b, 0)
+	}
+	return append(b, r.ID...)
+}
+
+func indexKey(r *cases.QueueRow, sort byte) []byte {
+	return appendIndexKey(make([]byte, 0, 16+len(r.ID)+len(r.Importer)), r, sort)
+}
+
+// keyID extracts the case id from an index key.
+func keyID(k []byte, sort byte) []byte {
+	switch sort {
+	case sortDue, sortReceived:
+		return k[4:]
+	case sortAmount:
+		return k[8:]
+	}
+	return k[bytes.IndexByte(k, 0)+1:]
+}
+
+func statusCode(s cases.Status) byte {
+	for i, v := range cases.Statuses {
+		if v == s {
+			return byte(i + 1)
+		}
+	}
+	return 0
+}
+
+func kindCode(k cases.Kind) byte {
+	for i, v := range cases.Kinds {
+		if v == k {
+			return byte(i + 1)
+		}
+	}
+	return 0
+}
+
+// indexValues holds the shared value slices (bbolt keeps references to values until commit).
+var indexValues = func() map[[2]byte][]byte {
+	m := map[[2]byte][]byte{}
+	for s := 0; s <= len(cases.Statuses); s++ {
+		for k := 0; k <= len(cases.Kinds); k++ {
+			m[[2]byte{byte(s), byte(k)}] = []byte{byte(s), byte(k)}
+		}
+	}
+	return m
+}()
+
+func indexValue(r *cases.QueueRow) []byte {
+	return indexValues[[2]byte{statusCode(r.Status), kindCode(r.Kind)}]
+}
+
+func (s *Store) index(tx *bolt.Tx, r *cases.QueueRow) error {
+	idx := tx.Bucket(bIndex)
+	open := r.Status.Open()
+	for _, sc := range rowScopes(r) {
+		for _, so := range sortCodes {
+			b, err := idx.CreateBucketIfNotExists(indexName(sc, open, so))
+			if err != nil {
+				return err
+			}
+			if err := b.Put(indexKey(r, so), indexValue(r)); err != nil {
+				return err
+			}
+		}
+	}
+	return statsAdd(tx.Bucket(bStats), r, 1)
+}
+
+func (s *Store) unindex(tx *bolt.Tx, r *cases.QueueRow) error {
+	idx := tx.Bucket(bIndex)
+	open := r.Status.Open()
+	for _, sc := range rowScopes(r) {
+		for _, so := range sortCodes {
+			if b := idx.Bucket(indexName(sc, open, so)); b != nil {
+				if err := b.Delete(indexKey(r, so)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return statsAdd(tx.Bucket(bStats), r, -1)
+}
+
+// Stats: per scope, key scope 0x00 'T' -> totals; key scope 0x00 'D' date -> number of open cases due that day.
+
+type totals struct {
+	All, Open, Pending uint64
+	Revenue            int64 // of open cases
+}
+
+func (t *totals) encode() []byte {
+	b := make([]byte, 0, 32)
+	b = binary.BigEndian.AppendUint64(b, t.All)
+	b = binary.BigEndian.AppendUint64(b, t.Open)
+	b = binary.BigEndian.AppendUint64(b, t.Pending)
+	return binary.BigEndian.AppendUint64(b, uint64(t.Revenue))
+}
+
+func decodeTotals(b []byte) totals {
+	if len(b) != 32 {
+		return totals{}
+	}
+	be := binary.BigEndian
+	return totals{All: be.Uint64(b), Open: be.Uint64(b[8:]), Pending: be.Uint64(b[16:]), Revenue: int64(be.Uint64(b[24:]))}
+}
+
+func (t *totals) add(r *cases.QueueRow, sign int) {
+	d := uint64(sign) // two's complement: adding ^0 subtracts one
+	t.All += d
+	if r.Status.Open() {
+		t.Open += d
+		t.Revenue += int64(sign) * int64(r.Revenue)
+		if r.Status == cases.StatusPendingApproval {
+			t.Pending += d
+		}
+	}
+}
+
+func totalsKey(scope []byte) []byte  { return append(append(append([]byte{}, scope...), 0), 'T') }
+func histPrefix(scope []byte) []byte { return append(append(append([]byte{}, scope...), 0), 'D') }
+func histKey(scope []byte, d cases.Date) []byte {
+	return dateKey(histPrefix(scope), d)
+}
+
+func statsAdd(st *bolt.Bucket, r *cases.QueueRow, sign int) error {
+	for _, sc := range rowScopes(r) {
+		tk := totalsKey(sc)
+		t := decodeTotals(st.Get(tk))
+		t.add(r, sign)
+		if err := st.Put(tk, t.encode()); err != nil {
+			return err
+		}
+		if !r.Status.Open() {
+			continue
+		}
+		hk := histKey(sc, r.Due)
+		var n uint64
+		if v := st.Get(hk); len(v) == 8 {
+			n = binary.BigEndian.Uint64(v)
+		}
+		n += uint64(sign)
+		var err error
+		if n == 0 {
+			err = st.Delete(hk)
+		} else {
+			err = st.Put(hk, be64(n))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putCase writes c (a new case when old is nil) with its row, indexes and statistics.
+func (s *Store) putCase(tx *bolt.Tx, old, c *cases.Case) error {
+	rows := tx.Bucket(bRows)
+	id := []byte(c.ID)
+	if old != nil {
+		if v := rows.Get(id); v != nil {
+			var r cases.QueueRow
+			if err := decodeRow(v, &r); err != nil {
+				return fmt.Errorf("case %s: %w", c.ID, err)
+			}
+			if err := s.unindex(tx, &r); err != nil {
+				return err
+			}
+		}
+	}
+	v, err := encodeCase(c)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bCases).Put(id, v); err != nil {
+		return err
+	}
+	r := c.Row(s.policy)
+	if err := rows.Put(id, encodeRow(&r)); err != nil {
+		return err
+	}
+	if err := s.index(tx, &r); err != nil {
+		return err
+	}
+	if old == nil {
+		return tx.Bucket(bMeta).Put(mCases, be64(metaUint(tx, mCases)+1))
+	}
+	return nil
+}
+
+// expected is what the index and stats buckets should hold for a set of rows; rebuild writes it and Check
+// compares against it.
+type expected struct {
+	keys   map[string][][]byte // index bucket name -> keys
+	vals   map[string][][]byte // parallel values
+	stats  map[string][]byte
+	arena  []byte
+	nrows  int
+	totals map[string]*totals
+	hist   map[string]uint64
+}
+
+func newExpected() *expected {
+	return &expected{keys: map[string][][]byte{}, vals: map[string][][]byte{}, totals: map[string]*totals{}, hist: map[string]uint64{}}
+}
+
+func (e *expected) alloc(n int) []byte {
+	if cap(e.arena)-len(e.arena) < n {
+		e.arena = make([]byte, 0, max(1<<20, n))
+	}
+	start := len(e.arena)
+	e.arena = e.arena[:start+n]
+	return e.arena[start : start : start+n]
+}
+
+func (e *expected) add(r *cases.QueueRow) {
+	e.nrows++
+	open := r.Status.Open()
+	for _, sc := range rowScopes(r) {
+		for _, so := range sortCodes {
+			name := string(indexName(sc, open, so))
+			k := appendIndexKey(e.alloc(16+len(r.ID)+len(r.Importer)), r, so)
+			e.keys[name] = append(e.keys[name], k)
+			e.vals[name] = append(e.vals[name], indexValue(r))
+		}
+		tk := string(totalsKey(sc))
+		t := e.totals[tk]
+		if t == nil {
+			t = &totals{}
+			e.totals[tk] = t
+		}
+		t.add(r, 1)
+		if open {
+			e.hist[string(histKey(sc, r.Due))]++
+		}
+	}
+}
+
+// sorted returns the index bucket's keys and values in key order.
+func (e *expected) sorted(name string) ([][]byte, [][]byte) {
+	ks, vs := e.keys[name], e.vals[name]
+	ord := make([]int32, len(ks))
+	for i := range ord {
+		ord[i] = int32(i)
+	}
+	slices.SortFunc(ord, func(a, b int32) int { return bytes.Compare(ks[a], ks[b]) })
+	sk, sv := make([][]byte, len(ks)), make([][]byte, len(ks))
+	for i, j := range ord {
+		sk[i], sv[i] = ks[j], vs[j]
+	}
+	return sk, sv
+}
+
+func (e *expected) statsEntries() ([][]byte, [][]byte) {
+	m := map[string][]byte{}
+	for k, t := range e.totals {
+		m[k] = t.encode()
+	}
+	for k, n := range e.hist {
+		m[k] = be64(n)
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	ks, vs := make([][]byte, len(names)), make([][]byte, len(names))
+	for i, n := range names {
+		ks[i], vs[i] = []byte(n), m[n]
+	}
+	return ks, vs
+}
+
+// rebuild recomputes the index and stats buckets from the rows (and, when recompute is set, the rows from the
+// cases, for a new Policy), writing keys in order into fresh, full pages. It runs inside the caller's transaction.
+func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
+	e := newExpected()
+	rows := tx.Bucket(bRows)
+	var n uint64
+	if recompute {
+		rows.FillPercent = 1.0
+		err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
+			c, err := decodeCase(v)
+			if err != nil {
+				return fmt.Errorf("case %s: %w", k, err)
+			}
+			r := c.Row(s.policy)
+			e.add(&r)
+			n++
+			return rows.Put(k, encodeRow(&r))
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		err := rows.ForEach(func(k, v []byte) error {
+			var r cases.QueueRow
+			if err := decodeRow(v, &r); err != nil {
+				return fmt.Errorf("row %s: %w", k, err)
+			}
+			e.add(&r)
+			n++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, b := range [][]byte{bIndex, bStats} {
+		if err := tx.DeleteBucket(b); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(b); err != nil {
+			return err
+		}
+	}
+	idx := tx.Bucket(bIndex)
+	names := make([]string, 0, len(e.keys))
+	for name := range e.keys {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		b, err := idx.CreateBucket([]byte(name))
+		if err != nil {
+			return err
+		}
+		b.FillPercent = 1.0
+		ks, vs := e.sorted(name)
+		for i := range ks {
+			if err := b.Put(ks[i], vs[i]); err != nil {
+				return err
+			}
+		}
+		delete(e.keys, name)
+		delete(e.vals, name)
+	}
+	st := tx.Bucket(bStats)
+	st.FillPercent = 1.0
+	ks, vs := e.statsEntries()
+	for i := range ks {
+		if err := st.Put(ks[i], vs[i]); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bMeta)
+	pj, _ := json.Marshal(s.policy)
+	if err := meta.Put(mPolicy, pj); err != nil {
+		return err
+	}
+	if err := meta.Put(mPolicyFP, policyFingerprint(s.policy)); err != nil {
+		return err
+	}
+	if err := meta.Put(mCases, be64(n)); err != nil {
+		return err
+	}
+	return meta.Delete(mDirty)
+}
+
+// scopeOf validates a query's scope.
+func scopeOf(q cases.QueueQuery) ([]byte, error) {
+	switch {
+	case q.Assignee != "":
+		return scopeAssignee(strings.ToLower(q.Assignee)), nil
+	case q.Center != "":
+		return scopeCenter(strings.ToUpper(q.Center)), nil
+	}
+	return nil, fmt.Errorf("queue: name an assignee or a Center")
+}

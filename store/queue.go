@@ -1,0 +1,374 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ceedesk/cases"
+)
+
+// MaxPage is the largest page Queue returns; DefaultPage is used when the query's Limit is 0.
+const (
+	MaxPage     = 10000
+	DefaultPage = 50
+)
+
+func (s *Store) today() cases.Date { return cases.DateOf(s.now()) }
+
+func getCase(tx *bolt.Tx, id string) (*cases.Case, error) {
+	v := tx.Bucket(bCases).Get([]byte(id))
+	if v == nil {
+		return nil, fmt.Errorf("case %s: %w", id, cases.ErrNotFound)
+	}
+	c, err := decodeCase(v)
+	if err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// Case returns the stored case; it wraps cases.ErrNotFound when there is none. The caller owns the result.
+func (s *Store) Case(id string) (*cases.Case, error) {
+	var c *cases.Case
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		c, err = getCase(tx, id)
+		return err
+	})
+	return c, err
+}
+
+// walker yields one scope's index entries in sort order, merging the open and decided splits when both are wanted.
+type walker struct {
+	curs []*bolt.Cursor
+	k, v [][]byte
+}
+
+func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool) *walker {
+	w := &walker{}
+	idx := tx.Bucket(bIndex)
+	for _, split := range []bool{true, false} {
+		if (split && !open) || (!split && !decided) {
+			continue
+		}
+		b := idx.Bucket(indexName(scope, split, sort))
+		if b == nil {
+			continue
+		}
+		c := b.Cursor()
+		k, v := c.First()
+		if k == nil {
+			continue
+		}
+		w.curs = append(w.curs, c)
+		w.k = append(w.k, k)
+		w.v = append(w.v, v)
+	}
+	return w
+}
+
+// next returns the next entry, or nil at the end.
+func (w *walker) next() ([]byte, []byte) {
+	i := -1
+	for j := range w.curs {
+		if w.k[j] != nil && (i < 0 || bytes.Compare(w.k[j], w.k[i]) < 0) {
+			i = j
+		}
+	}
+	if i < 0 {
+		return nil, nil
+	}
+	k, v := w.k[i], w.v[i]
+	w.k[i], w.v[i] = w.curs[i].Next()
+	return k, v
+}
+
+// plan is how a query walks an index: which splits, whether a scan with the filter is needed, and quick checks on
+// the index value (status, kind) that skip rows without decoding them.
+type plan struct {
+	scope         []byte
+	sort          byte
+	open, decided bool
+	scan          bool
+	statuses      [8]bool
+	anyStatus     bool
+	kinds         [8]bool
+	anyKind       bool
+	center        string // extra condition when both Assignee and Center are given
+	filter        cases.Filter
+	today         cases.Date
+}
+
+func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
+	scope, err := scopeOf(q)
+	if err != nil {
+		return nil, err
+	}
+	so, err := sortCode(q.Sort)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{scope: scope, sort: so, open: true, decided: !q.OpenOnly, filter: q.Filter, today: q.Today}
+	if p.today == 0 {
+		p.today = s.today()
+	}
+	f := q.Filter
+	if f.OpenOnly {
+		p.decided = false
+	}
+	if len(f.Statuses) > 0 {
+		open, decided := false, false
+		for _, st := range f.Statuses {
+			p.statuses[statusCode(st)] = true
+			open = open || st.Open()
+			decided = decided || !st.Open()
+		}
+		p.anyStatus = true
+		p.open = p.open && open
+		p.decided = p.decided && decided
+	}
+	for _, k := range f.Kinds {
+		p.kinds[kindCode(k)] = true
+		p.anyKind = true
+	}
+	if q.Assignee != "" && q.Center != "" {
+		p.center = q.Center
+	}
+	rest := f
+	rest.OpenOnly, rest.Query = false, ""
+	p.scan = !rest.Empty() || p.center != ""
+	return p, nil
+}
+
+// match applies the plan's quick checks to an index value, then the filter to the decoded row.
+func (p *plan) quick(v []byte) bool {
+	if len(v) != 2 {
+		return true
+	}
+	if p.anyStatus && !p.statuses[v[0]&7] {
+		return false
+	}
+	if p.anyKind && !p.kinds[v[1]&7] {
+		return false
+	}
+	return true
+}
+
+func (p *plan) match(r *cases.QueueRow) bool {
+	if p.center != "" && !strings.EqualFold(r.Center, p.center) {
+		return false
+	}
+	return p.filter.Match(r, p.today)
+}
+
+func readRow(rows *bolt.Bucket, id []byte) (cases.QueueRow, error) {
+	var r cases.QueueRow
+	v := rows.Get(id)
+	if v == nil {
+		return r, fmt.Errorf("index names case %s, which has no row (run ceedesk's check)", id)
+	}
+	if err := decodeRow(v, &r); err != nil {
+		return r, fmt.Errorf("case %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Queue returns one window of a reviewer's or a Center's queue and the size of the whole queue after the filter.
+// Without a filter it seeks in the ordered index and decodes only the rows returned; with one it decodes the rows
+// of that scope only.
+func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
+	p, err := s.plan(q)
+	if err != nil {
+		return cases.QueuePage{}, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultPage
+	}
+	limit = min(limit, MaxPage)
+	offset := max(q.Offset, 0)
+	page := cases.QueuePage{Offset: offset}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		rows := tx.Bucket(bRows)
+		w := newWalker(tx, p.scope, p.sort, p.open, p.decided)
+		if !p.scan && !p.anyStatus && !p.anyKind {
+			t := decodeTotals(tx.Bucket(bStats).Get(totalsKey(p.scope)))
+			if p.open {
+				page.Total += int(t.Open)
+			}
+			if p.decided {
+				page.Total += int(t.All - t.Open)
+			}
+			for i := 0; i < offset; i++ {
+				if k, _ := w.next(); k == nil {
+					return nil
+				}
+			}
+			for len(page.Rows) < limit {
+				k, _ := w.next()
+				if k == nil {
+					break
+				}
+				r, err := readRow(rows, keyID(k, p.sort))
+				if err != nil {
+					return err
+				}
+				page.Rows = append(page.Rows, r)
+			}
+			return nil
+		}
+		n := 0
+		for k, v := w.next(); k != nil; k, v = w.next() {
+			if !p.quick(v) {
+				continue
+			}
+			if !p.scan {
+				n++
+				if n > offset && len(page.Rows) < limit {
+					r, err := readRow(rows, keyID(k, p.sort))
+					if err != nil {
+						return err
+					}
+					page.Rows = append(page.Rows, r)
+				}
+				continue
+			}
+			r, err := readRow(rows, keyID(k, p.sort))
+			if err != nil {
+				return err
+			}
+			if !p.match(&r) {
+				continue
+			}
+			n++
+			if n > offset && len(page.Rows) < limit {
+				page.Rows = append(page.Rows, r)
+			}
+		}
+		page.Total = n
+		return nil
+	})
+	return page, err
+}
+
+// Counts returns the queue's headline numbers as of q.Today (today when zero); Offset, Limit and Sort are ignored.
+// Without a filter they come from per-scope statistics; with one, from the open rows of that scope.
+func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
+	q.Sort = cases.SortDue
+	p, err := s.plan(q)
+	if err != nil {
+		return cases.Counts{}, err
+	}
+	var c cases.Counts
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if !p.scan && !p.anyStatus && !p.anyKind {
+			c = scopeCounts(tx, p.scope, p.today)
+			return nil
+		}
+		rows := tx.Bucket(bRows)
+		w := newWalker(tx, p.scope, sortDue, p.open, false)
+		for k, v := w.next(); k != nil; k, v = w.next() {
+			if !p.quick(v) {
+				continue
+			}
+			r, err := readRow(rows, keyID(k, sortDue))
+			if err != nil {
+				return err
+			}
+			if p.match(&r) {
+				c.Tally(&r, p.today)
+			}
+		}
+		return nil
+	})
+	return c, err
+}
+
+// scopeCounts reads a scope's counts from its totals and its histogram of open cases by due date.
+func scopeCounts(tx *bolt.Tx, scope []byte, today cases.Date) cases.Counts {
+	st := tx.Bucket(bStats)
+	t := decodeTotals(st.Get(totalsKey(scope)))
+	c := cases.Counts{Open: int(t.Open), Pending: int(t.Pending), Revenue: cases.Cents(t.Revenue)}
+	prefix := histPrefix(scope)
+	cur := st.Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = cur.Next() {
+		due := cases.Date(binary.BigEndian.Uint32(k[len(prefix):]) ^ 0x80000000)
+		n := int(binary.BigEndian.Uint64(v))
+		left := today.DaysUntil(due)
+		switch {
+		case left < 0:
+			c.Overdue += n
+		case left <= 7:
+			c.DueWeek += n
+		default:
+			return c
+		}
+	}
+	return c
+}
+
+// Approvals lists the Center's cases whose decision waits for a supervisor's approval, earliest due first.
+func (s *Store) Approvals(center string) ([]cases.QueueRow, error) {
+	var out []cases.QueueRow
+	scope := scopeCenter(strings.ToUpper(center))
+	pending := statusCode(cases.StatusPendingApproval)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if decodeTotals(tx.Bucket(bStats).Get(totalsKey(scope))).Pending == 0 {
+			return nil
+		}
+		rows := tx.Bucket(bRows)
+		w := newWalker(tx, scope, sortDue, true, false)
+		for k, v := w.next(); k != nil; k, v = w.next() {
+			if len(v) == 2 && v[0] != pending {
+				continue
+			}
+			r, err := readRow(rows, keyID(k, sortDue))
+			if err != nil {
+				return err
+			}
+			if r.Status == cases.StatusPendingApproval {
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Workload returns one Load per person of the Center who holds open cases, and every enabled reviewer of the
+// Center even with none, sorted by name.
+func (s *Store) Workload(center string, today cases.Date) ([]cases.Load, error) {
+	if today == 0 {
+		today = s.today()
+	}
+	users, err := s.Users(center)
+	if err != nil {
+		return nil, err
+	}
+	var out []cases.Load
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for _, u := range users {
+			if u.Role != cases.RoleReviewer && u.Role != cases.RoleSupervisor {
+				continue
+			}
+			scope := scopeAssignee(u.Name)
+			c := scopeCounts(tx, scope, today)
+			if c.Open == 0 && (u.Role != cases.RoleReviewer || u.Disabled) {
+				continue
+			}
+			l := cases.Load{User: u.Name, Counts: c}
+			if b := tx.Bucket(bIndex).Bucket(indexName(scope, true, sortDue)); b != nil {
+				if k, _ := b.Cursor().First(); len(k) >= 4 {
+					l.Oldest = cases.Date(binary.BigEndian.Uint32(k) ^ 0x80000000)
+				}
+			}
+			out = append(out, l)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,353 @@
+// Package store keeps ceedesk's cases, users, keys and audit log in one bbolt file.
+//
+// Every change is one bbolt Update transaction that loads the acting user, applies the rule function from package
+// cases to a copy of the stored case, checks the version the actor saw, rewrites the case, its compact queue row
+// and its index entries, and appends exactly one audit event per changed case. A queue page is a cursor seek in an
+// ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
+// published to in-process subscribers.
+//
+// Layout of the file (schema version 1):
+//
+//	cases    id -> encoded cases.Case
+//	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
+//	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+id, values status,kind
+//	stats    per scope: totals (all, open, pending, revenue) and a histogram of open cases per due date
+//	history  id 0x00 seq -> nothing: the audit events of a case
+//	users    name -> JSON cases.User
+//	keys     SHA256 fingerprint -> JSON Key
+//	audit    big-endian seq -> JSON cases.Event (hash-chained)
+//	meta     schema version, policy and its fingerprint, last audit seq and hash, case count
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ceedesk/cases"
+)
+
+// Operator is the name the local operator acts as: someone running ceedesk with file access to the store. It is
+// trusted like an admin for user and key management; it never works cases.
+const Operator = "operator"
+
+// SchemaVersion is the layout version this package reads and writes.
+const SchemaVersion = 1
+
+// Options configure Open.
+type Options struct {
+	Timeout  time.Duration    // bbolt open timeout; 0 means 1s
+	NoSync   bool             // only for bulk seeding and tests; changes are durable (fsync) by default
+	Policy   cases.Policy     // zero value means cases.DefaultPolicy()
+	Now      func() time.Time // clock for event timestamps; nil = time.Now
+	ReadOnly bool
+}
+
+// Store is an open ceedesk store. It is safe for concurrent use.
+type Store struct {
+	db       *bolt.DB
+	path     string
+	policy   cases.Policy
+	now      func() time.Time
+	readOnly bool
+
+	wmu sync.Mutex // serialises this package's writers, so Load can switch off fsync safely
+
+	feed feed
+}
+
+var (
+	bCases   = []byte("cases")
+	bRows    = []byte("rows")
+	bIndex   = []byte("index")
+	bStats   = []byte("stats")
+	bHistory = []byte("history")
+	bUsers   = []byte("users")
+	bKeys    = []byte("keys")
+	bAudit   = []byte("audit")
+	bMeta    = []byte("meta")
+
+	allBuckets = [][]byte{bCases, bRows, bIndex, bStats, bHistory, bUsers, bKeys, bAudit, bMeta}
+
+	mSchema    = []byte("schema")
+	mPolicy    = []byte("policy")
+	mPolicyFP  = []byte("policy_fingerprint")
+	mAuditSeq  = []byte("audit_seq")
+	mAuditHash = []byte("audit_hash")
+	mCases     = []byte("cases")
+	mDirty     = []byte("index_dirty") // set while Load runs; the indexes are rebuilt on the next Open if left set
+)
+
+// Open opens the store at path, creating and initialising it when the file does not exist or is empty.
+//
+// Open never re-initialises a file that has content: a file that is not a bbolt database, is truncated, or has a
+// newer schema is refused with an error saying which. When another process holds the file, Open waits
+// opt.Timeout and then fails with an error naming the file. When the store's indexes were computed under a
+// different Policy (due dates depend on it), Open recomputes rows and indexes in one transaction.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = time.Second
+	}
+	if opt.Policy == (cases.Policy{}) {
+		opt.Policy = cases.DefaultPolicy()
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if err := precheck(path, opt.ReadOnly); err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:         opt.Timeout,
+		NoSync:          opt.NoSync,
+		ReadOnly:        opt.ReadOnly,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: 1 << 30,
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	s := &Store{db: db, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, bolt.ErrTimeout):
+		return fmt.Errorf("store %s is held by another ceedesk process (the server?); stop it, or run the command through the server over SSH: %w", path, err)
+	case errors.Is(err, bolt.ErrInvalid):
+		return fmt.Errorf("store %s is not a ceedesk store: not a bbolt database file", path)
+	case errors.Is(err, bolt.ErrVersionMismatch):
+		return fmt.Errorf("store %s was written by an incompatible bbolt version", path)
+	case errors.Is(err, bolt.ErrChecksum):
+		return fmt.Errorf("store %s is corrupt: both bbolt meta pages fail their checksum", path)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("store %s: permission denied: %w", path, err)
+	}
+	return fmt.Errorf("open store %s: %w", path, err)
+}
+
+// precheck reads the bbolt meta pages itself so that a truncated file is refused with a clear error before bbolt
+// maps it (touching a page past the end of a mapped file is a fatal SIGBUS, not an error).
+func precheck(path string, readOnly bool) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if readOnly {
+			return fmt.Errorf("store %s does not exist", path)
+		}
+		return nil
+	}
+	if err != nil {
+		return openError(path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return openError(path, err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("store %s is a directory, not a ceedesk store", path)
+	}
+	size := info.Size()
+	if size == 0 {
+		if readOnly {
+			return fmt.Errorf("store %s is empty", path)
+		}
+		return nil
+	}
+	// Meta page 0 is at offset 0 and names the page size; meta page 1 follows one page later. If page 0 is
+	// damaged, look for page 1 at every page size bbolt supports, as bbolt does.
+	var best *boltMeta
+	consider := func(off int64) {
+		if m, ok := readMeta(f, off); ok && (best == nil || m.txid > best.txid) {
+			best = &m
+		}
+	}
+	consider(0)
+	if best != nil {
+		consider(int64(best.pageSize))
+	} else {
+		for i := 0; i <= 14; i++ {
+			consider(1024 << i)
+		}
+	}
+	if best == nil {
+		if size < 1024 {
+			return fmt.Errorf("store %s is not a ceedesk store: %d bytes, too short to be a bbolt database file", path, size)
+		}
+		return fmt.Errorf("store %s is not a ceedesk store: not a bbolt database file", path)
+	}
+	if need := int64(best.pgid) * int64(best.pageSize); size < need {
+		return fmt.Errorf("store %s is truncated: the file is %d bytes but its database needs %d; restore it from a backup", path, size, need)
+	}
+	return nil
+}
+
+type boltMeta struct {
+	pageSize uint32
+	pgid     uint64
+	txid     uint64
+}
+
+// readMeta decodes a bbolt meta page at off (16-byte page header, then magic, version, page size, flags, root
+// bucket, freelist, high-water page id, txid and an FNV-64a checksum of what precedes it).
+func readMeta(f *os.File, off int64) (boltMeta, bool) {
+	var buf [16 + 64]byte
+	if _, err := f.ReadAt(buf[:], off); err != nil {
+		return boltMeta{}, false
+	}
+	m := buf[16:]
+	le := binary.LittleEndian
+	if le.Uint32(m[0:]) != 0xED0CDAED || le.Uint32(m[4:]) != 2 {
+		return boltMeta{}, false
+	}
+	h := fnv.New64a()
+	h.Write(m[:56])
+	if h.Sum64() != le.Uint64(m[56:]) {
+		return boltMeta{}, false
+	}
+	return boltMeta{pageSize: le.Uint32(m[8:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
+}
+
+func policyFingerprint(p cases.Policy) []byte {
+	b, _ := json.Marshal(p)
+	sum := sha256.Sum256(b)
+	return []byte(hex.EncodeToString(sum[:]))
+}
+
+// init checks the schema of an existing store, initialises a new one, and re-indexes when the policy changed or a
+// bulk load was interrupted.
+func (s *Store) init() error {
+	var fresh, reindex bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil {
+			empty := true
+			tx.ForEach(func(name []byte, _ *bolt.Bucket) error { empty = false; return nil })
+			if !empty {
+				return fmt.Errorf("store %s is not a ceedesk store: a bbolt file without ceedesk's meta bucket", s.path)
+			}
+			fresh = true
+			return nil
+		}
+		v := meta.Get(mSchema)
+		if len(v) != 8 {
+			return fmt.Errorf("store %s is not a ceedesk store: no schema version", s.path)
+		}
+		switch n := binary.BigEndian.Uint64(v); {
+		case n > SchemaVersion:
+			return fmt.Errorf("store %s has schema version %d, newer than this ceedesk (%d); upgrade ceedesk", s.path, n, SchemaVersion)
+		case n < SchemaVersion:
+			return fmt.Errorf("store %s has unknown schema version %d", s.path, n)
+		}
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				return fmt.Errorf("store %s is damaged: bucket %q is missing", s.path, b)
+			}
+		}
+		if !bytes.Equal(meta.Get(mPolicyFP), policyFingerprint(s.policy)) || meta.Get(mDirty) != nil {
+			reindex = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if s.readOnly {
+		if fresh {
+			return fmt.Errorf("store %s is empty; open it read-write once to initialise it", s.path)
+		}
+		if reindex {
+			return fmt.Errorf("store %s was indexed under a different policy (or an interrupted load); open it read-write once to re-index", s.path)
+		}
+		return nil
+	}
+	if fresh {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			for _, b := range allBuckets {
+				if _, err := tx.CreateBucket(b); err != nil {
+					return err
+				}
+			}
+			meta := tx.Bucket(bMeta)
+			meta.Put(mSchema, be64(SchemaVersion))
+			pj, _ := json.Marshal(s.policy)
+			meta.Put(mPolicy, pj)
+			meta.Put(mPolicyFP, policyFingerprint(s.policy))
+			meta.Put(mAuditSeq, be64(0))
+			meta.Put(mAuditHash, []byte{})
+			return meta.Put(mCases, be64(0))
+		})
+	}
+	if reindex {
+		return s.db.Update(func(tx *bolt.Tx) error { return s.rebuild(tx, true) })
+	}
+	return nil
+}
+
+// Close closes the store. Subscribers' channels are closed.
+func (s *Store) Close() error {
+	s.feed.closeAll()
+	return s.db.Close()
+}
+
+// Path is the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// Policy is the local policy the store computes due dates and approvals with.
+func (s *Store) Policy() cases.Policy { return s.policy }
+
+func (s *Store) clock() time.Time { return s.now().UTC() }
+
+// update runs fn in one write transaction, serialised with Load.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	if s.readOnly {
+		return fmt.Errorf("store %s is open read-only", s.path)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.db.Update(fn)
+}
+
+func be64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+func metaUint(tx *bolt.Tx, key []byte) uint64 {
+	v := tx.Bucket(bMeta).Get(key)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+// Backup writes a consistent copy of the whole store to w from one read transaction; writers continue meanwhile.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup of %s: %w", s.path, err)
+	}
+	return n, nil
+}

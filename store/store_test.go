@@ -1,0 +1,638 @@
+package store
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ceedesk/cases"
+	"ceedesk/cases/synth"
+)
+
+var today = cases.NewDate(2026, 11, 28)
+
+// testClock returns a clock that starts on today at 09:00 UTC and moves one second per call.
+func testClock() func() time.Time {
+	var mu sync.Mutex
+	t := today.Time().Add(9 * time.Hour)
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(time.Second)
+		return t
+	}
+}
+
+func openTest(t testing.TB, path string) *Store {
+	t.Helper()
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "ceedesk.db")
+	}
+	s, err := Open(path, Options{NoSync: true, Now: testClock(), Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fixture is a store with the synthetic users and n synthetic cases, written through putCase (the path every
+// single change takes) so the incremental index maintenance is what the tests exercise.
+func fixture(t testing.TB, n int) (*Store, []*cases.Case) {
+	t.Helper()
+	s := openTest(t, "")
+	g := synth.New(1, today)
+	for _, u := range g.Users() {
+		if err := s.AddUser(Operator, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := make([]*cases.Case, n)
+	for i := range cs {
+		cs[i] = g.Next()
+	}
+	addCases(t, s, cs...)
+	return s, cs
+}
+
+func addCases(t testing.TB, s *Store, cs ...*cases.Case) {
+	t.Helper()
+	now := s.clock()
+	err := s.update(func(tx *bolt.Tx) error {
+		a := openAudit(tx)
+		for _, c := range cs {
+			stamp(c, "seed", now)
+			if err := s.putCase(tx, nil, c); err != nil {
+				return err
+			}
+			if err := a.append(cases.Event{At: now, Actor: "seed", Case: c.ID, Action: "seed", Change: cases.Diff(nil, c)}); err != nil {
+				return err
+			}
+		}
+		return a.flush()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func find(t testing.TB, cs []*cases.Case, pred func(c *cases.Case) bool) *cases.Case {
+	t.Helper()
+	for _, c := range cs {
+		if pred(c) {
+			return c
+		}
+	}
+	t.Fatal("fixture has no case of the kind the test needs")
+	return nil
+}
+
+func mustCheck(t testing.TB, s *Store) {
+	t.Helper()
+	if err := s.Check(); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if _, err := s.VerifyAudit(); err != nil {
+		t.Fatalf("VerifyAudit: %v", err)
+	}
+}
+
+func TestOpenInitialisesAndReopens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ceedesk.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Path() != path || s.Policy() != cases.DefaultPolicy() {
+		t.Fatalf("path %q policy %+v", s.Path(), s.Policy())
+	}
+	if err := s.AddUser(Operator, cases.User{Name: "ann", Role: cases.RoleReviewer, Center: "ELEC"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.User("ann")
+	if err != nil || u.Center != "ELEC" {
+		t.Fatalf("after reopen: %+v %v", u, err)
+	}
+	if err := s.AddUser(Operator, cases.User{Name: "ben", Role: cases.RoleReviewer, Center: "ELEC"}); err == nil {
+		t.Fatal("read-only store accepted a write")
+	}
+}
+
+func TestUsersAndKeys(t *testing.T) {
+	s := openTest(t, "")
+	add := func(actor string, u cases.User) error { return s.AddUser(actor, u) }
+	if err := add(Operator, cases.User{Name: "root", Role: cases.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	if err := add("root", cases.User{Name: "sam", Role: cases.RoleSupervisor, Center: "elec", Display: "Sam\x1b[31m Red"}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := s.User("sam")
+	if u.Center != "ELEC" || strings.Contains(u.Display, "\x1b") || u.Created.IsZero() {
+		t.Fatalf("stored user %+v", u)
+	}
+	for _, tc := range []struct {
+		actor string
+		u     cases.User
+		want  error
+	}{
+		{"sam", cases.User{Name: "ria", Role: cases.RoleReviewer, Center: "ELEC"}, cases.ErrForbidden},
+		{"nobody", cases.User{Name: "ria", Role: cases.RoleReviewer, Center: "ELEC"}, cases.ErrForbidden},
+		{Operator, cases.User{Name: "Ria", Role: cases.RoleReviewer, Center: "ELEC"}, cases.ErrInvalid},
+		{Operator, cases.User{Name: "ria", Role: "boss", Center: "ELEC"}, cases.ErrInvalid},
+		{Operator, cases.User{Name: "ria", Role: cases.RoleReviewer, Center: "MOON"}, cases.ErrInvalid},
+		{Operator, cases.User{Name: "operator", Role: cases.RoleAdmin}, cases.ErrInvalid},
+		{Operator, cases.User{Name: "sam", Role: cases.RoleReviewer, Center: "ELEC"}, cases.ErrInvalid},
+	} {
+		if err := add(tc.actor, tc.u); !errors.Is(err, tc.want) {
+			t.Errorf("AddUser(%s, %+v) = %v, want %v", tc.actor, tc.u, err, tc.want)
+		}
+	}
+	u.Role, u.Center = cases.RoleReviewer, "PHARMA"
+	if err := s.SetUser("root", u); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.User("sam"); got.Role != cases.RoleReviewer || got.Center != "PHARMA" || !got.Created.Equal(u.Created) {
+		t.Fatalf("after SetUser: %+v", got)
+	}
+	if us, _ := s.Users("PHARMA"); len(us) != 1 || us[0].Name != "sam" {
+		t.Fatalf("Users(PHARMA) = %+v", us)
+	}
+	if us, _ := s.Users(""); len(us) != 2 || us[0].Name != "root" {
+		t.Fatalf("Users() = %+v", us)
+	}
+	if _, err := s.User("zed"); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("User(zed) = %v", err)
+	}
+
+	fp := "SHA256:abcdefghijklmnop"
+	if err := s.AddKey("sam", "sam", fp, "ssh-ed25519 AAAA"); !errors.Is(err, cases.ErrForbidden) {
+		t.Fatalf("reviewer added a key: %v", err)
+	}
+	if err := s.AddKey(Operator, "sam", fp, "ssh-ed25519 AAAA sam@desk"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddKey(Operator, "root", fp, "ssh-ed25519 AAAA"); !errors.Is(err, cases.ErrInvalid) {
+		t.Fatalf("same key for two users: %v", err)
+	}
+	if got, err := s.UserByKey(fp); err != nil || got.Name != "sam" {
+		t.Fatalf("UserByKey = %+v %v", got, err)
+	}
+	if _, err := s.UserByKey("SHA256:unknown"); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if err := s.RevokeKey("root", fp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UserByKey(fp); !errors.Is(err, cases.ErrForbidden) {
+		t.Fatalf("revoked key: %v", err)
+	}
+	if ks, _ := s.Keys("sam"); len(ks) != 1 || !ks[0].Revoked {
+		t.Fatalf("Keys = %+v", ks)
+	}
+	if err := s.AddKey(Operator, "sam", fp, "x"); !errors.Is(err, cases.ErrInvalid) {
+		t.Fatalf("re-adding a revoked key: %v", err)
+	}
+	n, err := s.VerifyAudit()
+	if err != nil || n != 5 { // root, sam, sam changed, key add, key revoke
+		t.Fatalf("VerifyAudit = %d, %v", n, err)
+	}
+}
+
+// brute computes a queue the slow way, from every case.
+func brute(s *Store, cs []*cases.Case, q cases.QueueQuery) cases.QueuePage {
+	var rows []cases.QueueRow
+	for _, c := range cs {
+		r := c.Row(s.Policy())
+		if q.Assignee != "" && r.Assignee != q.Assignee || q.Assignee == "" && r.Center != q.Center {
+			continue
+		}
+		if q.Assignee != "" && q.Center != "" && r.Center != q.Center {
+			continue
+		}
+		if q.OpenOnly && !r.Status.Open() || !q.Filter.Match(&r, q.Today) {
+			continue
+		}
+		rows = append(rows, r)
+	}
+	slices.SortFunc(rows, func(a, b cases.QueueRow) int {
+		var d int
+		switch q.Sort {
+		case cases.SortDue:
+			d = int(a.Due) - int(b.Due)
+		case cases.SortReceived:
+			d = int(a.Received) - int(b.Received)
+		case cases.SortAmount:
+			d = int(b.Revenue - a.Revenue)
+		case cases.SortImporter:
+			d = strings.Compare(strings.ToLower(a.Importer), strings.ToLower(b.Importer))
+		}
+		if d != 0 {
+			return d
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	p := cases.QueuePage{Offset: q.Offset, Total: len(rows)}
+	if q.Offset < len(rows) {
+		p.Rows = rows[q.Offset:min(len(rows), q.Offset+q.Limit)]
+	}
+	return p
+}
+
+func current(t testing.TB, s *Store, cs []*cases.Case) []*cases.Case {
+	out := make([]*cases.Case, len(cs))
+	for i, c := range cs {
+		var err error
+		if out[i], err = s.Case(c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func checkQueues(t *testing.T, s *Store, cs []*cases.Case) {
+	t.Helper()
+	filters := []string{"", "kind:protest", "status:review", "status:open", "status:decided", "due:overdue", "amount:>10000", "acme", "kind:psc,pea status:assigned", "due:week"}
+	n := 0
+	for _, scope := range []cases.QueueQuery{{Assignee: "alice"}, {Center: "ELEC"}, {Center: "PHARMA"}, {Assignee: "erin", Center: "PHARMA"}, {Assignee: "nobody"}} {
+		for _, sort := range cases.SortKeys {
+			for _, fq := range filters {
+				for _, open := range []bool{false, true} {
+					for _, off := range []int{0, 7} {
+						f, err := cases.ParseFilter(fq)
+						if err != nil {
+							t.Fatal(err)
+						}
+						q := scope
+						q.Sort, q.Filter, q.OpenOnly, q.Offset, q.Limit, q.Today = sort, f, open, off, 13, today
+						got, err := s.Queue(q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want := brute(s, cs, q)
+						if got.Total != want.Total || len(got.Rows) != len(want.Rows) {
+							t.Fatalf("%+v: total %d rows %d, want %d and %d", q, got.Total, len(got.Rows), want.Total, len(want.Rows))
+						}
+						for i := range got.Rows {
+							if got.Rows[i] != want.Rows[i] {
+								t.Fatalf("%+v row %d:\n got %+v\nwant %+v", q, i, got.Rows[i], want.Rows[i])
+							}
+						}
+						if len(got.Rows) > 0 {
+							n++
+						}
+						if off != 0 || open || sort != cases.SortDue {
+							continue
+						}
+						gc, err := s.Counts(q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var wc cases.Counts
+						for _, r := range brute(s, cs, cases.QueueQuery{Assignee: q.Assignee, Center: q.Center, Sort: cases.SortDue, Filter: f, Today: today, Limit: 1 << 30}).Rows {
+							wc.Tally(&r, today)
+						}
+						if gc != wc {
+							t.Fatalf("Counts(%+v) = %+v, want %+v", q, gc, wc)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 200 {
+		t.Fatalf("only %d queries returned rows; the fixture does not exercise the queues", n)
+	}
+}
+
+func TestQueueMatchesBruteForce(t *testing.T) {
+	s, cs := fixture(t, 600)
+	checkQueues(t, s, cs)
+	// change a few cases and check again: indexes and statistics follow every write
+	alice := find(t, cs, func(c *cases.Case) bool { return c.Assignee == "alice" && c.Status == cases.StatusAssigned })
+	if _, err := s.StartReview("alice", alice.ID, alice.Version); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range cs {
+		if c.Center == "ELEC" && c.Status.Open() && c.Assignee != "bob" && len(ids) < 20 {
+			ids = append(ids, c.ID)
+		}
+	}
+	if _, err := s.Assign("sofia", ids, "bob", "leave cover", today); err != nil {
+		t.Fatal(err)
+	}
+	checkQueues(t, s, current(t, s, cs))
+	mustCheck(t, s)
+}
+
+func TestQueuePagesWalkTheWholeQueue(t *testing.T) {
+	s, cs := fixture(t, 300)
+	var seen []string
+	for off := 0; ; off += 40 {
+		p, err := s.Queue(cases.QueueQuery{Center: "ELEC", Sort: cases.SortAmount, Offset: off, Limit: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Rows) == 0 {
+			break
+		}
+		for _, r := range p.Rows {
+			seen = append(seen, r.ID)
+		}
+	}
+	want := 0
+	for _, c := range cs {
+		if c.Center == "ELEC" {
+			want++
+		}
+	}
+	if len(seen) != want {
+		t.Fatalf("paging saw %d cases, the Center has %d", len(seen), want)
+	}
+	if _, err := s.Queue(cases.QueueQuery{}); err == nil {
+		t.Fatal("a query with no scope was accepted")
+	}
+	if _, err := s.Queue(cases.QueueQuery{Center: "ELEC", Sort: "colour"}); err == nil {
+		t.Fatal("an unknown sort was accepted")
+	}
+}
+
+func bigProtest(c *cases.Case) bool {
+	return c.Kind == cases.KindProtest && c.Status == cases.StatusInReview && c.Revenue() >= 10_000_00 && !c.Protest.FurtherReview && len(c.Notes) == 0
+}
+
+func TestDecideApproveFlow(t *testing.T) {
+	s, cs := fixture(t, 400)
+	c := find(t, cs, func(c *cases.Case) bool { return c.Center == "ELEC" && bigProtest(c) })
+	rv := c.Assignee
+	ch, stop := s.Subscribe()
+	defer stop()
+
+	got, err := s.Decide(rv, c.ID, c.Version, cases.Decision{Outcome: cases.OutcomeDenied, Reasons: "classified correctly"}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != cases.StatusPendingApproval || got.Version != c.Version+1 || got.UpdatedBy != rv {
+		t.Fatalf("after decide: status %s version %d by %s", got.Status, got.Version, got.UpdatedBy)
+	}
+	select {
+	case change := <-ch:
+		if change.Action != "decide" || change.Actor != rv || !slices.Equal(change.Cases, []string{c.ID}) || change.Seq == 0 {
+			t.Fatalf("change = %+v", change)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change published")
+	}
+	ap, err := s.Approvals("ELEC")
+	if err != nil || !slices.ContainsFunc(ap, func(r cases.QueueRow) bool { return r.ID == c.ID }) {
+		t.Fatalf("Approvals does not list %s: %v", c.ID, err)
+	}
+	for i := 1; i < len(ap); i++ {
+		if ap[i].Due < ap[i-1].Due || ap[i].Status != cases.StatusPendingApproval {
+			t.Fatalf("Approvals not in due order of pending cases: %+v", ap)
+		}
+	}
+	done, err := s.Approve("sofia", c.ID, got.Version, "agree")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Status != cases.StatusDecided || done.Decision.Approver != "sofia" {
+		t.Fatalf("after approve: %+v", done)
+	}
+	h, err := s.History(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var acts []string
+	for _, e := range h {
+		acts = append(acts, e.Action)
+	}
+	if !slices.Equal(acts, []string{"seed", "decide", "approve"}) {
+		t.Fatalf("history actions %v", acts)
+	}
+	if h[2].Reason != "agree" || h[2].Actor != "sofia" || !strings.Contains(h[1].Change, "status: review -> pending_approval") {
+		t.Fatalf("history %+v", h)
+	}
+	if _, err := s.History("NO-SUCH"); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("History of unknown case: %v", err)
+	}
+	mustCheck(t, s)
+}
+
+func TestNoteRequestReturnAndNoOpReview(t *testing.T) {
+	s, cs := fixture(t, 400)
+	c := find(t, cs, func(c *cases.Case) bool { return c.Center == "ELEC" && bigProtest(c) })
+	rv := c.Assignee
+	same, err := s.StartReview(rv, c.ID, c.Version)
+	if err != nil || same.Version != c.Version {
+		t.Fatalf("StartReview of a case in review wrote a new version: %v %v", same, err)
+	}
+	n, err := s.AddNote(rv, c.ID, c.Version, "called the broker")
+	if err != nil || len(n.Notes) != 1 || n.Notes[0].Author != rv {
+		t.Fatalf("AddNote: %+v %v", n, err)
+	}
+	r, err := s.RequestInfo(rv, c.ID, n.Version, "send the invoice", today)
+	if err != nil || r.Status != cases.StatusAwaitingInfo || len(r.Requests) != 1 {
+		t.Fatalf("RequestInfo: %+v %v", r, err)
+	}
+	r, err = s.StartReview(rv, c.ID, r.Version)
+	if err != nil || r.Status != cases.StatusInReview {
+		t.Fatalf("StartReview after the information arrived: %v", err)
+	}
+	d, err := s.Decide(rv, c.ID, r.Version, cases.Decision{Outcome: cases.OutcomeDenied, Reasons: "no"}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Return("sofia", c.ID, d.Version, ""); !errors.Is(err, cases.ErrInvalid) {
+		t.Fatalf("return without a comment: %v", err)
+	}
+	back, err := s.Return("sofia", c.ID, d.Version, "cite the ruling")
+	if err != nil || back.Status != cases.StatusInReview || back.Decision != nil {
+		t.Fatalf("Return: %+v %v", back, err)
+	}
+	h, _ := s.History(c.ID)
+	if len(h) != 6 || h[5].Reason != "cite the ruling" {
+		t.Fatalf("history has %d events: %+v", len(h), h)
+	}
+	mustCheck(t, s)
+}
+
+func TestRefusalsChangeNothing(t *testing.T) {
+	s, cs := fixture(t, 400)
+	elec := find(t, cs, func(c *cases.Case) bool { return c.Center == "ELEC" && bigProtest(c) })
+	pending, err := s.Decide(elec.Assignee, elec.ID, elec.Version, cases.Decision{Outcome: cases.OutcomeDenied, Reasons: "no"}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := find(t, cs, func(c *cases.Case) bool {
+		return c.Center == "ELEC" && c.Status == cases.StatusAssigned && c.Assignee != "" && c.Assignee != elec.Assignee && c.Kind == cases.KindPSC
+	})
+	notMine := "alice"
+	if other.Assignee == "alice" {
+		notMine = "bob"
+	}
+	accept := cases.Decision{Outcome: cases.OutcomeAccepted}
+	_ = s.SetUser(Operator, cases.User{Name: "admin", Role: cases.RoleAdmin, Center: "ELEC"})
+	tests := []struct {
+		name string
+		do   func() error
+		want error
+	}{
+		{"reviewer decides someone else's case", func() error {
+			_, err := s.Decide(notMine, other.ID, 0, accept, today)
+			return err
+		}, cases.ErrForbidden},
+		{"reviewer reassigns", func() error {
+			_, err := s.Assign(other.Assignee, []string{other.ID}, notMine, "swap", today)
+			return err
+		}, cases.ErrForbidden},
+		{"supervisor of another Center reassigns", func() error {
+			_, err := s.Assign("priya", []string{other.ID}, notMine, "swap", today)
+			return err
+		}, cases.ErrForbidden},
+		{"supervisor of another Center decides", func() error {
+			_, err := s.Decide("priya", other.ID, 0, accept, today)
+			return err
+		}, cases.ErrForbidden},
+		{"approver is the decider", func() error {
+			_, err := s.Approve(elec.Assignee, elec.ID, 0, "")
+			return err
+		}, cases.ErrForbidden},
+		{"admin decides", func() error {
+			_, err := s.Decide("admin", other.ID, 0, accept, today)
+			return err
+		}, cases.ErrForbidden},
+		{"operator decides", func() error {
+			_, err := s.Decide(Operator, other.ID, 0, accept, today)
+			return err
+		}, cases.ErrForbidden},
+		{"unknown case", func() error {
+			_, err := s.Decide(other.Assignee, "NO-SUCH", 0, accept, today)
+			return err
+		}, cases.ErrNotFound},
+		{"reassign to another Center's reviewer", func() error {
+			_, err := s.Assign("sofia", []string{other.ID}, "erin", "swap", today)
+			return err
+		}, cases.ErrInvalid},
+		{"assign all or nothing: one unknown case", func() error {
+			_, err := s.Assign("sofia", []string{other.ID, "NO-SUCH"}, notMine, "swap", today)
+			return err
+		}, cases.ErrNotFound},
+		{"decision missing its reasons", func() error {
+			_, err := s.Decide(other.Assignee, other.ID, 0, cases.Decision{Outcome: cases.OutcomeRejected}, today)
+			return err
+		}, cases.ErrInvalid},
+	}
+	before, _ := s.VerifyAudit()
+	for _, tc := range tests {
+		err := tc.do()
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	after, _ := s.VerifyAudit()
+	if after != before {
+		t.Fatalf("refused changes wrote %d audit events", after-before)
+	}
+	for _, id := range []string{other.ID, pending.ID} {
+		c, _ := s.Case(id)
+		want := other.Version
+		if id == pending.ID {
+			want = pending.Version
+		}
+		if c.Version != want {
+			t.Fatalf("case %s changed by a refused action: version %d", id, c.Version)
+		}
+	}
+	mustCheck(t, s)
+}
+
+func TestStaleVersionIsAConflictNamingWhoChangedIt(t *testing.T) {
+	s, cs := fixture(t, 200)
+	c := find(t, cs, func(c *cases.Case) bool {
+		return c.Center == "ELEC" && c.Status == cases.StatusAssigned && c.Assignee != ""
+	})
+	if _, err := s.Assign("sofia", []string{c.ID}, otherReviewer(c.Assignee), "balance", today); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.AddNote("sofia", c.ID, c.Version, "late note")
+	var ce *cases.ConflictError
+	if !errors.As(err, &ce) {
+		t.Fatalf("stale version: got %v, want a ConflictError", err)
+	}
+	if ce.By != "sofia" || ce.Version != c.Version+1 || ce.At.IsZero() || !strings.Contains(err.Error(), "sofia") {
+		t.Fatalf("conflict %+v: %v", ce, err)
+	}
+}
+
+func otherReviewer(name string) string {
+	if name == "alice" {
+		return "bob"
+	}
+	return "alice"
+}
+
+func TestSubscribersNeverBlockCommits(t *testing.T) {
+	s, cs := fixture(t, 400)
+	slow, stopSlow := s.Subscribe() // never read until the end
+	fast, stopFast := s.Subscribe()
+	var ids []string
+	for _, c := range cs {
+		if c.Center == "ELEC" && c.Status.Open() && c.Assignee != "" {
+			ids = append(ids, c.ID)
+		}
+	}
+	last := ids[len(ids)-1]
+	seen := make(chan int)
+	go func() {
+		got := map[string]bool{}
+		for ch := range fast {
+			for _, id := range ch.Cases {
+				got[id] = true
+			}
+			if got[last] {
+				seen <- len(got)
+				return
+			}
+		}
+		seen <- -1
+	}()
+	for _, id := range ids { // far more changes than a subscriber buffers
+		if _, err := s.AddNote("sofia", id, 0, "checked"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case n := <-seen:
+		if n < len(ids)/2 {
+			t.Fatalf("fast subscriber saw %d of %d changed cases (%d means closed early)", n, len(ids), n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("fast subscriber never heard of the last change")
+	}
+	stopFast()
+	n := 0
+	for len(slow) > 0 {
+		<-slow
+		n++
+	}
+	if n == 0 {
+		t.Fatal("the slow subscriber received nothing")
+	}
+	stopSlow()
+	for range slow { // the channel is closed after unsubscribing
+	}
+}

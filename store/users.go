@@ -1,0 +1,349 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ceedesk/cases"
+)
+
+// Key is a user's SSH public key.
+type Key struct {
+	Fingerprint   string    `json:"fingerprint"` // ssh.FingerprintSHA256, "SHA256:..."
+	User          string    `json:"user"`
+	AuthorizedKey string    `json:"authorized_key"` // authorized_keys line
+	Added         time.Time `json:"added"`
+	Revoked       bool      `json:"revoked,omitempty"`
+}
+
+var userName = regexp.MustCompile(`^[a-z][a-z0-9._-]{0,31}$`)
+
+func getUser(tx *bolt.Tx, name string) (cases.User, error) {
+	v := tx.Bucket(bUsers).Get([]byte(name))
+	if v == nil {
+		return cases.User{}, fmt.Errorf("user %s: %w", name, cases.ErrNotFound)
+	}
+	var u cases.User
+	if err := json.Unmarshal(v, &u); err != nil {
+		return cases.User{}, fmt.Errorf("user %s: damaged record: %w", name, err)
+	}
+	return u, nil
+}
+
+func putUser(tx *bolt.Tx, u cases.User) error {
+	v, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bUsers).Put([]byte(u.Name), v)
+}
+
+// actorUser loads the acting user for case work; an unknown or disabled actor is forbidden.
+func actorUser(tx *bolt.Tx, name string) (cases.User, error) {
+	u, err := getUser(tx, name)
+	if errors.Is(err, cases.ErrNotFound) {
+		if name == Operator {
+			return u, fmt.Errorf("%w: the operator does not work cases; act as a user (--as NAME)", cases.ErrForbidden)
+		}
+		return u, fmt.Errorf("%w: %s is not a ceedesk user", cases.ErrForbidden, name)
+	}
+	if err != nil {
+		return u, err
+	}
+	if u.Disabled {
+		return u, fmt.Errorf("%w: %s is disabled", cases.ErrForbidden, name)
+	}
+	return u, nil
+}
+
+// checkAdmin allows the operator and enabled admins.
+func checkAdmin(tx *bolt.Tx, actor string) error {
+	if actor == Operator {
+		return nil
+	}
+	u, err := actorUser(tx, actor)
+	if err != nil {
+		return err
+	}
+	return cases.CanAdmin(u)
+}
+
+func checkUserFields(u *cases.User) error {
+	if !userName.MatchString(u.Name) {
+		return fmt.Errorf("%w: user name %q: want a lower-case letter then up to 31 of a-z 0-9 . _ -", cases.ErrInvalid, u.Name)
+	}
+	if u.Name == Operator {
+		return fmt.Errorf("%w: user name %q is reserved for the local operator", cases.ErrInvalid, u.Name)
+	}
+	r, err := cases.ParseRole(string(u.Role))
+	if err != nil {
+		return fmt.Errorf("%w: user %s: %v", cases.ErrInvalid, u.Name, err)
+	}
+	u.Role = r
+	u.Display = cases.CleanLine(u.Display)
+	if u.Center == "" && r == cases.RoleAdmin {
+		return nil
+	}
+	c, err := cases.LookupCenter(u.Center)
+	if err != nil {
+		return fmt.Errorf("%w: user %s: %v", cases.ErrInvalid, u.Name, err)
+	}
+	u.Center = c.Code
+	return nil
+}
+
+func describeUser(u cases.User) string {
+	s := fmt.Sprintf("role %s, center %s", u.Role, u.Center)
+	if u.Display != "" {
+		s += ", display " + u.Display
+	}
+	if u.Disabled {
+		s += ", disabled"
+	}
+	return s
+}
+
+// AddUser adds a user; the actor must be an admin or the Operator. The name must match [a-z][a-z0-9._-]{0,31}, the
+// role be reviewer, supervisor or admin, and the Center a known code (optional for admins).
+func (s *Store) AddUser(actor string, u cases.User) error {
+	if err := checkUserFields(&u); err != nil {
+		return err
+	}
+	var seq uint64
+	now := s.clock()
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := checkAdmin(tx, actor); err != nil {
+			return err
+		}
+		if tx.Bucket(bUsers).Get([]byte(u.Name)) != nil {
+			return fmt.Errorf("%w: user %s already exists", cases.ErrInvalid, u.Name)
+		}
+		if u.Created.IsZero() {
+			u.Created = now
+		}
+		u.Created = u.Created.UTC()
+		if err := putUser(tx, u); err != nil {
+			return err
+		}
+		a := openAudit(tx)
+		if err := a.append(cases.Event{At: now, Actor: actor, Action: "user_add", Change: "user " + u.Name + ": " + describeUser(u)}); err != nil {
+			return err
+		}
+		seq = a.seq
+		return a.flush()
+	})
+	if err != nil {
+		return err
+	}
+	s.feed.publish(cases.Change{Seq: seq, Action: "user_add", Actor: actor, At: now})
+	return nil
+}
+
+// SetUser changes an existing user's role, Center, display name or disabled flag; Created is kept.
+func (s *Store) SetUser(actor string, u cases.User) error {
+	if err := checkUserFields(&u); err != nil {
+		return err
+	}
+	var seq uint64
+	now := s.clock()
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := checkAdmin(tx, actor); err != nil {
+			return err
+		}
+		old, err := getUser(tx, u.Name)
+		if err != nil {
+			return err
+		}
+		u.Created = old.Created
+		if old == u {
+			return nil
+		}
+		if actor == u.Name && (u.Disabled || u.Role != cases.RoleAdmin) {
+			return fmt.Errorf("%w: %s cannot disable or demote themself", cases.ErrForbidden, actor)
+		}
+		if err := putUser(tx, u); err != nil {
+			return err
+		}
+		a := openAudit(tx)
+		change := fmt.Sprintf("user %s: %s -> %s", u.Name, describeUser(old), describeUser(u))
+		if err := a.append(cases.Event{At: now, Actor: actor, Action: "user_change", Change: change}); err != nil {
+			return err
+		}
+		seq = a.seq
+		return a.flush()
+	})
+	if err != nil || seq == 0 {
+		return err
+	}
+	s.feed.publish(cases.Change{Seq: seq, Action: "user_change", Actor: actor, At: now})
+	return nil
+}
+
+// User returns the named user; it wraps cases.ErrNotFound when there is none.
+func (s *Store) User(name string) (cases.User, error) {
+	var u cases.User
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		u, err = getUser(tx, name)
+		return err
+	})
+	return u, err
+}
+
+// Users lists the users of a Center ("" = all), sorted by name.
+func (s *Store) Users(center string) ([]cases.User, error) {
+	var out []cases.User
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
+			var u cases.User
+			if err := json.Unmarshal(v, &u); err != nil {
+				return fmt.Errorf("user %s: damaged record: %w", k, err)
+			}
+			if center == "" || strings.EqualFold(u.Center, center) {
+				out = append(out, u)
+			}
+			return nil
+		})
+	})
+	return out, err // bbolt keys are in name order
+}
+
+// AddKey registers an SSH public key (by its SHA256 fingerprint) for a user; admin or Operator only. A fingerprint
+// is unique across users; re-adding a revoked key is refused.
+func (s *Store) AddKey(actor, user, fingerprint, authorizedKey string) error {
+	if !strings.HasPrefix(fingerprint, "SHA256:") || len(fingerprint) < 10 {
+		return fmt.Errorf("%w: key fingerprint %q: want SHA256:... as ssh.FingerprintSHA256 prints it", cases.ErrInvalid, fingerprint)
+	}
+	var seq uint64
+	now := s.clock()
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := checkAdmin(tx, actor); err != nil {
+			return err
+		}
+		if _, err := getUser(tx, user); err != nil {
+			return err
+		}
+		if v := tx.Bucket(bKeys).Get([]byte(fingerprint)); v != nil {
+			var k Key
+			json.Unmarshal(v, &k)
+			if k.Revoked {
+				return fmt.Errorf("%w: key %s was revoked and cannot be added again", cases.ErrInvalid, fingerprint)
+			}
+			return fmt.Errorf("%w: key %s already belongs to %s", cases.ErrInvalid, fingerprint, k.User)
+		}
+		k := Key{Fingerprint: fingerprint, User: user, AuthorizedKey: strings.TrimSpace(authorizedKey), Added: now}
+		v, err := json.Marshal(k)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bKeys).Put([]byte(fingerprint), v); err != nil {
+			return err
+		}
+		a := openAudit(tx)
+		if err := a.append(cases.Event{At: now, Actor: actor, Action: "key_add", Change: "key " + fingerprint + " for " + user}); err != nil {
+			return err
+		}
+		seq = a.seq
+		return a.flush()
+	})
+	if err != nil {
+		return err
+	}
+	s.feed.publish(cases.Change{Seq: seq, Action: "key_add", Actor: actor, At: now})
+	return nil
+}
+
+// RevokeKey marks a key revoked; it stays on record so it cannot be re-added. Admin or Operator only.
+func (s *Store) RevokeKey(actor, fingerprint string) error {
+	var seq uint64
+	now := s.clock()
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := checkAdmin(tx, actor); err != nil {
+			return err
+		}
+		v := tx.Bucket(bKeys).Get([]byte(fingerprint))
+		if v == nil {
+			return fmt.Errorf("key %s: %w", fingerprint, cases.ErrNotFound)
+		}
+		var k Key
+		if err := json.Unmarshal(v, &k); err != nil {
+			return fmt.Errorf("key %s: damaged record: %w", fingerprint, err)
+		}
+		if k.Revoked {
+			return fmt.Errorf("%w: key %s is already revoked", cases.ErrInvalid, fingerprint)
+		}
+		k.Revoked = true
+		nv, err := json.Marshal(k)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bKeys).Put([]byte(fingerprint), nv); err != nil {
+			return err
+		}
+		a := openAudit(tx)
+		if err := a.append(cases.Event{At: now, Actor: actor, Action: "key_revoke", Change: "key " + fingerprint + " of " + k.User + " revoked"}); err != nil {
+			return err
+		}
+		seq = a.seq
+		return a.flush()
+	})
+	if err != nil {
+		return err
+	}
+	s.feed.publish(cases.Change{Seq: seq, Action: "key_revoke", Actor: actor, At: now})
+	return nil
+}
+
+// Keys lists a user's keys ("" = everyone's), revoked ones included, by fingerprint.
+func (s *Store) Keys(user string) ([]Key, error) {
+	var out []Key
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bKeys).ForEach(func(fp, v []byte) error {
+			var k Key
+			if err := json.Unmarshal(v, &k); err != nil {
+				return fmt.Errorf("key %s: damaged record: %w", fp, err)
+			}
+			if user == "" || k.User == user {
+				out = append(out, k)
+			}
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b Key) int { return strings.Compare(a.Fingerprint, b.Fingerprint) })
+	return out, err
+}
+
+// UserByKey returns the user a key fingerprint belongs to. An unknown key wraps cases.ErrNotFound; a revoked key or
+// a disabled user wraps cases.ErrForbidden.
+func (s *Store) UserByKey(fingerprint string) (cases.User, error) {
+	var u cases.User
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bKeys).Get([]byte(fingerprint))
+		if v == nil {
+			return fmt.Errorf("key %s: %w", fingerprint, cases.ErrNotFound)
+		}
+		var k Key
+		if err := json.Unmarshal(v, &k); err != nil {
+			return fmt.Errorf("key %s: damaged record: %w", fingerprint, err)
+		}
+		if k.Revoked {
+			return fmt.Errorf("%w: key %s is revoked", cases.ErrForbidden, fingerprint)
+		}
+		var err error
+		if u, err = getUser(tx, k.User); err != nil {
+			return err
+		}
+		if u.Disabled {
+			return fmt.Errorf("%w: %s is disabled", cases.ErrForbidden, u.Name)
+		}
+		return nil
+	})
+	return u, err
+}

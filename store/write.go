@@ -1,0 +1,154 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ceedesk/cases"
+)
+
+// edit is one case change inside a write: the case, the version the actor saw (0 = unchecked) and the rule.
+type edit struct {
+	id      string
+	version uint64
+	apply   func(c *cases.Case, actor cases.User, now time.Time) error
+}
+
+// change runs the edits in one Update transaction: it loads the actor, runs prep (if any), and for each case checks the version,
+// applies the rule to a clone, bumps the version, rewrites the case with its row and indexes and appends one audit
+// event. An edit that changes nothing a person can see (StartReview of a case already in review) writes nothing.
+// After commit it publishes one cases.Change.
+func (s *Store) change(actorName, action, reason string, edits []edit, prep func(tx *bolt.Tx) error) ([]*cases.Case, error) {
+	var out []*cases.Case
+	var changed []string
+	var seq uint64
+	now := s.clock()
+	err := s.update(func(tx *bolt.Tx) error {
+		out, changed = out[:0], changed[:0]
+		actor, err := actorUser(tx, actorName)
+		if err != nil {
+			return err
+		}
+		if prep != nil {
+			if err := prep(tx); err != nil {
+				return err
+			}
+		}
+		a := openAudit(tx)
+		seen := map[string]bool{}
+		for _, e := range edits {
+			if seen[e.id] {
+				return fmt.Errorf("%w: case %s is named twice", cases.ErrInvalid, e.id)
+			}
+			seen[e.id] = true
+			old, err := getCase(tx, e.id)
+			if err != nil {
+				return err
+			}
+			if e.version != 0 && e.version != old.Version {
+				return &cases.ConflictError{ID: old.ID, By: old.UpdatedBy, At: old.UpdatedAt, Version: old.Version}
+			}
+			c := old.Clone()
+			if err := e.apply(c, actor, now); err != nil {
+				return fmt.Errorf("case %s: %w", e.id, err)
+			}
+			diff := cases.Diff(old, c)
+			if diff == "no change" {
+				out = append(out, old)
+				continue
+			}
+			c.Version = old.Version + 1
+			c.UpdatedBy, c.UpdatedAt = actor.Name, now
+			if err := s.putCase(tx, old, c); err != nil {
+				return err
+			}
+			if err := a.append(cases.Event{At: now, Actor: actor.Name, Case: c.ID, Action: action, Change: diff, Reason: reason}); err != nil {
+				return err
+			}
+			out = append(out, c)
+			changed = append(changed, c.ID)
+		}
+		seq = a.seq
+		return a.flush()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(changed) > 0 {
+		s.feed.publish(cases.Change{Seq: seq, Action: action, Actor: actorName, Cases: changed, At: now})
+	}
+	return out, nil
+}
+
+func (s *Store) change1(actor, action, reason, id string, version uint64, apply func(c *cases.Case, u cases.User, now time.Time) error) (*cases.Case, error) {
+	out, err := s.change(actor, action, reason, []edit{{id: id, version: version, apply: apply}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// StartReview marks the case in review (cases.StartReview) when its assignee opens it for work. Opening a case
+// that is already in review changes nothing and writes nothing.
+func (s *Store) StartReview(actor, id string, version uint64) (*cases.Case, error) {
+	return s.change1(actor, "review", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.StartReview(c, u, now)
+	})
+}
+
+// Decide records a decision (cases.Decide): final, or pending approval when the policy requires a second person.
+func (s *Store) Decide(actor, id string, version uint64, d cases.Decision, today cases.Date) (*cases.Case, error) {
+	return s.change1(actor, "decide", strings.TrimSpace(d.Reasons), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.Decide(c, u, d, s.policy, today, now)
+	})
+}
+
+// Approve makes a pending decision final (cases.Approve); the comment is recorded in the audit event.
+func (s *Store) Approve(actor, id string, version uint64, comment string) (*cases.Case, error) {
+	return s.change1(actor, "approve", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.Approve(c, u, comment, now)
+	})
+}
+
+// Return sends a pending decision back to review with a comment (cases.Return).
+func (s *Store) Return(actor, id string, version uint64, comment string) (*cases.Case, error) {
+	return s.change1(actor, "return", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.Return(c, u, comment, now)
+	})
+}
+
+// AddNote appends a note to the case (cases.AddNote).
+func (s *Store) AddNote(actor, id string, version uint64, text string) (*cases.Case, error) {
+	return s.change1(actor, "note", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.AddNote(c, u, text, now)
+	})
+}
+
+// RequestInfo records a request for information and sets the case awaiting information (cases.RequestInfo).
+func (s *Store) RequestInfo(actor, id string, version uint64, question string, today cases.Date) (*cases.Case, error) {
+	return s.change1(actor, "request_info", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.RequestInfo(c, u, question, s.policy, today, now)
+	})
+}
+
+// Assign gives every listed case to the user to (cases.Assign), all or nothing, with one audit event per case.
+func (s *Store) Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error) {
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: assign: no cases named", cases.ErrInvalid)
+	}
+	var target cases.User
+	edits := make([]edit, len(ids))
+	for i, id := range ids {
+		edits[i] = edit{id: id, apply: func(c *cases.Case, u cases.User, now time.Time) error {
+			return cases.Assign(c, u, target, reason, today, now)
+		}}
+	}
+	return s.change(actor, "assign", strings.TrimSpace(reason), edits, func(tx *bolt.Tx) error {
+		var err error
+		target, err = getUser(tx, to)
+		return err
+	})
+}
