@@ -1,0 +1,251 @@
+package server
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// identity is a test user's key pair.
+type identity struct {
+	signer gossh.Signer
+	fp     string
+	line   string // authorized_keys line
+}
+
+func newIdentity(t testing.TB) identity {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return identity{signer: signer, fp: gossh.FingerprintSHA256(signer.PublicKey()),
+		line: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))}
+}
+
+// dial connects to addr as user with the given auth methods.
+func dial(t testing.TB, addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
+	t.Helper()
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User:            user,
+		Auth:            auth,
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         5 * time.Second,
+	})
+}
+
+func mustDial(t testing.TB, addr string, id identity) *gossh.Client {
+	t.Helper()
+	c, err := dial(t, addr, "someone", gossh.PublicKeys(id.signer))
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// terminal is the client end of a PTY session: it keeps everything the server drew and answers the terminal
+// queries a real terminal answers (background colour, device attributes), as bm.MakeRenderer asks them.
+type terminal struct {
+	t     testing.TB
+	sess  *gossh.Session
+	stdin io.WriteCloser
+
+	mu      sync.Mutex
+	changed *sync.Cond
+	raw     bytes.Buffer
+	closed  bool
+	done    chan struct{}
+	exitErr error
+}
+
+func openTerminal(t testing.TB, c *gossh.Client, w, h int) *terminal {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		t.Fatalf("pty: %v", err)
+	}
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := &terminal{t: t, sess: sess, stdin: stdin, done: make(chan struct{})}
+	term.changed = sync.NewCond(&term.mu)
+	if err := sess.Shell(); err != nil {
+		t.Fatalf("shell: %v", err)
+	}
+	go term.read(stdout)
+	t.Cleanup(func() { sess.Close() })
+	return term
+}
+
+func (term *terminal) read(r io.Reader) {
+	buf := make([]byte, 32*1024)
+	answered := 0
+	for {
+		n, err := r.Read(buf)
+		term.mu.Lock()
+		term.raw.Write(buf[:n])
+		// Answer each device-attributes query once, as a terminal does (the background query precedes it).
+		queries := bytes.Count(term.raw.Bytes(), []byte("\x1b[c"))
+		reply := queries > answered
+		answered = queries
+		if err != nil {
+			term.closed = true
+		}
+		term.changed.Broadcast()
+		term.mu.Unlock()
+		if reply {
+			term.stdin.Write([]byte("\x1b]11;rgb:1c1c/1c1c/1c1c\x07\x1b[?62;22c"))
+		}
+		if err != nil {
+			term.exitErr = term.sess.Wait()
+			close(term.done)
+			return
+		}
+	}
+}
+
+// mark is a position in the output; waitFor looks only at what arrived after it.
+func (term *terminal) mark() int {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.raw.Len()
+}
+
+// screen is the text drawn since mark, without escape sequences.
+func (term *terminal) screen(from int) string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return ansi.Strip(string(term.raw.Bytes()[from:]))
+}
+
+// waitFor waits until every want appears in the output after mark, the session ends, or timeout passes.
+func (term *terminal) waitFor(from int, timeout time.Duration, want ...string) bool {
+	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() {
+		term.mu.Lock()
+		term.changed.Broadcast()
+		term.mu.Unlock()
+	})
+	defer timer.Stop()
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	for {
+		text := ansi.Strip(string(term.raw.Bytes()[from:]))
+		all := true
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+		if term.closed || time.Now().After(deadline) {
+			return false
+		}
+		term.changed.Wait()
+	}
+}
+
+func (term *terminal) mustSee(from int, want ...string) {
+	term.t.Helper()
+	if !term.waitFor(from, 5*time.Second, want...) {
+		term.t.Fatalf("screen never showed %q; it shows:\n%s", want, tail(term.screen(from), 3000))
+	}
+}
+
+func (term *terminal) send(keys string) {
+	term.t.Helper()
+	if _, err := term.stdin.Write([]byte(keys)); err != nil {
+		term.t.Fatalf("send %q: %v", keys, err)
+	}
+}
+
+// ended waits for the session to end and returns its exit error (nil for status 0).
+func (term *terminal) ended(timeout time.Duration) (error, bool) {
+	select {
+	case <-term.done:
+		return term.exitErr, true
+	case <-time.After(timeout):
+		return nil, false
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// run runs a command without a PTY and returns its output and exit status.
+func run(t testing.TB, c *gossh.Client, cmd string, stdin string) (stdout, stderr string, status int) {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	defer sess.Close()
+	var out, errb bytes.Buffer
+	sess.Stdout, sess.Stderr = &out, &errb
+	sess.Stdin = strings.NewReader(stdin)
+	err = sess.Run(cmd)
+	switch e := err.(type) {
+	case nil:
+	case *gossh.ExitError:
+		status = e.ExitStatus()
+	default:
+		t.Fatalf("run %q: %v (stderr %q)", cmd, err, errb.String())
+	}
+	return out.String(), errb.String(), status
+}
+
+// impostor offers another user's public key, which the server accepts when asked whether it would, but cannot
+// sign for it: it answers with a signature of an algorithm that does not match the key. x/crypto refuses that
+// attempt without dropping the connection, so the client goes on to its next key in the same connection: the
+// shape of soft-serve GHSA-pchf-49fh-w34r (offer someone else's key, prove your own).
+type impostor struct {
+	claimed gossh.PublicKey
+	own     gossh.Signer
+}
+
+func (i impostor) PublicKey() gossh.PublicKey { return i.claimed }
+func (i impostor) Sign(r io.Reader, data []byte) (*gossh.Signature, error) {
+	sig, err := i.own.Sign(r, data)
+	if err != nil {
+		return nil, err
+	}
+	return &gossh.Signature{Format: gossh.KeyAlgoRSASHA256, Blob: sig.Blob}, nil
+}
+
+func listen(t testing.TB) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}

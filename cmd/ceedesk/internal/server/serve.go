@@ -1,0 +1,198 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"ceedesk/cases"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	"github.com/charmbracelet/wish/activeterm"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// desk is what the server needs besides the listener: who a key belongs to, the workstation model for a user,
+// and the change feed. New builds it from the store and the ui package.
+type desk struct {
+	userByKey func(fingerprint string) (cases.User, error)
+	model     func(u cases.User, r *lipgloss.Renderer) tea.Model
+	watch     func(send func(tea.Msg)) (stop func())
+	exec      func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+// settings are Config's plain values after defaults.
+type settings struct {
+	listen      string
+	hostKeyPath string
+	idle        time.Duration
+	logger      *log.Logger
+}
+
+// Server serves the workstation and the ceedesk commands over SSH to the users of one store.
+type Server struct {
+	desk desk
+	set  settings
+	srv  *ssh.Server
+
+	mu       sync.Mutex
+	ln       net.Listener
+	closing  bool
+	sessions map[*session]struct{}
+	active   sync.WaitGroup // session handlers running
+
+	hardStop   context.Context // cancelled when Shutdown runs out of time: commands still running are told to stop
+	cancelHard context.CancelFunc
+}
+
+const (
+	defaultListen = "127.0.0.1:2222"
+	defaultIdle   = 30 * time.Minute
+
+	msgShutdown = "ceedesk: the server is shutting down; everything you saved is kept. Connect again in a few minutes."
+	msgIdle     = "ceedesk: signed out after %s without a keystroke; everything you saved is kept."
+)
+
+func newServer(set settings, d desk) (*Server, error) {
+	if set.listen == "" {
+		set.listen = defaultListen
+	}
+	if set.idle <= 0 {
+		set.idle = defaultIdle
+	}
+	if set.logger == nil {
+		set.logger = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk serve"})
+	}
+	if d.exec == nil {
+		return nil, errors.New("ceedesk serve: no command runner configured (Config.Exec)")
+	}
+	signer, created, err := hostKey(set.hostKeyPath)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		set.logger.Info("host key created", "path", set.hostKeyPath, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
+	}
+	s := &Server{desk: d, set: set, sessions: map[*session]struct{}{}}
+	s.hardStop, s.cancelHard = context.WithCancel(context.Background())
+	s.srv, err = wish.NewServer(
+		wish.WithAddress(set.listen),
+		wish.WithVersion("ceedesk"),
+		wish.WithPublicKeyAuth(s.offeredKey),
+		// The connection-level timeout only catches stuck connections (a handshake that never ends, a command
+		// that never reads); the workstation's own idle timeout counts keystrokes, not screen updates.
+		wish.WithIdleTimeout(set.idle+time.Minute),
+		func(srv *ssh.Server) error {
+			srv.AddHostKey(signer)
+			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
+				return &gossh.ServerConfig{AuthLogCallback: s.authAttempt}
+			}
+			srv.ConnectionFailedCallback = s.connectionFailed
+			return nil
+		},
+		// Middlewares run last to first: a session is identified and logged, then either runs a command or,
+		// with a terminal, the workstation.
+		wish.WithMiddleware(
+			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			activeterm.Middleware(),
+			s.commands,
+			s.sessionMiddleware,
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("ceedesk serve: %w", err)
+	}
+	return s, nil
+}
+
+// Serve accepts SSH connections on ln until Shutdown; it returns nil after Shutdown started, or the listener's
+// error. It does not wait for sessions to end: wait for Shutdown to return before closing the store.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return nil
+	}
+	s.ln = ln
+	s.mu.Unlock()
+	s.set.logger.Info("listening", "addr", ln.Addr().String())
+	err := s.srv.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ListenAndServe listens on Config.Listen (127.0.0.1:2222 by default) and calls Serve.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.set.listen)
+	if err != nil {
+		return fmt.Errorf("ceedesk serve: listen on %s: %w", s.set.listen, err)
+	}
+	return s.Serve(ln)
+}
+
+// Addr is the address Serve listens on, nil before Serve.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// Shutdown stops accepting connections, tells every open workstation on its screen that the server is going
+// down and ends it, lets running commands finish, then closes the remaining connections. It returns when every
+// session has ended, or ctx's error if ctx ends first (then commands still running are cancelled and every
+// connection is closed). Transactions already committed are durable; the caller closes the store after Shutdown
+// returns.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	open := make([]*session, 0, len(s.sessions))
+	for ss := range s.sessions {
+		open = append(open, ss)
+	}
+	s.mu.Unlock()
+	s.set.logger.Info("shutting down", "sessions", len(open))
+
+	listeners := make(chan error, 1)
+	go func() { listeners <- s.srv.Shutdown(ctx) }()
+	for _, ss := range open {
+		ss.end(msgShutdown)
+	}
+
+	ended := make(chan struct{})
+	go func() { s.active.Wait(); close(ended) }()
+	var err error
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		err = fmt.Errorf("ceedesk serve: shutdown: sessions still open: %w", ctx.Err())
+		s.cancelHard()
+	}
+	s.srv.Close() // connections left without a session, and everything when out of time
+	if lerr := <-listeners; err == nil && lerr != nil && !errors.Is(lerr, context.Canceled) && !errors.Is(lerr, context.DeadlineExceeded) {
+		err = fmt.Errorf("ceedesk serve: shutdown: %w", lerr)
+	}
+	s.cancelHard()
+	s.set.logger.Info("stopped")
+	return err
+}
+
+func errorf(format string, a ...any) error {
+	return fmt.Errorf("ceedesk serve: "+format, a...)
+}

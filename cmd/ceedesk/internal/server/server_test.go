@@ -1,0 +1,428 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"ceedesk/cases"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+func TestLoginShowsEachUserTheirWorkstation(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	for _, tc := range []struct {
+		name string
+		role cases.Role
+	}{
+		{"rita", cases.RoleReviewer},
+		{"sam", cases.RoleSupervisor},
+	} {
+		t.Run(string(tc.role), func(t *testing.T) {
+			id := fx.user(tc.name, tc.role)
+			term := openTerminal(t, mustDial(t, fx.addr, id), 100, 30)
+			term.mustSee(0, fx.workstation(tc.name)...)
+			if !fx.logHas("login", "user="+tc.name, "fingerprint="+id.fp, "session=workstation") {
+				t.Errorf("log has no login line for %s:\n%s", tc.name, fx.logs.String())
+			}
+		})
+	}
+}
+
+func TestRefused(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	known := fx.user("rita", cases.RoleReviewer)
+	revoked := fx.user("ray", cases.RoleReviewer)
+	fx.revoke(revoked)
+	disabled := fx.user("dora", cases.RoleReviewer)
+	fx.disable(disabled)
+	stranger := newIdentity(t)
+
+	for _, tc := range []struct {
+		name   string
+		auth   []gossh.AuthMethod
+		logged []string
+	}{
+		{"unknown key", []gossh.AuthMethod{gossh.PublicKeys(stranger.signer)},
+			[]string{"refused", "unknown key", stranger.fp}},
+		{"revoked key", []gossh.AuthMethod{gossh.PublicKeys(revoked.signer)},
+			[]string{"refused", revoked.fp}},
+		{"disabled user", []gossh.AuthMethod{gossh.PublicKeys(disabled.signer)},
+			[]string{"refused", "disabled", disabled.fp}},
+		// The server offers only publickey, so clients never get to send a password.
+		{"password", []gossh.AuthMethod{gossh.Password("rita's password")},
+			[]string{"refused", "no public key was accepted"}},
+		{"keyboard-interactive", []gossh.AuthMethod{gossh.KeyboardInteractive(
+			func(string, string, []string, []bool) ([]string, error) { return []string{"secret"}, nil })},
+			[]string{"refused", "no public key was accepted"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := dial(t, fx.addr, "rita", tc.auth...)
+			if err == nil {
+				c.Close()
+				t.Fatal("connection accepted")
+			}
+			if !strings.Contains(err.Error(), "unable to authenticate") {
+				t.Errorf("dial error %q; want an authentication failure", err)
+			}
+			if !fx.logHas(tc.logged...) {
+				t.Errorf("log has no line with %q:\n%s", tc.logged, fx.logs.String())
+			}
+		})
+	}
+	// The refusals did not lock the known user out.
+	out, _, _ := run(t, mustDial(t, fx.addr, known), "whoami", "")
+	if !strings.Contains(out, "user=rita") {
+		t.Errorf("known user after refusals: %q", out)
+	}
+}
+
+// A client that offers another user's public key before proving its own must be its own user or nobody, never
+// the user whose key it offered (soft-serve GHSA-pchf-49fh-w34r).
+func TestOfferedKeyIsNotIdentity(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	alice := fx.user("alice", cases.RoleSupervisor)
+	mallory := fx.user("mallory", cases.RoleReviewer)
+	stranger := newIdentity(t)
+
+	for _, tc := range []struct {
+		name    string
+		signers []gossh.Signer
+		want    string // "" = refused
+	}{
+		{"registered impostor", []gossh.Signer{impostor{alice.signer.PublicKey(), mallory.signer}, mallory.signer}, "mallory"},
+		{"unregistered impostor", []gossh.Signer{impostor{alice.signer.PublicKey(), stranger.signer}, stranger.signer}, ""},
+		{"own key offered first", []gossh.Signer{mallory.signer, impostor{alice.signer.PublicKey(), mallory.signer}}, "mallory"},
+		{"alice's key only", []gossh.Signer{impostor{alice.signer.PublicKey(), stranger.signer}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := dial(t, fx.addr, "alice", gossh.PublicKeys(tc.signers...))
+			if tc.want == "" {
+				if err == nil {
+					out, _, _ := run(t, c, "whoami", "")
+					c.Close()
+					t.Fatalf("impostor was let in: %q", out)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			defer c.Close()
+			out, _, _ := run(t, c, "whoami", "")
+			if !strings.Contains(out, "user="+tc.want+" ") {
+				t.Errorf("command ran as %q; want %s", out, tc.want)
+			}
+			term := openTerminal(t, c, 80, 24)
+			term.mustSee(0, fx.workstation(tc.want)...)
+			if strings.Contains(term.screen(0), "alice") {
+				t.Errorf("workstation mentions alice:\n%s", term.screen(0))
+			}
+		})
+	}
+	if fx.logHas("login", "user=alice") {
+		t.Errorf("log shows a login as alice:\n%s", fx.logs.String())
+	}
+}
+
+func TestCommands(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	carol := fx.user("carol", cases.RoleSupervisor)
+	c := mustDial(t, fx.addr, carol)
+
+	for _, tc := range []struct {
+		name, cmd, stdin string
+		out, errOut      string
+		status           int
+	}{
+		{"assign", "assign PR-1 bob --reason 'on leave'", "", "user=carol role=supervisor args=assign|PR-1|bob|--reason|on leave ", "", 0},
+		{"stdin reaches the command", "import -", "{}\n", `stdin="{}\n"`, "", 0},
+		{"exit status", "fail now", "", "args=fail|now", "failing as asked", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, status := run(t, c, tc.cmd, tc.stdin)
+			if !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.errOut) || status != tc.status {
+				t.Errorf("%s: stdout %q stderr %q status %d; want %q, %q, %d", tc.cmd, out, errOut, status, tc.out, tc.errOut, tc.status)
+			}
+			if !fx.logHas("command", "user=carol", fmt.Sprintf("status=%d", tc.status)) {
+				t.Errorf("no command line in log:\n%s", fx.logs.String())
+			}
+		})
+	}
+
+	t.Run("with a terminal", func(t *testing.T) {
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		if err := sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := sess.Output("queue --mine")
+		if err != nil || !strings.Contains(string(out), "args=queue|--mine") {
+			t.Errorf("command with a PTY: %q, %v", out, err)
+		}
+	})
+
+	t.Run("escape sequences do not reach the log", func(t *testing.T) {
+		run(t, c, "note PR-1 \"\x1b]0;owned\x07\x1b[2Jhello\"", "")
+		if strings.Contains(fx.logs.String(), "\x1b") {
+			t.Errorf("log holds an escape sequence:\n%q", fx.logs.String())
+		}
+		if !fx.logHas("command", "hello") {
+			t.Errorf("log lost the printable part:\n%s", fx.logs.String())
+		}
+	})
+
+	t.Run("no terminal, no command", func(t *testing.T) {
+		out, _, status := run(t, c, "", "")
+		if status != 1 || !strings.Contains(out, "PTY") {
+			t.Errorf("shell without a terminal: %q status %d", out, status)
+		}
+	})
+}
+
+func TestShutdownTellsOpenSessions(t *testing.T) {
+	release := make(chan struct{})
+	running := make(chan struct{}, 1)
+	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		if args[0] == "backup" {
+			running <- struct{}{}
+			select {
+			case <-release:
+				fmt.Fprintln(stdout, "backup written")
+				return 0
+			case <-ctx.Done():
+				return 1
+			}
+		}
+		return echoExec(ctx, u, args, stdin, stdout, stderr)
+	}})
+	rita := fx.user("rita", cases.RoleReviewer)
+	sam := fx.user("sam", cases.RoleSupervisor)
+	term := openTerminal(t, mustDial(t, fx.addr, rita), 80, 24)
+	term.mustSee(0, fx.workstation("rita")...)
+
+	// A command in flight when Shutdown starts is allowed to finish.
+	backup := make(chan string, 1)
+	go func() {
+		c, err := dial(t, fx.addr, "sam", gossh.PublicKeys(sam.signer))
+		if err != nil {
+			backup <- err.Error()
+			return
+		}
+		defer c.Close()
+		sess, _ := c.NewSession()
+		out, _ := sess.Output("backup /tmp/x")
+		backup <- string(out)
+	}()
+	<-running
+
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		shut <- fx.srv.Shutdown(ctx)
+	}()
+
+	term.mustSee(0, "shutting down")
+	if _, ok := term.ended(5 * time.Second); !ok {
+		t.Fatal("workstation session still open after Shutdown told it")
+	}
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned (%v) while a command was still running", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if _, err := dial(t, fx.addr, "rita", gossh.PublicKeys(rita.signer)); err == nil {
+		t.Error("a new connection was accepted during Shutdown")
+	}
+	close(release)
+	if out := <-backup; !strings.Contains(out, "backup written") {
+		t.Errorf("command in flight: %q", out)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	select {
+	case err := <-fx.served:
+		fx.served <- err // for the cleanup
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("Serve did not return after Shutdown")
+	}
+	if !fx.logHas("session end", "user=rita", "ended_by=shutdown") {
+		t.Errorf("log:\n%s", fx.logs.String())
+	}
+}
+
+func TestShutdownOutOfTimeCancelsCommands(t *testing.T) {
+	running := make(chan struct{}, 1)
+	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		running <- struct{}{}
+		<-ctx.Done()
+		return 1
+	}})
+	sam := fx.user("sam", cases.RoleSupervisor)
+	status := make(chan error, 1)
+	c := mustDial(t, fx.addr, sam)
+	go func() {
+		sess, _ := c.NewSession()
+		status <- sess.Run("backup /tmp/x")
+	}()
+	<-running
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := fx.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown out of time: %v; want a deadline error", err)
+	}
+	select {
+	case <-status:
+	case <-time.After(5 * time.Second):
+		t.Error("command still running after Shutdown gave up")
+	}
+}
+
+func TestIdleTimeoutSignsOut(t *testing.T) {
+	fx := start(t, fixtureOptions{idle: 300 * time.Millisecond})
+	rita := fx.user("rita", cases.RoleReviewer)
+	term := openTerminal(t, mustDial(t, fx.addr, rita), 80, 24)
+	term.mustSee(0, fx.workstation("rita")...)
+	term.mustSee(0, "signed out after 300ms without a keystroke")
+	if _, ok := term.ended(5 * time.Second); !ok {
+		t.Fatal("session still open after the idle timeout")
+	}
+	if !fx.logHas("session end", "user=rita", "ended_by=idle") {
+		t.Errorf("log:\n%s", fx.logs.String())
+	}
+}
+
+// probe is a workstation stand-in that shows what the server fed it: the window size and the renderer's colour
+// profile.
+type probe struct {
+	w, h    int
+	profile string
+}
+
+func (p probe) Init() tea.Cmd { return nil }
+func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		p.w, p.h = ws.Width, ws.Height
+	}
+	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "q" {
+		return p, tea.Quit
+	}
+	return p, nil
+}
+func (p probe) View() string { return fmt.Sprintf("size %dx%d colours %s\n", p.w, p.h, p.profile) }
+
+func TestTerminalSizeAndColours(t *testing.T) {
+	profiles := []string{"TrueColor", "ANSI256", "ANSI", "Ascii"}
+	fx := start(t, fixtureOptions{desk: func(d *desk) {
+		d.model = func(_ cases.User, r *lipgloss.Renderer) tea.Model {
+			return probe{profile: profiles[r.ColorProfile()]}
+		}
+	}})
+	rita := fx.user("rita", cases.RoleReviewer)
+	c := mustDial(t, fx.addr, rita)
+	term := openTerminal(t, c, 100, 30)
+	term.mustSee(0, "size 100x30 colours ANSI256") // xterm-256color
+	m := term.mark()
+	if err := term.sess.WindowChange(40, 132); err != nil {
+		t.Fatal(err)
+	}
+	term.mustSee(m, "size 132x40")
+	term.send("q")
+	if err, ok := term.ended(5 * time.Second); !ok || err != nil {
+		t.Errorf("quit: ended %v, %v", ok, err)
+	}
+}
+
+func TestSessionsLeaveNothingBehind(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	rita := fx.user("rita", cases.RoleReviewer)
+	settle := func(limit int) int {
+		n := runtime.NumGoroutine()
+		for i := 0; i < 100 && n > limit; i++ {
+			time.Sleep(20 * time.Millisecond)
+			n = runtime.NumGoroutine()
+		}
+		return n
+	}
+	// One session first, so lazily started goroutines (timers, pools) are in the baseline.
+	c := mustDial(t, fx.addr, rita)
+	term := openTerminal(t, c, 80, 24)
+	term.mustSee(0, fx.workstation("rita")...)
+	term.sess.Close()
+	c.Close()
+	base := settle(0)
+
+	const sessions = 200
+	begin := time.Now()
+	c = mustDial(t, fx.addr, rita)
+	for i := 0; i < sessions; i++ {
+		term := openTerminal(t, c, 80, 24)
+		term.mustSee(0, fx.workstation("rita")...)
+		if i%2 == 0 {
+			term.send("q") // the user quits
+		}
+		term.sess.Close() // or the client drops it
+	}
+	c.Close()
+	t.Logf("%d sessions in %v", sessions, time.Since(begin))
+	if n := settle(base + 2); n > base+2 {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Fatalf("%d goroutines after %d sessions; baseline %d\n%s", n, sessions, base, buf)
+	}
+	fx.srv.mu.Lock()
+	open := len(fx.srv.sessions)
+	fx.srv.mu.Unlock()
+	if open != 0 {
+		t.Errorf("%d sessions still registered", open)
+	}
+}
+
+func TestHostKeyCreatedOnceAndReused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "host_ed25519")
+	first, created, err := hostKey(path)
+	if err != nil || !created {
+		t.Fatalf("first start: created %v, %v", created, err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("host key mode: %v, %v", fi.Mode(), err)
+	}
+	if first.PublicKey().Type() != gossh.KeyAlgoED25519 {
+		t.Errorf("host key type %s", first.PublicKey().Type())
+	}
+	again, created, err := hostKey(path)
+	if err != nil || created {
+		t.Fatalf("second start: created %v, %v", created, err)
+	}
+	if gossh.FingerprintSHA256(again.PublicKey()) != gossh.FingerprintSHA256(first.PublicKey()) {
+		t.Error("second start made a new host key")
+	}
+	os.Chmod(path, 0o644)
+	if _, _, err := hostKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("world-readable host key: %v", err)
+	}
+	// The server presents the key it was given.
+	os.Chmod(path, 0o600)
+	fx := start(t, fixtureOptions{})
+	_ = fx
+}

@@ -1,0 +1,235 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"ceedesk/cases"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	bm "github.com/charmbracelet/wish/bubbletea"
+)
+
+// session is one SSH session of an identified user, registered with the server so Shutdown can reach it.
+type session struct {
+	user cases.User
+	fp   string
+
+	mu      sync.Mutex
+	program *tea.Program // the workstation, once started
+	reason  string       // why the server ended the workstation, shown on the user's screen
+	stops   []func()     // run when the session ends: change feed, idle timer
+
+	lastInput atomic.Int64 // unix nanoseconds of the last key or mouse event
+}
+
+const ctxSession ctxKey = "ceedesk.session"
+
+// end ends the workstation, if any, and has reason shown on the user's screen once the workstation has left it.
+// A session whose workstation has not started yet never starts it.
+func (ss *session) end(reason string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.reason != "" {
+		return
+	}
+	ss.reason = reason
+	if ss.program != nil {
+		go ss.program.Quit() // Quit waits for the program's event loop; never hold the lock for it
+	}
+}
+
+func (ss *session) endReason() string {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.reason
+}
+
+func (ss *session) onEnd(stop func()) {
+	ss.mu.Lock()
+	ss.stops = append(ss.stops, stop)
+	ss.mu.Unlock()
+}
+
+func (ss *session) cleanup() {
+	ss.mu.Lock()
+	stops := ss.stops
+	ss.stops = nil
+	ss.mu.Unlock()
+	for _, stop := range stops {
+		stop()
+	}
+}
+
+// sessionMiddleware identifies the user from the proved key, registers the session, logs its start and end,
+// and leaves nothing running when it ends.
+func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		remote := sess.RemoteAddr().String()
+		u, fp, err := s.identify(sess)
+		if err != nil {
+			s.set.logger.Warn("refused", "reason", err.Error(), "remote", remote, "fingerprint", fp,
+				"claimed", cases.CleanLine(sess.User()))
+			fmt.Fprintln(sess.Stderr(), "ceedesk: access denied")
+			sess.Exit(1)
+			return
+		}
+		ss := &session{user: u, fp: fp}
+		ss.lastInput.Store(time.Now().UnixNano())
+		if !s.register(ss) {
+			fmt.Fprintln(sess.Stderr(), msgShutdown)
+			sess.Exit(1)
+			return
+		}
+		defer s.unregister(ss)
+		defer ss.cleanup()
+
+		kind := "workstation"
+		if len(sess.Command()) > 0 || sess.RawCommand() != "" {
+			kind = "command"
+		}
+		pty, _, hasPty := sess.Pty()
+		s.set.logger.Info("login", "user", u.Name, "role", u.Role, "remote", remote, "fingerprint", fp,
+			"claimed", cases.CleanLine(sess.User()), "session", kind, "pty", hasPty, "term", cases.CleanLine(pty.Term))
+		start := time.Now()
+		sess.Context().SetValue(ctxSession, ss)
+
+		next(sess)
+
+		reason := ss.endReason()
+		if reason != "" && kind == "workstation" {
+			fmt.Fprint(sess, "\r\n"+reason+"\r\n")
+		}
+		s.set.logger.Info("session end", "user", u.Name, "remote", remote, "session", kind,
+			"duration", time.Since(start).Round(time.Millisecond), "ended_by", endedBy(reason))
+	}
+}
+
+func endedBy(reason string) string {
+	switch {
+	case reason == "":
+		return "user"
+	case reason == msgShutdown:
+		return "shutdown"
+	case strings.HasPrefix(reason, "ceedesk: signed out"):
+		return "idle"
+	}
+	return "server"
+}
+
+func (s *Server) register(ss *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sessions[ss] = struct{}{}
+	s.active.Add(1)
+	return true
+}
+
+func (s *Server) unregister(ss *session) {
+	s.mu.Lock()
+	delete(s.sessions, ss)
+	s.mu.Unlock()
+	s.active.Done()
+}
+
+// commands runs a session that names a command (ssh host queue, ssh -t host decide ...) through Config.Exec as
+// the session's user, with the command's exit status returned to the client. Sessions without a command go on
+// to the workstation.
+func (s *Server) commands(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		args := sess.Command()
+		if len(args) == 0 && sess.RawCommand() == "" {
+			next(sess)
+			return
+		}
+		ss := sess.Context().Value(ctxSession).(*session)
+		clean := make([]string, len(args))
+		for i, a := range args {
+			clean[i] = cases.CleanLine(a)
+		}
+		// A command keeps running when the server starts shutting down; it is cancelled when its client goes
+		// away or when Shutdown runs out of time.
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		stop := context.AfterFunc(s.hardStop, cancel)
+		defer stop()
+
+		start := time.Now()
+		status := s.desk.exec(ctx, ss.user, args, sess, sess, sess.Stderr())
+		s.set.logger.Info("command", "user", ss.user.Name, "remote", sess.RemoteAddr().String(),
+			"args", strings.Join(clean, " "), "status", status, "duration", time.Since(start).Round(time.Millisecond))
+		sess.Exit(status)
+	}
+}
+
+// program builds the workstation for a session with a terminal: its own Bubble Tea program, styles from the
+// client's terminal (bm.MakeRenderer), the store's change feed, and the idle timeout. Everything it starts is
+// stopped by the session's cleanup.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	ss := sess.Context().Value(ctxSession).(*session)
+	if ss.endReason() != "" {
+		return nil
+	}
+	model := s.desk.model(ss.user, bm.MakeRenderer(sess))
+	opts := append(bm.MakeOptions(sess),
+		tea.WithAltScreen(),
+		tea.WithoutSignalHandler(), // the server's signals belong to Shutdown, not to each session
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			switch msg.(type) {
+			case tea.KeyMsg, tea.MouseMsg:
+				ss.lastInput.Store(time.Now().UnixNano())
+			}
+			return msg
+		}),
+	)
+	p := tea.NewProgram(model, opts...)
+
+	ss.mu.Lock()
+	if ss.reason != "" { // Shutdown reached this session while the workstation was being built
+		ss.mu.Unlock()
+		return nil
+	}
+	ss.program = p
+	ss.mu.Unlock()
+
+	ss.onEnd(s.desk.watch(p.Send))
+	ss.onEnd(s.idleTimer(ss))
+	return p
+}
+
+// idleTimer ends the workstation after the idle timeout without a keystroke; screen updates from other
+// sessions' changes do not count as activity.
+func (s *Server) idleTimer(ss *session) (stop func()) {
+	var t *time.Timer
+	var mu sync.Mutex
+	check := func() {
+		idle := time.Since(time.Unix(0, ss.lastInput.Load()))
+		if idle >= s.set.idle {
+			s.set.logger.Info("idle timeout", "user", ss.user.Name, "idle", idle.Round(time.Second))
+			ss.end(fmt.Sprintf(msgIdle, s.set.idle))
+			return
+		}
+		mu.Lock()
+		if t != nil {
+			t.Reset(s.set.idle - idle)
+		}
+		mu.Unlock()
+	}
+	mu.Lock()
+	t = time.AfterFunc(s.set.idle, check)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		t.Stop()
+		t = nil
+		mu.Unlock()
+	}
+}
