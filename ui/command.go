@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"ceedesk/cases"
+	"ceedesk/themes"
+)
+
+func (m *Model) commandKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.cmdActive = false
+		m.cmd.Blur()
+		return nil
+	case "enter":
+		m.cmdActive = false
+		m.cmd.Blur()
+		return m.run(m.cmd.Value())
+	}
+	var cmd tea.Cmd
+	m.cmd, cmd = m.cmd.Update(msg)
+	return cmd
+}
+
+// run executes a `:` command line.
+func (m *Model) run(line string) tea.Cmd {
+	verb, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	arg = strings.TrimSpace(arg)
+	switch verb {
+	case "":
+		return nil
+	case "q", "quit", "q!", "wq":
+		return tea.Quit
+	case "open", "o":
+		if arg == "" {
+			m.fail(fmt.Errorf(":open needs a case id, e.g. :open 2704-26-100123"))
+			return nil
+		}
+		m.openCase(arg, m.pane)
+	case "sort":
+		k, err := cases.ParseSortKey(arg)
+		if err != nil {
+			m.fail(err)
+			return nil
+		}
+		m.setSort(k)
+		m.pane = paneQueue
+	case "filter", "f":
+		if err := m.setFilter(arg); err != nil {
+			m.fail(err)
+			return nil
+		}
+		m.q.input.SetValue(arg)
+		m.pane = paneQueue
+	case "theme":
+		if err := m.setTheme(arg); err != nil {
+			m.fail(err)
+			return nil
+		}
+		if themes.NoColor() {
+			m.say("theme %s (NO_COLOR is set: no colour)", arg)
+		} else {
+			m.say("theme %s", arg)
+		}
+	case "help":
+		m.help = true
+	case "workload", "w":
+		if m.allowed(m.keys.Workload) {
+			m.openWorkload()
+		}
+	case "approvals":
+		if m.allowed(m.keys.Approvals) {
+			m.openApprovals()
+		}
+	case "queue":
+		m.pane = paneQueue
+	default:
+		m.fail(fmt.Errorf("unknown command %q; want open, sort, filter, theme, queue, workload, approvals, help or q", verb))
+	}
+	return nil
+}

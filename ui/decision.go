@@ -1,0 +1,386 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/textarea"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"ceedesk/cases"
+)
+
+type decisionStage int
+
+const (
+	stageOutcome decisionStage = iota // choosing among the outcomes the kind allows
+	stageForm                         // giving what the outcome requires
+	stageConfirm                      // reading the exact record before it is written
+)
+
+type formField int
+
+const (
+	fieldReasons formField = iota
+	fieldAmount
+	fieldLines
+)
+
+// decisionState is the decision pane for the open case.
+type decisionState struct {
+	specs   []cases.OutcomeSpec
+	choice  int
+	stage   decisionStage
+	fields  []formField
+	focus   int
+	reasons textarea.Model
+	amount  textinput.Model
+	lineCur int
+	lines   map[int]bool
+	err     string
+	record  cases.Decision
+}
+
+func (m *Model) startDecision() {
+	c := m.d.c
+	if c == nil || !m.mayWork() {
+		return
+	}
+	if err := cases.CanDecide(m.user, c); err != nil {
+		m.fail(err)
+		return
+	}
+	if c.Status == cases.StatusPendingApproval {
+		m.status, m.statusBad = "this case already has a decision waiting for a supervisor's approval", true
+		return
+	}
+	m.dec = decisionState{specs: cases.Outcomes(c), lines: map[int]bool{}}
+	m.dec.reasons = m.newTextarea("reasons for the decision (stated to the importer)")
+	m.dec.amount = m.newInput("$ ")
+	m.dec.amount.Placeholder = "0.00"
+	m.dec.layout(m)
+	m.pane = paneDecision
+}
+
+func (d *decisionState) layout(m *Model) {
+	d.reasons.SetWidth(max(m.width-6, 20))
+	d.reasons.SetHeight(clamp(m.height-18, 3, 10))
+	d.amount.Width = 20
+}
+
+func (d *decisionState) spec() cases.OutcomeSpec { return d.specs[d.choice] }
+
+// typing reports whether keys go to a text field first.
+func (d *decisionState) typing() bool {
+	if d.stage != stageForm || len(d.fields) == 0 {
+		return false
+	}
+	f := d.fields[d.focus]
+	return f == fieldReasons || f == fieldAmount
+}
+
+func (d *decisionState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch d.stage {
+	case stageOutcome:
+		switch {
+		case m.is(msg, k.Down):
+			d.choice = clamp(d.choice+1, 0, len(d.specs)-1)
+		case m.is(msg, k.Up):
+			d.choice = clamp(d.choice-1, 0, len(d.specs)-1)
+		case m.is(msg, k.Open):
+			return d.choose(m)
+		case m.is(msg, k.Back):
+			m.pane = paneDetail
+		case m.is(msg, k.Quit):
+			return tea.Quit
+		}
+	case stageForm:
+		return d.formKey(m, msg)
+	case stageConfirm:
+		switch {
+		case k.Confirm.pressed(msg):
+			d.write(m)
+		case k.Cancel.pressed(msg):
+			if len(d.fields) == 0 {
+				d.stage = stageOutcome
+			} else {
+				d.stage = stageForm
+				return d.focusField()
+			}
+		}
+	}
+	return nil
+}
+
+// choose moves on from the outcome list: to the form when the outcome requires something, else to confirmation.
+func (d *decisionState) choose(m *Model) tea.Cmd {
+	s := d.spec()
+	d.fields = d.fields[:0]
+	if s.Reasons {
+		d.fields = append(d.fields, fieldReasons)
+	}
+	if s.Amount {
+		d.fields = append(d.fields, fieldAmount)
+	}
+	if s.Lines {
+		d.fields = append(d.fields, fieldLines)
+	}
+	d.err, d.focus = "", 0
+	if len(d.fields) == 0 {
+		d.review(m)
+		return nil
+	}
+	d.stage = stageForm
+	return d.focusField()
+}
+
+func (d *decisionState) focusField() tea.Cmd {
+	d.reasons.Blur()
+	d.amount.Blur()
+	switch d.fields[d.focus] {
+	case fieldReasons:
+		return d.reasons.Focus()
+	case fieldAmount:
+		return d.amount.Focus()
+	}
+	return nil
+}
+
+func (d *decisionState) formKey(m *Model, msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case k.Back.pressed(msg):
+		d.reasons.Blur()
+		d.amount.Blur()
+		d.stage = stageOutcome
+		return nil
+	case k.Save.pressed(msg):
+		d.review(m)
+		return nil
+	case k.NextField.pressed(msg):
+		d.focus = (d.focus + 1) % len(d.fields)
+		return d.focusField()
+	case k.PrevField.pressed(msg):
+		d.focus = (d.focus - 1 + len(d.fields)) % len(d.fields)
+		return d.focusField()
+	}
+	var cmd tea.Cmd
+	switch d.fields[d.focus] {
+	case fieldReasons:
+		d.reasons, cmd = d.reasons.Update(msg)
+	case fieldAmount:
+		if msg.String() == "enter" {
+			if d.focus == len(d.fields)-1 {
+				d.review(m)
+				return nil
+			}
+			d.focus++
+			return d.focusField()
+		}
+		d.amount, cmd = d.amount.Update(msg)
+	case fieldLines:
+		lines := m.d.c.Entry.Lines
+		switch {
+		case m.is(msg, k.Down):
+			d.lineCur = clamp(d.lineCur+1, 0, len(lines)-1)
+		case m.is(msg, k.Up):
+			d.lineCur = clamp(d.lineCur-1, 0, len(lines)-1)
+		case k.Toggle.pressed(msg):
+			if len(lines) > 0 {
+				n := lines[d.lineCur].Number
+				d.lines[n] = !d.lines[n]
+			}
+		case msg.String() == "enter":
+			d.review(m)
+		}
+	}
+	return cmd
+}
+
+// build turns the form into the decision it asks for, or says what is wrong with it.
+func (d *decisionState) build(m *Model) (cases.Decision, error) {
+	s := d.spec()
+	rec := cases.Decision{Outcome: s.Outcome}
+	if s.Reasons {
+		rec.Reasons = strings.TrimSpace(d.reasons.Value())
+	}
+	if s.Amount {
+		a, err := cases.ParseUSD(d.amount.Value())
+		if err != nil {
+			return rec, err
+		}
+		rec.Amount = a
+	}
+	if s.Lines {
+		for n, on := range d.lines {
+			if on {
+				rec.Lines = append(rec.Lines, n)
+			}
+		}
+		sort.Ints(rec.Lines)
+	}
+	if err := cases.CheckDecision(m.d.c, rec); err != nil {
+		return rec, err
+	}
+	rec.By, rec.On = m.user.Name, m.today()
+	rec.Approval = cases.NeedsApproval(m.d.c, rec, m.desk.Policy())
+	return rec, nil
+}
+
+// review checks the form and shows the record that will be written.
+func (d *decisionState) review(m *Model) {
+	rec, err := d.build(m)
+	if err != nil {
+		d.err = one(err.Error())
+		return
+	}
+	d.err = ""
+	d.record = rec
+	d.reasons.Blur()
+	d.amount.Blur()
+	d.stage = stageConfirm
+}
+
+// write records the decision. A refusal stays on the pane with the store's reason; a conflict reloads the case.
+func (d *decisionState) write(m *Model) {
+	c := m.d.c
+	got, err := m.desk.Decide(m.user.Name, c.ID, c.Version, d.record, m.today())
+	if err != nil {
+		m.refused(err)
+		var ce *cases.ConflictError
+		if asConflict(err, &ce) {
+			m.pane = paneDetail
+		}
+		return
+	}
+	m.pane = paneDetail
+	spec, _ := cases.Spec(d.record.Outcome)
+	if got.Status == cases.StatusPendingApproval {
+		m.caseWritten(got, fmt.Sprintf("case %s: %s recorded; it waits for a supervisor's approval", one(got.ID), strings.ToLower(spec.Title)))
+	} else {
+		m.caseWritten(got, fmt.Sprintf("case %s decided: %s", one(got.ID), strings.ToLower(spec.Title)))
+	}
+}
+
+func (d *decisionState) view(m *Model, h int) string {
+	c := m.d.c
+	if c == nil {
+		return ""
+	}
+	st := m.st
+	var b strings.Builder
+	b.WriteString(fit(fmt.Sprintf(" %s  %s · %s · %s at stake", st.Title.Render("Decide "+one(c.ID)), c.Kind.Title(), one(c.Importer.Name), c.Revenue()), m.width))
+	b.WriteString("\n\n")
+	switch d.stage {
+	case stageOutcome:
+		b.WriteString(" Outcomes a " + strings.ToLower(c.Kind.Title()) + " allows:\n")
+		for i, s := range d.specs {
+			cur := "  "
+			if i == d.choice {
+				cur = "> "
+			}
+			needs := needsText(s)
+			line := fmt.Sprintf(" %s%s", cur, fit(s.Title, 44)) + st.Muted.Render(needs)
+			if i == d.choice {
+				line = st.Cursor.Render(fit(fmt.Sprintf(" %s%s%s", cur, fit(s.Title, 44), needs), m.width))
+			}
+			b.WriteString(line + "\n")
+		}
+		b.WriteString("\n" + st.Muted.Render(" enter choose · esc back to the case"))
+	case stageForm:
+		s := d.spec()
+		b.WriteString(" " + st.Section.Render(s.Title) + "\n")
+		if s.Notice != "" {
+			b.WriteString(st.Muted.Render(wrap(" Notice: "+s.Notice, m.width-2)) + "\n")
+		}
+		for i, f := range d.fields {
+			focus := i == d.focus
+			label := func(t string) string {
+				if focus {
+					return st.Key.Render("▸ " + t)
+				}
+				return st.Label.Render("  " + t)
+			}
+			switch f {
+			case fieldReasons:
+				b.WriteString("\n" + label("Reasons") + "\n")
+				b.WriteString(indent(d.reasons.View(), "  ") + "\n")
+			case fieldAmount:
+				what := "Amount"
+				switch s.Outcome {
+				case cases.OutcomeDeniedInPart:
+					what = "Amount allowed (refund)"
+				case cases.OutcomeValidated:
+					what = "Lost revenue computed"
+				case cases.OutcomeNoticeOfAction:
+					what = "Duty difference"
+				}
+				b.WriteString("\n" + label(what) + "  " + d.amount.View() + "\n")
+			case fieldLines:
+				b.WriteString("\n" + label("Lines allowed (space toggles)") + "\n")
+				for j, l := range c.Entry.Lines {
+					box := "[ ]"
+					if d.lines[l.Number] {
+						box = "[x]"
+					}
+					cur := "  "
+					if focus && j == d.lineCur {
+						cur = "> "
+					}
+					b.WriteString(fit(fmt.Sprintf("  %s%s %3d  %s  %s  %s", cur, box, l.Number, cases.FormatHTS(l.HTS), fit(one(l.Description), 30), l.Duty), m.width) + "\n")
+				}
+			}
+		}
+		if d.err != "" {
+			b.WriteString("\n" + st.Bad.Render(" ✗ "+d.err) + "\n")
+		}
+		b.WriteString("\n" + st.Muted.Render(" ctrl+s review the record · tab next field · esc back to outcomes"))
+	case stageConfirm:
+		b.WriteString(" " + st.Section.Render("This record will be written to case "+one(c.ID)+":") + "\n")
+		field := func(label, value string) {
+			b.WriteString(st.Label.Render(fit("  "+label, 22)) + value + "\n")
+		}
+		para := func(ind, text string) { b.WriteString(paragraph(ind, text, m.width)) }
+		m.decisionText(&b, c, d.record, field, para)
+		b.WriteString("\n")
+		if d.record.Approval {
+			b.WriteString(st.Warn.Render(" ▲ "+approvalWhy(c, d.record, m.desk.Policy())) + "\n")
+		} else {
+			b.WriteString(st.Good.Render(" This decides the case.") + "\n")
+		}
+		b.WriteString("\n" + st.Key.Render(" y/enter") + " write it   " + st.Key.Render("esc/n") + " go back")
+	}
+	return b.String()
+}
+
+func needsText(s cases.OutcomeSpec) string {
+	var n []string
+	if s.Reasons {
+		n = append(n, "reasons")
+	}
+	if s.Amount {
+		n = append(n, "amount")
+	}
+	if s.Lines {
+		n = append(n, "lines")
+	}
+	if len(n) == 0 {
+		return ""
+	}
+	return "needs " + strings.Join(n, ", ")
+}
+
+// approvalWhy explains why a decision waits for a second person.
+func approvalWhy(c *cases.Case, d cases.Decision, p cases.Policy) string {
+	if c.Kind == cases.KindProtest && c.Protest != nil && c.Protest.FurtherReview {
+		return "Needs a supervisor's approval: every further-review decision does (two-person rule)."
+	}
+	return fmt.Sprintf("Needs a supervisor's approval: an adverse decision with %s at stake (threshold %s).", c.Revenue(), p.ApprovalThreshold)
+}
+
+func indent(s, pre string) string {
+	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
+}

@@ -1,0 +1,67 @@
+// Package ui is the ceedesk workstation: a Bubble Tea program with a queue pane, a case-detail pane, a decision
+// pane and the supervisor's views (workload, reassignment, rebalancing, approvals). It reads and writes through the
+// Desk interface, which *store.Store satisfies; every rule it shows (clocks, outcomes, who may do what) comes from
+// package cases, and every write is checked again by the store inside its transaction.
+package ui
+
+import (
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"ceedesk/cases"
+)
+
+// Desk is what the workstation needs from storage; *store.Store satisfies it.
+type Desk interface {
+	Queue(q cases.QueueQuery) (cases.QueuePage, error)
+	Counts(q cases.QueueQuery) (cases.Counts, error)
+	Case(id string) (*cases.Case, error)
+	History(id string) ([]cases.Event, error)
+	User(name string) (cases.User, error)
+	Users(center string) ([]cases.User, error)
+	StartReview(actor, id string, version uint64) (*cases.Case, error)
+	Decide(actor, id string, version uint64, d cases.Decision, today cases.Date) (*cases.Case, error)
+	AddNote(actor, id string, version uint64, text string) (*cases.Case, error)
+	RequestInfo(actor, id string, version uint64, question string, today cases.Date) (*cases.Case, error)
+	Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error)
+	Approve(actor, id string, version uint64, comment string) (*cases.Case, error)
+	Return(actor, id string, version uint64, comment string) (*cases.Case, error)
+	Approvals(center string) ([]cases.QueueRow, error)
+	Workload(center string, today cases.Date) ([]cases.Load, error)
+	Subscribe() (<-chan cases.Change, func())
+	Policy() cases.Policy
+}
+
+// Options configure one workstation session.
+type Options struct {
+	Desk     Desk
+	User     cases.User
+	Today    func() cases.Date  // the date rules use
+	Renderer *lipgloss.Renderer // nil = lipgloss.DefaultRenderer(); over SSH, bm.MakeRenderer(session)
+	Theme    string             // "" = from Config or "default"
+	Config   Config             // parsed config.toml (keys, theme, policy); zero = defaults
+	ReadOnly bool
+}
+
+// Watch forwards every store change (a cases.Change value) into a program through send, typically
+// (*tea.Program).Send. The returned stop unsubscribes and waits until the forwarding goroutine has ended; it may
+// be called more than once.
+func Watch(d Desk, send func(tea.Msg)) (stop func()) {
+	ch, unsubscribe := d.Subscribe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for c := range ch {
+			send(c)
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			unsubscribe()
+			<-done
+		})
+	}
+}

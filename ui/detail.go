@@ -1,0 +1,478 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"ceedesk/cases"
+)
+
+// detailState is the case-detail pane: everything a reviewer needs to decide, in one scrolling view.
+type detailState struct {
+	c    *cases.Case
+	hist []cases.Event
+	vp   viewport.Model
+	// why is non-empty when this user may not work the case, and says why (read-only for them).
+	why string
+}
+
+// detail header lines above the viewport
+const detailChrome = 2
+
+func (d *detailState) layout(m *Model) {
+	d.vp.Width = m.width
+	d.vp.Height = max(m.height-3-detailChrome, 1)
+	if d.c != nil {
+		d.vp.SetContent(m.caseText(d.c, d.hist, m.width))
+	}
+}
+
+// openCase shows a case. Opening one's own assigned case starts its review. It reports whether the case opened.
+func (m *Model) openCase(id string, from pane) bool {
+	c, err := m.desk.Case(id)
+	if err != nil {
+		m.fail(err)
+		return false
+	}
+	if err := cases.CanView(m.user, c); err != nil {
+		m.fail(err)
+		return false
+	}
+	if c.Status == cases.StatusAssigned && c.Assignee == m.user.Name && !m.readOnly && cases.CanWork(m.user, c) == nil {
+		started, err := m.desk.StartReview(m.user.Name, c.ID, c.Version)
+		if err != nil {
+			m.refused(err)
+		} else {
+			c = started
+		}
+	}
+	fresh := m.d.c == nil || m.d.c.ID != c.ID
+	m.d.c = c
+	m.loadHistory()
+	m.d.why = m.workReason(c)
+	m.d.layout(m)
+	if fresh {
+		m.d.vp.GotoTop()
+	}
+	if from != paneDetail && from != paneDecision {
+		m.back = from
+	}
+	m.pane = paneDetail
+	return true
+}
+
+func (m *Model) loadHistory() {
+	h, err := m.desk.History(m.d.c.ID)
+	if err != nil {
+		m.fail(err)
+	}
+	m.d.hist = h
+}
+
+// workReason says why this user may not work c, or "" when they may.
+func (m *Model) workReason(c *cases.Case) string {
+	if m.readOnly {
+		return "this session is read-only"
+	}
+	if err := cases.CanWork(m.user, c); err != nil {
+		return err.Error()
+	}
+	if !c.Status.Open() {
+		return "the case is decided"
+	}
+	return ""
+}
+
+// reloadCase rereads the open case after a change. When the case has been reassigned away from the user it says
+// so and the case becomes read-only for them.
+func (m *Model) reloadCase() {
+	old := m.d.c
+	c, err := m.desk.Case(old.ID)
+	if err != nil {
+		m.fail(fmt.Errorf("case %s: %w", old.ID, err))
+		return
+	}
+	m.d.c = c
+	m.loadHistory()
+	m.d.why = m.workReason(c)
+	m.d.layout(m)
+	if old.Assignee == m.user.Name && c.Assignee != m.user.Name && m.user.Role != cases.RoleSupervisor {
+		m.status, m.statusBad = fmt.Sprintf("case %s was reassigned to %s by %s; it is read-only for you now",
+			one(c.ID), one(orNobody(c.Assignee)), one(orNobody(c.UpdatedBy))), true
+		if m.pane == paneDecision {
+			m.pane = paneDetail
+		}
+		if m.dlg != nil && m.dlg.caseID == c.ID {
+			m.dlg = nil
+		}
+	}
+}
+
+func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	d := &m.d
+	switch {
+	case m.is(msg, k.Down):
+		d.vp.ScrollDown(1)
+	case m.is(msg, k.Up):
+		d.vp.ScrollUp(1)
+	case m.is(msg, k.PageDown):
+		d.vp.PageDown()
+	case m.is(msg, k.PageUp):
+		d.vp.PageUp()
+	case m.is(msg, k.Top):
+		d.vp.GotoTop()
+	case m.is(msg, k.Bottom):
+		d.vp.GotoBottom()
+	case m.is(msg, k.Decide):
+		m.startDecision()
+	case m.is(msg, k.Note):
+		if m.mayWork() {
+			m.openDialog(dialogNote)
+			return m.dlg.ta.Focus()
+		}
+	case m.is(msg, k.Info):
+		if m.mayWork() {
+			m.openDialog(dialogInfo)
+			return m.dlg.ta.Focus()
+		}
+	case m.is(msg, k.NextCase):
+		m.stepCase(1)
+	case m.is(msg, k.PrevCase):
+		m.stepCase(-1)
+	case m.is(msg, k.Reassign):
+		m.startReassign([]string{d.c.ID})
+	case m.is(msg, k.Back):
+		m.pane = m.back
+		if m.pane == paneApprovals {
+			m.loadApprovals()
+		}
+	default:
+		cmd, _ := m.global(msg)
+		return cmd
+	}
+	return nil
+}
+
+// mayWork reports whether the open case can be worked, saying why not in the status line.
+func (m *Model) mayWork() bool {
+	if m.d.why != "" {
+		m.status, m.statusBad = one(m.d.why), true
+		return false
+	}
+	return true
+}
+
+// stepCase opens the next or previous case of the queue without going back to it.
+func (m *Model) stepCase(dir int) {
+	q := &m.q
+	if q.total == 0 {
+		return
+	}
+	if dir > 0 && q.cursor >= q.total-1 || dir < 0 && q.cursor == 0 {
+		m.say("no more cases in the queue")
+		return
+	}
+	q.move(m, dir)
+	if r := q.current(); r != nil {
+		m.openCase(r.ID, paneDetail)
+	}
+}
+
+func (d *detailState) view(m *Model, h int) string {
+	if d.c == nil {
+		return m.st.Muted.Render("  No case is open. Press esc for the queue.")
+	}
+	c := d.c
+	who := "unassigned"
+	if c.Assignee != "" {
+		who = "assigned to " + one(c.Assignee)
+		if !c.Assigned.IsZero() {
+			who += " since " + c.Assigned.String()
+		}
+	}
+	head := fmt.Sprintf(" %s  %s · %s · %s", m.st.Title.Render(one(c.ID)), c.Kind.Title(), c.Status.Title(), who)
+	sub := ""
+	if d.why != "" {
+		sub = m.st.Warn.Render(" read-only: " + one(d.why))
+	} else {
+		sub = m.st.Muted.Render(fmt.Sprintf(" version %d · d decide · n note · i request information · ]/[ next/previous", c.Version))
+	}
+	d.vp.Height = max(h-detailChrome, 1)
+	pct := ""
+	if d.vp.TotalLineCount() > d.vp.Height {
+		pct = fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
+	}
+	return fit(head, m.width-len(pct)) + m.st.Muted.Render(pct) + "\n" + fit(sub, m.width) + "\n" + d.vp.View()
+}
+
+// caseText renders a case for the detail pane, all outside text cleaned, wrapped to w cells.
+func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
+	p := m.desk.Policy()
+	today := m.today()
+	st := m.st
+	var b strings.Builder
+	section := func(title string) {
+		b.WriteString("\n")
+		b.WriteString(st.Section.Render(title))
+		b.WriteString("\n")
+	}
+	field := func(label, value string) {
+		b.WriteString(st.Label.Render(fit("  "+label, 22)))
+		b.WriteString(value)
+		b.WriteString("\n")
+	}
+	para := func(indent, text string) { b.WriteString(paragraph(indent, text, w)) }
+
+	section("CASE")
+	field("Kind", c.Kind.Title())
+	field("Status", c.Status.Title())
+	field("Received", c.Received.String())
+	field("Revenue at stake", c.Revenue().String())
+
+	section("CLOCKS")
+	for _, k := range cases.Clocks(c, p) {
+		mark, words := " ", "met"
+		style := st.Good
+		if !k.Met {
+			mark, words = dueMark(today, k.Due), dueWords(today, k.Due)
+			style = st.Text
+			switch mark {
+			case "!":
+				style = st.Overdue
+			case "•":
+				style = st.DueSoon
+			}
+		}
+		action := ""
+		if k.Action {
+			action = " (action)"
+		}
+		line := fmt.Sprintf("  %s %s %s  %s", mark, fit(one(k.Name)+action, 34), fit(k.Due.String(), 10), fit(words, 16))
+		basis := one(k.Basis)
+		if len([]rune(line))+2+len([]rune(basis)) <= w {
+			b.WriteString(style.Render(line+"  "+basis) + "\n")
+		} else {
+			b.WriteString(style.Render(line) + "\n" + st.Muted.Render(strings.TrimSuffix(paragraph("      ", basis, w), "\n")) + "\n")
+		}
+	}
+
+	if fs := cases.Findings(c, p, today); len(fs) > 0 {
+		section("FINDINGS")
+		for _, f := range fs {
+			para("  ▲ ", f.Text+" ("+f.Basis+")")
+		}
+	}
+
+	section("IMPORTER")
+	field("Name", one(c.Importer.Name))
+	field("Number", one(c.Importer.Number))
+	progs := make([]string, len(c.Importer.Programs))
+	for i, pr := range c.Importer.Programs {
+		progs[i] = one(string(pr))
+	}
+	if len(progs) == 0 {
+		progs = []string{"none"}
+	}
+	field("Programs", strings.Join(progs, ", "))
+
+	section("ENTRY SUMMARY")
+	e := c.Entry
+	field("Entry number", one(e.Number))
+	field("Type", strings.TrimSpace(one(e.Type)+" "+cases.EntryTypeName(e.Type)))
+	field("Port", strings.TrimSpace(one(e.Port)+" "+cases.PortName(e.Port)))
+	field("Entry date", e.EntryDate.String())
+	field("Liquidation", e.Liquidates.String())
+	if !e.Extended.IsZero() {
+		field("Extended to", e.Extended.String())
+	}
+	if !e.Liquidated.IsZero() {
+		field("Liquidated", e.Liquidated.String())
+	}
+	field("Entered value", e.TotalValue().String())
+	field("Duty", e.TotalDuty().String())
+	if len(e.Lines) > 0 {
+		descW := max(w-2-4-13-4-14-7-13-6, 10)
+		b.WriteString(st.ColumnHead.Render(fmt.Sprintf("  %s %s %s %s %s %s %s", fitLeft("#", 3), fit("HTS", 12), fit("DESCRIPTION", descW), fit("ORIG", 4), fitLeft("VALUE", 14), fitLeft("RATE", 6), fitLeft("DUTY", 13))) + "\n")
+		for _, l := range e.Lines {
+			b.WriteString(fmt.Sprintf("  %s %s %s %s %s %s %s\n", fitLeft(fmt.Sprint(l.Number), 3), fit(cases.FormatHTS(l.HTS), 12), fit(one(l.Description), descW), fit(one(l.Origin), 4), fitLeft(l.Value.String(), 14), fitLeft(fmt.Sprintf("%d.%02d%%", l.RateBP/100, l.RateBP%100), 6), fitLeft(l.Duty.String(), 13)))
+		}
+	}
+
+	m.kindText(&b, c, field, para, section)
+
+	if c.Decision != nil {
+		section("DECISION")
+		m.decisionText(&b, c, *c.Decision, field, para)
+	}
+
+	if len(c.Requests) > 0 {
+		section("REQUESTS FOR INFORMATION (CBP FORM 28)")
+		for _, r := range c.Requests {
+			b.WriteString(fmt.Sprintf("  %s %s · answer due %s (%s)\n", r.At.Format("2006-01-02 15:04"), one(r.By), r.Due, dueWords(today, r.Due)))
+			para("    ", r.Question)
+		}
+	}
+
+	section("NOTES")
+	if len(c.Notes) == 0 {
+		b.WriteString(st.Muted.Render("  none yet — n adds one") + "\n")
+	}
+	for _, n := range c.Notes {
+		b.WriteString(st.Label.Render(fmt.Sprintf("  %s %s", n.At.Format("2006-01-02 15:04"), one(n.Author))) + "\n")
+		para("    ", n.Text)
+	}
+
+	section("HISTORY")
+	if len(hist) == 0 {
+		b.WriteString(st.Muted.Render("  no events") + "\n")
+	}
+	for _, ev := range hist {
+		text := ev.Action
+		if ev.Change != "" {
+			text += ": " + ev.Change
+		}
+		if ev.Reason != "" {
+			text += " — " + ev.Reason
+		}
+		b.WriteString(st.Label.Render(fmt.Sprintf("  %s %s", ev.At.Format("2006-01-02 15:04"), fit(one(ev.Actor), 10))))
+		lines := strings.Split(wrap(cases.CleanLine(text), max(w-30, 20)), "\n")
+		for i, l := range lines {
+			if i > 0 {
+				b.WriteString(strings.Repeat(" ", 29))
+			} else {
+				b.WriteString(" ")
+			}
+			b.WriteString(l + "\n")
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// kindText renders the kind's own part of the case.
+func (m *Model) kindText(b *strings.Builder, c *cases.Case, field func(string, string), para func(string, string), section func(string)) {
+	yes := func(v bool) string {
+		if v {
+			return "yes"
+		}
+		return "no"
+	}
+	switch {
+	case c.Protest != nil:
+		p := c.Protest
+		section("PROTEST (CBP FORM 19)")
+		field("Protest number", one(p.Number))
+		field("Filed", p.Filed.String())
+		field("Protested decision", p.Protested.String())
+		gs := make([]string, len(p.Grounds))
+		for i, g := range p.Grounds {
+			gs[i] = one(string(g))
+		}
+		field("Grounds", strings.Join(gs, ", "))
+		field("Refund claimed", p.Claimed.String())
+		if !p.AccelMailed.IsZero() {
+			field("Accelerated disp.", "requested, mailed "+p.AccelMailed.String())
+		}
+		field("Further review", yes(p.FurtherReview))
+		if p.FurtherReview {
+			field("AFR filed", p.AFRFiled.String())
+			if len(p.OriginalDeciders) > 0 {
+				field("Original deciders", one(strings.Join(p.OriginalDeciders, ", "))+" (may not decide, 19 CFR 174.26)")
+			}
+		}
+	case c.PSC != nil:
+		p := c.PSC
+		section("POST-SUMMARY CORRECTION")
+		field("Filed", p.Filed.String())
+		field("Summary version", fmt.Sprint(p.Version))
+		field("Reason codes", one(strings.Join(p.ReasonCodes, ", ")))
+		field("Duty difference", p.DutyDiff.String())
+		field("Explanation", "")
+		para("    ", p.Explanation)
+	case c.PEA != nil:
+		p := c.PEA
+		section("POST-ENTRY AMENDMENT")
+		field("Filed", p.Filed.String())
+		field("Duty difference", p.DutyDiff.String())
+		field("Explanation", "")
+		para("    ", p.Explanation)
+	case c.Disclosure != nil:
+		p := c.Disclosure
+		section("PRIOR DISCLOSURE (19 U.S.C. 1592(c)(4))")
+		field("Disclosed", p.Disclosed.String())
+		field("Oral", yes(p.Oral))
+		if p.Oral {
+			field("Confirmed in writing", orNone(p.Confirmed.String()))
+		}
+		field("Perfected", orNone(p.Perfected.String()))
+		field("Lost revenue", p.LostRevenue.String())
+		field("Tendered", p.Tender.String())
+	case c.Validation != nil:
+		p := c.Validation
+		section("VALIDATION")
+		field("Program", one(string(p.Program)))
+		field("Scope", one(p.Scope))
+		if !p.Due.IsZero() {
+			field("Due (set)", p.Due.String())
+		}
+	}
+}
+
+// decisionText renders a decision record, the same way in the detail pane and in the decision's confirmation.
+func (m *Model) decisionText(b *strings.Builder, c *cases.Case, d cases.Decision, field func(string, string), para func(string, string)) {
+	spec, _ := cases.Spec(d.Outcome)
+	field("Outcome", fmt.Sprintf("%s (%s)", spec.Title, d.Outcome))
+	if d.Amount != 0 {
+		field("Amount", d.Amount.String())
+	}
+	if len(d.Lines) > 0 {
+		ls := make([]string, len(d.Lines))
+		for i, n := range d.Lines {
+			ls[i] = fmt.Sprint(n)
+		}
+		field("Lines", strings.Join(ls, ", "))
+	}
+	if d.By != "" {
+		field("Decided by", one(d.By)+" on "+d.On.String())
+	}
+	if d.Reasons != "" {
+		field("Reasons", "")
+		para("    ", d.Reasons)
+	}
+	if spec.Notice != "" {
+		field("Notice", "")
+		para("    ", spec.Notice)
+	}
+	switch {
+	case d.Approver != "":
+		field("Approved by", one(d.Approver)+" at "+d.Approved.Format("2006-01-02 15:04"))
+	case d.Approval:
+		field("Approval", "waits for a supervisor's approval")
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "not yet"
+	}
+	return s
+}
+
+// paragraph wraps outside text to w cells; the first line starts with indent (which may carry a bullet), the
+// others with as many spaces.
+func paragraph(indent, text string, w int) string {
+	var b strings.Builder
+	pad := strings.Repeat(" ", len([]rune(indent)))
+	for i, l := range strings.Split(wrap(cases.Clean(text), w-len([]rune(indent))-1), "\n") {
+		if i == 0 {
+			b.WriteString(indent)
+		} else {
+			b.WriteString(pad)
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,485 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"ceedesk/cases"
+)
+
+// queueState is the queue pane: a window of rows around the cursor, fetched from the desk page by page, so moving
+// the cursor costs the same in a queue of ten cases as in one of a million.
+type queueState struct {
+	sort      cases.SortKey
+	filter    cases.Filter
+	input     textinput.Model
+	filtering bool
+	filterErr string
+
+	rows   []cases.QueueRow // the window: rows [winOff, winOff+len(rows)) of the queue
+	winOff int
+	total  int
+	cursor int // index in the whole queue
+	top    int // index of the first visible row
+	height int // visible rows, from the last layout
+	marks  map[string]bool
+	counts cases.Counts
+	err    error
+	// firstRun: the user's Center holds no case at all, so the pane explains how to load some.
+	firstRun bool
+}
+
+// queue chrome: counts line, filter line, column heads.
+const queueChrome = 3
+
+func (q *queueState) init(m *Model) {
+	q.sort = cases.SortDue
+	q.marks = map[string]bool{}
+	q.input = m.newInput("/ ")
+	q.input.Placeholder = "id, importer, entry number, or kind:protest status:review due:<7d importer:acme"
+	q.input.CharLimit = cases.MaxFilter
+	q.height = m.height - 3 - queueChrome
+}
+
+// query is the user's queue: a reviewer's assigned cases, or a supervisor's whole Center. Decided cases are left
+// out unless the filter asks for statuses.
+func (q *queueState) query(m *Model) cases.QueueQuery {
+	qq := cases.QueueQuery{Sort: q.sort, Filter: q.filter, OpenOnly: len(q.filter.Statuses) == 0, Today: m.today()}
+	if m.user.Role == cases.RoleSupervisor || m.user.Role == cases.RoleAdmin {
+		qq.Center = m.user.Center
+	} else {
+		qq.Assignee = m.user.Name
+	}
+	return qq
+}
+
+// refresh refetches the window and the counts, keeping the cursor where it was as far as the queue allows.
+func (q *queueState) refresh(m *Model) {
+	q.rows, q.winOff = nil, 0
+	q.fetch(m)
+	qq := q.query(m)
+	qq.Filter = cases.Filter{}
+	qq.OpenOnly = true
+	c, err := m.desk.Counts(qq)
+	if err != nil {
+		q.err = err
+	}
+	q.counts = c
+	q.firstRun = false
+	if q.total == 0 && q.filter.Empty() && q.err == nil {
+		q.firstRun = m.centerEmpty()
+	}
+}
+
+// centerEmpty reports whether the user's Center holds no case at all (a first run on an empty store).
+func (m *Model) centerEmpty() bool {
+	if m.user.Center == "" {
+		return true
+	}
+	p, err := m.desk.Queue(cases.QueueQuery{Center: m.user.Center, Limit: 1, Today: m.today()})
+	return err == nil && p.Total == 0
+}
+
+// fetch loads a window of three screens around the visible rows. When the queue shrank under the cursor, the
+// cursor moves to the last row and the window follows it.
+func (q *queueState) fetch(m *Model) {
+	h := max(q.height, 1)
+	for range 2 {
+		qq := q.query(m)
+		qq.Offset = max(q.top-h, 0)
+		qq.Limit = 3 * h
+		p, err := m.desk.Queue(qq)
+		if err != nil {
+			q.err = err
+			q.rows, q.total, q.winOff = nil, 0, 0
+			return
+		}
+		q.err = nil
+		q.rows, q.winOff, q.total = p.Rows, p.Offset, p.Total
+		if q.total == 0 || q.cursor < q.total && q.top < q.total {
+			break
+		}
+		q.cursor = q.total - 1
+		q.scroll()
+	}
+	if q.total == 0 {
+		q.cursor, q.top = 0, 0
+	}
+}
+
+// scroll keeps the cursor on screen.
+func (q *queueState) scroll() {
+	h := max(q.height, 1)
+	if q.cursor < q.top {
+		q.top = q.cursor
+	}
+	if q.cursor >= q.top+h {
+		q.top = q.cursor - h + 1
+	}
+	if q.top > max(q.total-h, 0) {
+		q.top = max(q.total-h, 0)
+	}
+	if q.top < 0 {
+		q.top = 0
+	}
+}
+
+// ensureWindow refetches only when the visible rows are not all in the window.
+func (q *queueState) ensureWindow(m *Model) {
+	q.height = max(m.height-3-queueChrome, 1)
+	q.scroll()
+	end := min(q.top+q.height, q.total)
+	if q.top < q.winOff || end > q.winOff+len(q.rows) {
+		q.fetch(m)
+	}
+}
+
+func (q *queueState) move(m *Model, delta int) {
+	if q.total == 0 {
+		return
+	}
+	q.cursor = clamp(q.cursor+delta, 0, q.total-1)
+	q.ensureWindow(m)
+}
+
+// row returns the row at index i of the queue when it is in the window.
+func (q *queueState) row(i int) *cases.QueueRow {
+	if i < q.winOff || i >= q.winOff+len(q.rows) {
+		return nil
+	}
+	return &q.rows[i-q.winOff]
+}
+
+func (q *queueState) current() *cases.QueueRow { return q.row(q.cursor) }
+
+func (q *queueState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case m.is(msg, k.Down):
+		q.move(m, 1)
+	case m.is(msg, k.Up):
+		q.move(m, -1)
+	case m.is(msg, k.PageDown):
+		q.move(m, q.height)
+	case m.is(msg, k.PageUp):
+		q.move(m, -q.height)
+	case m.is(msg, k.Top):
+		q.move(m, -q.cursor)
+	case m.is(msg, k.Bottom):
+		q.move(m, q.total)
+	case m.is(msg, k.Open):
+		if r := q.current(); r != nil {
+			m.openCase(r.ID, paneQueue)
+		}
+	case m.is(msg, k.Decide):
+		if r := q.current(); r != nil {
+			if m.openCase(r.ID, paneQueue) {
+				m.startDecision()
+			}
+		}
+	case m.is(msg, k.Filter):
+		q.filtering = true
+		q.input.SetValue(q.filter.Query)
+		q.input.CursorEnd()
+		return q.input.Focus()
+	case m.is(msg, k.Sort):
+		m.setSort(q.sort.Next())
+	case m.is(msg, k.Mark):
+		if r := q.current(); r != nil {
+			if q.marks[r.ID] {
+				delete(q.marks, r.ID)
+			} else {
+				q.marks[r.ID] = true
+			}
+			q.move(m, 1)
+		}
+	case m.is(msg, k.Reassign):
+		m.startReassign(q.selection())
+	case m.is(msg, k.Back):
+		if len(q.marks) > 0 {
+			q.marks = map[string]bool{}
+			m.say("marks cleared")
+		} else if !q.filter.Empty() {
+			m.setFilter("")
+		}
+	default:
+		cmd, _ := m.global(msg)
+		return cmd
+	}
+	return nil
+}
+
+// selection is the marked cases, or the case under the cursor when none is marked.
+func (q *queueState) selection() []string {
+	if len(q.marks) > 0 {
+		ids := make([]string, 0, len(q.marks))
+		for id := range q.marks {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		return ids
+	}
+	if r := q.current(); r != nil {
+		return []string{r.ID}
+	}
+	return nil
+}
+
+func (m *Model) setSort(s cases.SortKey) {
+	m.q.sort = s
+	m.q.cursor, m.q.top = 0, 0
+	m.q.refresh(m)
+	m.say("sorted by %s", s)
+}
+
+// setFilter parses and applies a query. A bad query keeps the previous filter and says what is wrong.
+func (m *Model) setFilter(text string) error {
+	f, err := cases.ParseFilter(text)
+	if err != nil {
+		m.q.filterErr = err.Error()
+		return err
+	}
+	m.q.filterErr = ""
+	m.q.filter = f
+	m.q.cursor, m.q.top = 0, 0
+	m.q.refresh(m)
+	return nil
+}
+
+// filterKey edits the filter; the queue follows every keystroke that makes a valid query.
+func (q *queueState) filterKey(m *Model, msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "enter":
+		q.filtering = false
+		q.input.Blur()
+		return nil
+	case "esc":
+		q.filtering = false
+		q.input.Blur()
+		q.input.SetValue("")
+		_ = m.setFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	before := q.input.Value()
+	q.input, cmd = q.input.Update(msg)
+	if v := q.input.Value(); v != before {
+		_ = m.setFilter(v)
+	}
+	return cmd
+}
+
+func (q *queueState) click(m *Model, y int) tea.Cmd {
+	first := 1 + queueChrome // title bar, then chrome
+	i := q.top + y - first
+	if y < first || i >= q.total || i >= q.top+q.height {
+		return nil
+	}
+	if i == q.cursor {
+		if r := q.current(); r != nil {
+			m.openCase(r.ID, paneQueue)
+		}
+		return nil
+	}
+	q.cursor = i
+	q.ensureWindow(m)
+	return nil
+}
+
+// columns is the queue's layout for a width.
+type columns struct {
+	importer int
+	entry    bool
+	wide     bool // full status titles
+}
+
+func queueColumns(width int) columns {
+	// cursor, mark, due mark, due date, days left, kind, case id, status and revenue take 65 cells (87 with the
+	// entry number and full status titles); the importer takes the rest.
+	fixed := 65
+	c := columns{}
+	if width >= 110 {
+		c.entry, c.wide = true, true
+		fixed = 87
+	}
+	c.importer = max(width-fixed, 8)
+	return c
+}
+
+func (q *queueState) view(m *Model, h int) string {
+	var b strings.Builder
+	b.WriteString(q.countsLine(m))
+	b.WriteByte('\n')
+	b.WriteString(q.filterLine(m))
+	b.WriteByte('\n')
+	if q.firstRun {
+		b.WriteString(m.firstRunView())
+		return b.String()
+	}
+	cols := queueColumns(m.width)
+	b.WriteString(m.st.ColumnHead.Render(fit(q.head(cols), m.width)))
+	if q.err != nil {
+		b.WriteString("\n" + m.st.Bad.Render(fit("✗ "+one(q.err.Error()), m.width)))
+		return b.String()
+	}
+	if q.total == 0 {
+		if q.filter.Empty() {
+			b.WriteString("\n" + m.st.Muted.Render("  No open cases in your queue. New work appears here as soon as it is assigned."))
+		} else {
+			b.WriteString("\n" + m.st.Muted.Render("  No case matches the filter. esc clears it."))
+		}
+		return b.String()
+	}
+	today := m.today()
+	end := min(q.top+q.height, q.total)
+	for i := q.top; i < end; i++ {
+		b.WriteByte('\n')
+		r := q.row(i)
+		if r == nil {
+			b.WriteString(m.st.Muted.Render("  …"))
+			continue
+		}
+		b.WriteString(q.line(m, r, i == q.cursor, cols, today))
+	}
+	return b.String()
+}
+
+func (q *queueState) head(c columns) string {
+	var b strings.Builder
+	b.WriteString("     " + fit("DUE", 10) + fitLeft("LEFT", 5) + "  " + fit("KIND", 4) + " " + fit("CASE", 14) + " ")
+	b.WriteString(fit("IMPORTER", c.importer))
+	if c.entry {
+		b.WriteString(" " + fit("ENTRY", 13))
+	}
+	if c.wide {
+		b.WriteString(" " + fit("STATUS", 16))
+	} else {
+		b.WriteString(" " + fit("STATUS", 8))
+	}
+	b.WriteString(fitLeft("AT STAKE", 14))
+	return b.String()
+}
+
+func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, today cases.Date) string {
+	var b strings.Builder
+	b.Grow(m.width + 8)
+	switch {
+	case cur:
+		b.WriteByte('>')
+	default:
+		b.WriteByte(' ')
+	}
+	if q.marks[r.ID] {
+		b.WriteString("* ")
+	} else {
+		b.WriteString("  ")
+	}
+	mark := dueMark(today, r.Due)
+	b.WriteString(mark)
+	b.WriteByte(' ')
+	b.WriteString(fit(r.Due.String(), 10))
+	b.WriteString(fitLeft(daysLeft(today, r.Due), 5))
+	b.WriteString("  ")
+	b.WriteString(fit(r.Kind.Short(), 4))
+	b.WriteByte(' ')
+	b.WriteString(fit(one(r.ID), 14))
+	b.WriteByte(' ')
+	b.WriteString(fit(one(r.Importer), c.importer))
+	if c.entry {
+		b.WriteByte(' ')
+		b.WriteString(fit(one(r.Entry), 13))
+	}
+	b.WriteByte(' ')
+	if c.wide {
+		b.WriteString(fit(r.Status.Title(), 16))
+	} else {
+		b.WriteString(fit(shortStatus(r.Status), 8))
+	}
+	b.WriteString(fitLeft(r.Revenue.String(), 14))
+	s := fit(b.String(), m.width)
+	switch {
+	case cur:
+		return m.st.Cursor.Render(s)
+	case q.marks[r.ID]:
+		return m.st.Marked.Render(s)
+	case mark == "!":
+		return m.st.Overdue.Render(s)
+	case mark == "•":
+		return m.st.DueSoon.Render(s)
+	}
+	return m.st.Text.Render(s)
+}
+
+func (q *queueState) countsLine(m *Model) string {
+	c := q.counts
+	scope := "your queue"
+	if q.query(m).Center != "" {
+		scope = "Center " + one(m.user.Center)
+	}
+	parts := []string{
+		m.st.Title.Render(scope),
+		fmt.Sprintf("open %d", c.Open),
+		m.st.Overdue.Render(fmt.Sprintf("! overdue %d", c.Overdue)),
+		m.st.DueSoon.Render(fmt.Sprintf("• due this week %d", c.DueWeek)),
+	}
+	if c.Pending > 0 {
+		parts = append(parts, fmt.Sprintf("awaiting approval %d", c.Pending))
+	}
+	parts = append(parts, "at stake "+c.Revenue.String())
+	return fit(" "+strings.Join(parts, " · "), m.width)
+}
+
+func (q *queueState) filterLine(m *Model) string {
+	pos := ""
+	if q.total > 0 {
+		pos = fmt.Sprintf("%d of %d", q.cursor+1, q.total)
+	} else {
+		pos = "0 of 0"
+	}
+	if len(q.marks) > 0 {
+		pos += fmt.Sprintf(" · %d marked", len(q.marks))
+	}
+	right := fmt.Sprintf("sort: %s · %s ", q.sort, pos)
+	var left string
+	switch {
+	case q.filtering:
+		left = " " + q.input.View()
+	case q.filter.Query != "":
+		left = " filter: " + one(q.filter.Query)
+	default:
+		left = m.st.Muted.Render(" / to filter")
+	}
+	if q.filterErr != "" {
+		left += "  " + m.st.Bad.Render("✗ "+one(q.filterErr))
+	}
+	w := m.width - len([]rune(right))
+	return fit(left, w) + m.st.Muted.Render(right)
+}
+
+func (m *Model) firstRunView() string {
+	lines := []string{
+		"",
+		m.st.Title.Render("  Welcome to ceedesk."),
+		"",
+		"  There are no cases in this store yet" + m.centerSuffix() + ". To start, load some work:",
+		"",
+		"    " + m.st.Key.Render("ceedesk import FILE") + "          import cases from a .jsonl or .csv file (all or nothing)",
+		"    " + m.st.Key.Render("ceedesk seed --cases 2000") + "    create a deterministic synthetic caseload and demo users",
+		"    " + m.st.Key.Render("ceedesk demo") + "                 open the workstation on a ready-made demo store",
+		"",
+		"  Then run ceedesk again; cases assigned to you appear here, ordered by their legal clock.",
+		"  Press ? for the keys, q to quit.",
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) centerSuffix() string {
+	if m.user.Center == "" {
+		return ""
+	}
+	return " for the " + one(m.user.Center) + " Center"
+}

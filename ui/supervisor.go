@@ -1,0 +1,411 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"ceedesk/cases"
+)
+
+// supervisorState holds the supervisor's views: workload board, approvals, reassignment and rebalancing.
+type supervisorState struct {
+	loads    []cases.Load
+	wlCursor int
+
+	approvals []cases.QueueRow
+	apCursor  int
+	apCase    *cases.Case
+
+	users        []cases.User
+	usCursor     int
+	reassignIDs  []string
+	reassignTo   string
+	reassignBack pane
+
+	moves []cases.Move
+}
+
+// --- workload board ----------------------------------------------------------------------------------------------
+
+func (m *Model) openWorkload() {
+	m.loadWorkload()
+	m.pane = paneWorkload
+}
+
+func (m *Model) loadWorkload() {
+	loads, err := m.desk.Workload(m.user.Center, m.today())
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	sort.SliceStable(loads, func(i, j int) bool { return loads[i].User < loads[j].User })
+	m.sup.loads = loads
+	m.sup.wlCursor = clamp(m.sup.wlCursor, 0, max(len(loads)-1, 0))
+}
+
+func (m *Model) workloadKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	s := &m.sup
+	switch {
+	case m.is(msg, k.Down):
+		s.wlCursor = clamp(s.wlCursor+1, 0, max(len(s.loads)-1, 0))
+	case m.is(msg, k.Up):
+		s.wlCursor = clamp(s.wlCursor-1, 0, max(len(s.loads)-1, 0))
+	case m.is(msg, k.Rebalance):
+		m.proposeRebalance()
+	case m.is(msg, k.Open):
+		if len(s.loads) > 0 {
+			_ = m.setFilter("assignee:" + s.loads[s.wlCursor].User)
+			m.q.input.SetValue(m.q.filter.Query)
+			m.pane = paneQueue
+		}
+	case m.is(msg, k.Back):
+		m.pane = paneQueue
+	default:
+		cmd, _ := m.global(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (m *Model) workloadView(h int) string {
+	st := m.st
+	today := m.today()
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render("Workload board · "+one(m.user.Center)) + st.Muted.Render(" · as of "+today.String()) + "\n\n")
+	b.WriteString(st.ColumnHead.Render(fit("   REVIEWER        OPEN  ! OVERDUE  • THIS WEEK   PENDING        AT STAKE  OLDEST CLOCK", m.width)) + "\n")
+	var tot cases.Counts
+	for i, l := range m.sup.loads {
+		c := l.Counts
+		tot.Open += c.Open
+		tot.Overdue += c.Overdue
+		tot.DueWeek += c.DueWeek
+		tot.Pending += c.Pending
+		tot.Revenue += c.Revenue
+		oldest := "-"
+		if !l.Oldest.IsZero() {
+			oldest = fmt.Sprintf("%s (%s)", l.Oldest, dueWords(today, l.Oldest))
+		}
+		cur := "  "
+		if i == m.sup.wlCursor {
+			cur = "> "
+		}
+		line := fmt.Sprintf(" %s%s %5d %10d %12d %9d %15s  %s", cur, fit(one(l.User), 14), c.Open, c.Overdue, c.DueWeek, c.Pending, c.Revenue, oldest)
+		line = fit(line, m.width)
+		switch {
+		case i == m.sup.wlCursor:
+			line = st.Cursor.Render(line)
+		case c.Overdue > 0:
+			line = st.Overdue.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	if len(m.sup.loads) == 0 {
+		b.WriteString(st.Muted.Render("   nobody in this Center holds cases yet") + "\n")
+	}
+	b.WriteString(st.Muted.Render(fit(fmt.Sprintf("   %-14s %5d %10d %12d %9d %15s", "total", tot.Open, tot.Overdue, tot.DueWeek, tot.Pending, tot.Revenue), m.width)) + "\n")
+	b.WriteString("\n" + st.Muted.Render(" enter show that reviewer's cases · b propose a rebalance of due-this-week load · esc queue"))
+	return b.String()
+}
+
+// --- rebalancing ---------------------------------------------------------------------------------------------------
+
+// proposeRebalance computes moves that even out due-this-week load and shows them; nothing is written until the
+// supervisor confirms.
+func (m *Model) proposeRebalance() {
+	users, err := m.desk.Users(m.user.Center)
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	today := m.today()
+	loads := map[string][]cases.QueueRow{}
+	var reviewers []string
+	for _, u := range users {
+		if u.Role != cases.RoleReviewer || u.Disabled {
+			continue
+		}
+		reviewers = append(reviewers, u.Name)
+		p, err := m.desk.Queue(cases.QueueQuery{Assignee: u.Name, OpenOnly: true, Sort: cases.SortDue, Today: today,
+			Filter: cases.Filter{DueOp: "<=", DueDays: 7}, Limit: 10000})
+		if err != nil {
+			m.fail(err)
+			return
+		}
+		loads[u.Name] = p.Rows
+	}
+	m.sup.moves = cases.Rebalance(loads, reviewers, today)
+	if len(m.sup.moves) == 0 {
+		m.say("due-this-week load is already even across %s", plural(len(reviewers), "reviewer", "reviewers"))
+		return
+	}
+	m.pane = paneRebalance
+}
+
+func (m *Model) rebalanceKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case k.Confirm.pressed(msg):
+		m.applyRebalance()
+	case k.Cancel.pressed(msg):
+		m.sup.moves = nil
+		m.pane = paneWorkload
+		m.say("rebalance cancelled; nothing was written")
+	}
+	return nil
+}
+
+func (m *Model) applyRebalance() {
+	byTo := map[string][]string{}
+	var tos []string
+	for _, mv := range m.sup.moves {
+		if byTo[mv.To] == nil {
+			tos = append(tos, mv.To)
+		}
+		byTo[mv.To] = append(byTo[mv.To], mv.Case)
+	}
+	moved := 0
+	for _, to := range tos {
+		if _, err := m.desk.Assign(m.user.Name, byTo[to], to, "rebalance due-this-week load", m.today()); err != nil {
+			m.fail(fmt.Errorf("rebalance stopped after %d of %d moves: %w", moved, len(m.sup.moves), err))
+			m.pane = paneWorkload
+			m.reload()
+			return
+		}
+		moved += len(byTo[to])
+	}
+	m.sup.moves = nil
+	m.say("rebalanced: %s reassigned", plural(moved, "case", "cases"))
+	m.openWorkload()
+	m.q.refresh(m)
+}
+
+func (m *Model) rebalanceView(h int) string {
+	st := m.st
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render("Proposed rebalance of due-this-week load") + "\n")
+	b.WriteString(st.Muted.Render(" Nothing is written until you confirm. Each move is recorded with the reason \"rebalance due-this-week load\".") + "\n\n")
+	b.WriteString(st.ColumnHead.Render(fit("   CASE            FROM            TO", m.width)) + "\n")
+	rows := max(h-8, 1)
+	for i, mv := range m.sup.moves {
+		if i == rows {
+			b.WriteString(st.Muted.Render(fmt.Sprintf("   … and %d more", len(m.sup.moves)-rows)) + "\n")
+			break
+		}
+		b.WriteString(fit(fmt.Sprintf("   %s %s → %s", fit(one(mv.Case), 15), fit(one(mv.From), 15), one(mv.To)), m.width) + "\n")
+	}
+	b.WriteString("\n" + st.Key.Render(" y/enter") + fmt.Sprintf(" make these %d moves   ", len(m.sup.moves)) + st.Key.Render("esc/n") + " cancel")
+	return b.String()
+}
+
+// --- reassignment --------------------------------------------------------------------------------------------------
+
+// startReassign lets a supervisor choose who takes the given cases.
+func (m *Model) startReassign(ids []string) {
+	if len(ids) == 0 {
+		m.say("no case to reassign")
+		return
+	}
+	users, err := m.desk.Users(m.user.Center)
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	var holders []cases.User
+	for _, u := range users {
+		if !u.Disabled && (u.Role == cases.RoleReviewer || u.Role == cases.RoleSupervisor) {
+			holders = append(holders, u)
+		}
+	}
+	if len(holders) == 0 {
+		m.status, m.statusBad = "nobody in this Center can hold cases", true
+		return
+	}
+	m.sup.users, m.sup.usCursor, m.sup.reassignIDs = holders, 0, ids
+	m.sup.reassignBack = m.pane
+	m.pane = paneReassign
+}
+
+func (m *Model) reassignKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	s := &m.sup
+	switch {
+	case m.is(msg, k.Down):
+		s.usCursor = clamp(s.usCursor+1, 0, len(s.users)-1)
+	case m.is(msg, k.Up):
+		s.usCursor = clamp(s.usCursor-1, 0, len(s.users)-1)
+	case m.is(msg, k.Open):
+		s.reassignTo = s.users[s.usCursor].Name
+		m.openDialog(dialogReason)
+		return m.dlg.ta.Focus()
+	case m.is(msg, k.Back):
+		m.pane = s.reassignBack
+	}
+	return nil
+}
+
+func (m *Model) confirmReassign(reason string) {
+	s := &m.sup
+	ids, to := s.reassignIDs, s.reassignTo
+	body := fmt.Sprintf("Cases: %s\nTo:     %s\nReason: %s", one(strings.Join(ids, ", ")), one(to), one(reason))
+	m.confirm(fmt.Sprintf("Reassign %s to %s?", plural(len(ids), "case", "cases"), one(to)), body, func() {
+		_, err := m.desk.Assign(m.user.Name, ids, to, reason, m.today())
+		m.pane = s.reassignBack
+		if err != nil {
+			m.refused(err)
+			return
+		}
+		m.q.marks = map[string]bool{}
+		m.say("%s reassigned to %s", plural(len(ids), "case", "cases"), one(to))
+		m.reload()
+	})
+}
+
+func (m *Model) reassignView(h int) string {
+	st := m.st
+	s := &m.sup
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render(fmt.Sprintf("Reassign %s", plural(len(s.reassignIDs), "case", "cases"))) + st.Muted.Render(" · "+one(strings.Join(s.reassignIDs, ", "))) + "\n\n")
+	b.WriteString(" Choose who takes them:\n")
+	for i, u := range s.users {
+		line := fmt.Sprintf("   %s %s %s", fit(one(u.Name), 14), fit(string(u.Role), 11), one(u.Display))
+		if i == s.usCursor {
+			line = st.Cursor.Render(fit(" > "+line[3:], m.width))
+		}
+		b.WriteString(line + "\n")
+	}
+	b.WriteString("\n" + st.Muted.Render(" enter choose · esc cancel"))
+	return b.String()
+}
+
+// --- approvals -----------------------------------------------------------------------------------------------------
+
+func (m *Model) openApprovals() {
+	m.loadApprovals()
+	m.pane = paneApprovals
+}
+
+func (m *Model) loadApprovals() {
+	rows, err := m.desk.Approvals(m.user.Center)
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	m.sup.approvals = rows
+	m.sup.apCursor = clamp(m.sup.apCursor, 0, max(len(rows)-1, 0))
+	m.loadApprovalCase()
+}
+
+func (m *Model) loadApprovalCase() {
+	m.sup.apCase = nil
+	if len(m.sup.approvals) == 0 {
+		return
+	}
+	c, err := m.desk.Case(m.sup.approvals[m.sup.apCursor].ID)
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	m.sup.apCase = c
+}
+
+func (m *Model) moveApproval(delta int) {
+	m.sup.apCursor = clamp(m.sup.apCursor+delta, 0, max(len(m.sup.approvals)-1, 0))
+	m.loadApprovalCase()
+}
+
+func (m *Model) approvalsKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case m.is(msg, k.Down):
+		m.moveApproval(1)
+	case m.is(msg, k.Up):
+		m.moveApproval(-1)
+	case m.is(msg, k.Open):
+		if m.sup.apCase != nil {
+			m.openCase(m.sup.apCase.ID, paneApprovals)
+		}
+	case m.is(msg, k.Approve):
+		if m.sup.apCase != nil {
+			m.openDialog(dialogApprove)
+			return m.dlg.ta.Focus()
+		}
+	case m.is(msg, k.Return):
+		if m.sup.apCase != nil {
+			m.openDialog(dialogReturn)
+			return m.dlg.ta.Focus()
+		}
+	case m.is(msg, k.Back):
+		m.pane = paneQueue
+	default:
+		cmd, _ := m.global(msg)
+		return cmd
+	}
+	return nil
+}
+
+// refusedApproval explains a refused approval or return (the approver is never the decider, and so on).
+func (m *Model) refusedApproval(err error) {
+	m.refused(err)
+	m.loadApprovals()
+}
+
+func approvalSummary(m *Model, c *cases.Case, comment string) string {
+	var b strings.Builder
+	if d := c.Decision; d != nil {
+		spec, _ := cases.Spec(d.Outcome)
+		fmt.Fprintf(&b, "Decision: %s by %s on %s\n", spec.Title, one(d.By), d.On)
+	}
+	if comment == "" {
+		comment = "(none)"
+	}
+	fmt.Fprintf(&b, "Comment:  %s", one(comment))
+	return b.String()
+}
+
+func (m *Model) approvalsView(h int) string {
+	st := m.st
+	today := m.today()
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render("Decisions waiting for approval · "+one(m.user.Center)) + "\n\n")
+	if len(m.sup.approvals) == 0 {
+		b.WriteString(st.Muted.Render("   Nothing waits for approval.") + "\n")
+		return b.String()
+	}
+	b.WriteString(st.ColumnHead.Render(fit("    DUE        LEFT  KIND CASE           IMPORTER              DECIDED BY        AT STAKE", m.width)) + "\n")
+	listH := min(len(m.sup.approvals), max(h/2-3, 3))
+	top := max(m.sup.apCursor-listH+1, 0)
+	for i := top; i < min(top+listH, len(m.sup.approvals)); i++ {
+		r := m.sup.approvals[i]
+		by := ""
+		if i == m.sup.apCursor && m.sup.apCase != nil && m.sup.apCase.Decision != nil {
+			by = m.sup.apCase.Decision.By
+			if by == m.user.Name {
+				by += " (you)"
+			}
+		}
+		cur := " "
+		if i == m.sup.apCursor {
+			cur = ">"
+		}
+		line := fit(fmt.Sprintf("%s %s %s %s  %s %s %s %s %s", cur, dueMark(today, r.Due), fit(r.Due.String(), 10), fitLeft(daysLeft(today, r.Due), 5),
+			fit(r.Kind.Short(), 4), fit(one(r.ID), 14), fit(one(r.Importer), 21), fit(one(by), 12), fitLeft(r.Revenue.String(), 14)), m.width)
+		if i == m.sup.apCursor {
+			line = st.Cursor.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	if c := m.sup.apCase; c != nil && c.Decision != nil {
+		b.WriteString("\n" + st.Section.Render(" DECISION ON "+one(c.ID)) + "\n")
+		field := func(label, value string) {
+			b.WriteString(st.Label.Render(fit("  "+label, 22)) + value + "\n")
+		}
+		para := func(ind, text string) { b.WriteString(paragraph(ind, text, m.width)) }
+		m.decisionText(&b, c, *c.Decision, field, para)
+	}
+	b.WriteString("\n" + st.Muted.Render(" y approve · x return to the reviewer · enter open the case · esc queue"))
+	return b.String()
+}
