@@ -298,6 +298,11 @@ func StartReview(c *Case, actor User, now time.Time) error {
 	if err := CanWork(actor, c); err != nil {
 		return err
 	}
+	if c.Status == StatusPendingApproval {
+		// Only the approver may send a pending decision back (Return); otherwise the decider alone could take
+		// it out of the approval queue.
+		return invalid("case %s has a decision waiting for approval; a supervisor approves or returns it", c.ID)
+	}
 	if err := move(c, StatusInReview); err != nil {
 		return err
 	}
