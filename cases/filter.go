@@ -23,18 +23,18 @@ const MaxFilter = 512
 //
 // Values with spaces are quoted: importer:"acme corp".
 type Filter struct {
-	Words     []string // lower case
-	Kinds     []Kind
-	Statuses  []Status
-	OpenOnly  bool
-	DueOp     string // "<", "<=", ">", ">=", "=" or ""
-	DueDays   int
-	Importer  string // lower case substring
-	Assignee  string
-	Center    string
-	AmountOp  string
-	Amount    Cents
-	Query     string // the text it was parsed from
+	Words    []string // lower case
+	Kinds    []Kind
+	Statuses []Status
+	OpenOnly bool
+	DueOp    string // "<", "<=", ">", ">=", "=" or ""
+	DueDays  int
+	Importer string // lower case substring
+	Assignee string
+	Center   string
+	AmountOp string
+	Amount   Cents
+	Query    string // the text it was parsed from
 }
 
 // Empty reports whether the filter matches everything.
@@ -228,6 +228,9 @@ func (f Filter) Match(r *QueueRow, today Date) bool {
 
 // containsFold reports whether s contains the lower-case substring sub, ignoring case (ASCII fast path).
 func containsFold(s, sub string) bool {
+	if !isASCII(s) || !isASCII(sub) {
+		return strings.Contains(strings.ToLower(s), sub) // "Électronique" holds "électronique"
+	}
 	if len(sub) > len(s) {
 		return false
 	}
@@ -247,4 +250,13 @@ func containsFold(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

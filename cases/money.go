@@ -12,10 +12,11 @@ type Cents int64
 // String formats as $1,234.56 (or -$1,234.56).
 func (c Cents) String() string {
 	neg := c < 0
+	u := uint64(c)
 	if neg {
-		c = -c
+		u = -u // the magnitude, even of the most negative Cents, whose negation overflows int64
 	}
-	whole := strconv.FormatInt(int64(c/100), 10)
+	whole := strconv.FormatUint(u/100, 10)
 	var b strings.Builder
 	if neg {
 		b.WriteByte('-')
@@ -27,7 +28,7 @@ func (c Cents) String() string {
 		}
 		b.WriteRune(r)
 	}
-	fmt.Fprintf(&b, ".%02d", int64(c%100))
+	fmt.Fprintf(&b, ".%02d", u%100)
 	return b.String()
 }
 

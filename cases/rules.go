@@ -32,10 +32,10 @@ const (
 type OutcomeSpec struct {
 	Outcome Outcome
 	Title   string
-	Reasons bool // reasons are required
-	Amount  bool // an amount is required
-	Lines   bool // the lines it allows are required
-	Adverse bool // a denial or rejection: waits for approval at or above the threshold
+	Reasons bool   // reasons are required
+	Amount  bool   // an amount is required
+	Lines   bool   // the lines it allows are required
+	Adverse bool   // a denial or rejection: waits for approval at or above the threshold
 	Notice  string // what the notice to the importer states, where the law says
 }
 

@@ -108,7 +108,7 @@ func skipEscape(rs []rune, i int) int {
 			if i+1 < len(rs) && rs[i+1] == '\\' {
 				return i + 1
 			}
-			return i
+			return i - 1 // this ESC ends the string and starts the next sequence, which goes too
 		}
 	}
 	return i
