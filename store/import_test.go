@@ -1,0 +1,313 @@
+package store
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"ceedesk/cases"
+	"ceedesk/cases/synth"
+)
+
+// worked is a fixture whose cases have been through the workflow, so notes, requests, decisions, approvals and
+// versions above 1 are all present.
+func worked(t *testing.T, n int) (*Store, []*cases.Case) {
+	s, cs := fixture(t, n)
+	done := 0
+	for _, c := range cs {
+		if c.Center != "ELEC" || !c.Status.Open() || c.Assignee == "" || c.Status == cases.StatusPendingApproval {
+			continue
+		}
+		switch done % 3 {
+		case 0:
+			if _, err := s.AddNote(c.Assignee, c.ID, 0, "called | the broker; \"urgent\"\nsecond line"); err != nil {
+				t.Fatal(err)
+			}
+		case 1:
+			if _, err := s.RequestInfo(c.Assignee, c.ID, 0, "send the invoice", today); err != nil {
+				t.Fatal(err)
+			}
+		case 2:
+			if c.Kind == cases.KindPSC {
+				if _, err := s.Decide(c.Assignee, c.ID, 0, cases.Decision{Outcome: cases.OutcomeAccepted}, today); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		done++
+		if done == 30 {
+			break
+		}
+	}
+	return s, current(t, s, cs)
+}
+
+func freshWithUsers(t *testing.T) *Store {
+	s := openTest(t, "")
+	for _, u := range synth.New(1, today).Users() {
+		if err := s.AddUser(Operator, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	src, cs := worked(t, 400)
+	for _, format := range []string{"jsonl", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			var out bytes.Buffer
+			n, err := src.Export(&out, format)
+			if err != nil || n != len(cs) {
+				t.Fatalf("Export = %d, %v; want %d cases", n, err, len(cs))
+			}
+			dst := freshWithUsers(t)
+			m, err := dst.Import(bytes.NewReader(out.Bytes()), "cases."+format, Operator)
+			if err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			if m != n {
+				t.Fatalf("imported %d of %d", m, n)
+			}
+			for _, c := range cs {
+				got, err := dst.Case(c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, c) {
+					a, _ := json.Marshal(c)
+					b, _ := json.Marshal(got)
+					t.Fatalf("case %s differs after the round trip:\n was %s\n got %s", c.ID, a, b)
+				}
+			}
+			var again bytes.Buffer
+			dst.Export(&again, format)
+			if !bytes.Equal(again.Bytes(), out.Bytes()) {
+				t.Fatal("exporting the imported store gives a different file")
+			}
+			h, _ := dst.History(cs[0].ID)
+			if len(h) != 1 || h[0].Action != "import" || h[0].Reason != "cases."+format {
+				t.Fatalf("imported case history %+v", h)
+			}
+			mustCheck(t, dst)
+		})
+	}
+}
+
+func jsonLine(t *testing.T, c *cases.Case, edit func(m map[string]any)) string {
+	b, _ := json.Marshal(c)
+	if edit == nil {
+		return string(b)
+	}
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	edit(m)
+	b, _ = json.Marshal(m)
+	return string(b)
+}
+
+func storeBytes(t *testing.T, s *Store) []byte {
+	b, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestImportIsAllOrNothingAndReportsEveryBadRow(t *testing.T) {
+	s, _ := fixture(t, 10)
+	g := synth.New(99, today)
+	for i := 0; i < 100; i++ { // synthetic ids are serial: skip past the fixture's
+		g.Next()
+	}
+	var fresh []*cases.Case
+	for len(fresh) < 6 {
+		c := g.Next()
+		if c.Center == "ELEC" && c.Assignee != "" {
+			fresh = append(fresh, c)
+		}
+	}
+	existing, _ := s.Queue(cases.QueueQuery{Center: "ELEC", Limit: 1})
+	inStore, _ := s.Case(existing.Rows[0].ID)
+	inStore.Version, inStore.UpdatedBy = 0, ""
+	lines := []string{
+		jsonLine(t, fresh[0], nil), // 1 good
+		jsonLine(t, fresh[1], func(m map[string]any) { m["colour"] = "red" }),                                     // 2 unknown field
+		jsonLine(t, fresh[2], func(m map[string]any) { m["entry"].(map[string]any)["number"] = "316-0000001-9" }), // 3 check digit
+		jsonLine(t, fresh[0], nil), // 4 duplicate of line 1
+		jsonLine(t, inStore, nil),  // 5 already in the store
+		jsonLine(t, fresh[3], func(m map[string]any) { m["assignee"] = "erin" }), // 6 another Center's reviewer
+		`{"id": "X", "kind": `, // 7 broken JSON
+		"",                     // 8 blank: skipped
+		jsonLine(t, fresh[4], func(m map[string]any) { m["version"] = "two" }), // 9 wrong type
+		jsonLine(t, fresh[5], nil), // 10 good
+	}
+	before, beforeAudit := storeBytes(t, s), 0
+	beforeAudit, _ = s.VerifyAudit()
+	_, err := s.Import(strings.NewReader(strings.Join(lines, "\n")+"\n"), "/tmp/cases.jsonl", Operator)
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("Import = %v, want an ImportError", err)
+	}
+	want := []struct {
+		line  int
+		field string
+		text  string
+	}{
+		{2, "colour", "unknown field"},
+		{3, "entry.number", "check digit should be 7"},
+		{4, "id", "also on line 1"},
+		{5, "id", "already in the store"},
+		{6, "assignee", "erin is in the PHARMA Center"},
+		{7, "", "not complete"},
+		{9, "version", "whole number"},
+	}
+	if len(ie.Rows) != len(want) {
+		t.Fatalf("got %d bad rows, want %d:\n%v", len(ie.Rows), len(want), err)
+	}
+	for i, w := range want {
+		r := ie.Rows[i]
+		if r.Line != w.line || r.Field != w.field || !strings.Contains(r.Reason, w.text) {
+			t.Errorf("bad row %d = %+v, want line %d field %q reason containing %q", i, r, w.line, w.field, w.text)
+		}
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "import cases.jsonl: 7 bad rows; nothing imported") || !strings.Contains(msg, `cases.jsonl line 3: entry.number: entry number "316-0000001-9": check digit should be 7`) {
+		t.Fatalf("error text:\n%s", msg)
+	}
+	if after, _ := s.VerifyAudit(); after != beforeAudit {
+		t.Fatal("a refused import wrote audit events")
+	}
+	if _, err := s.Case(fresh[0].ID); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatal("a good row of a refused import was written")
+	}
+	if !bytes.Equal(before, storeBytes(t, s)) {
+		t.Fatal("a refused import changed the store file")
+	}
+
+	// the same file without its bad rows goes in whole
+	good := lines[0] + "\n\n" + lines[9] + "\n"
+	n, err := s.Import(strings.NewReader(good), "cases.jsonl", Operator)
+	if err != nil || n != 2 {
+		t.Fatalf("Import of the good rows = %d, %v", n, err)
+	}
+	c, _ := s.Case(fresh[0].ID)
+	if c.Version != 1 {
+		t.Fatalf("imported case has version %d, want 1", c.Version)
+	}
+	mustCheck(t, s)
+}
+
+func TestImportCSVReportsCellsByColumn(t *testing.T) {
+	s, _ := fixture(t, 5)
+	g := synth.New(77, today)
+	for i := 0; i < 100; i++ {
+		g.Next()
+	}
+	var rows [][]string
+	for len(rows) < 5 {
+		c := g.Next()
+		if c.Center != "ELEC" {
+			continue
+		}
+		rec := make([]string, len(csvColumns))
+		for i, col := range csvColumns {
+			rec[i] = col.get(c)
+		}
+		rows = append(rows, rec)
+	}
+	col := func(name string) int {
+		for i, c := range csvColumns {
+			if c.name == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return -1
+	}
+	rows[1][col("entry.entry_date")] = "2026-02-30"
+	rows[2][col("entry.lines")] = "1|8471300100|Laptops|CN|100.00|0"
+	rows[3][col("psc.duty_diff")] = "12.345"
+	rows[3][col("kind")] = "psc"
+	rows[4][col("importer.number")] = "not-a-number"
+	var buf bytes.Buffer
+	w := csvWriter(&buf)
+	w.Write(csvHeader())
+	for _, r := range rows {
+		w.Write(r)
+	}
+	w.Flush()
+	before := storeBytes(t, s)
+	_, err := s.Import(&buf, "cases.csv", Operator)
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("Import = %v", err)
+	}
+	want := map[int]string{3: "entry.entry_date", 4: "entry.lines", 5: "psc.duty_diff", 6: "importer.number"}
+	got := map[int]string{}
+	for _, r := range ie.Rows {
+		if _, dup := got[r.Line]; !dup {
+			got[r.Line] = r.Field
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("bad rows by line %v, want %v\n%v", got, want, err)
+	}
+	if !bytes.Equal(before, storeBytes(t, s)) {
+		t.Fatal("a refused import changed the store file")
+	}
+
+	_, err = s.Import(strings.NewReader("id,colour\nX,red\n"), "bad.csv", Operator)
+	if !errors.As(err, &ie) || ie.Rows[0].Field != "colour" || ie.Rows[0].Line != 1 {
+		t.Fatalf("unknown column: %v", err)
+	}
+}
+
+func TestImportLimits(t *testing.T) {
+	s, _ := fixture(t, 1)
+	huge := `{"id":"` + strings.Repeat("x", MaxImportRow) + `"}`
+	_, err := s.Import(strings.NewReader("\n"+huge+"\n"), "big.jsonl", Operator)
+	var ie *ImportError
+	if !errors.As(err, &ie) || ie.Rows[0].Line != 2 || !strings.Contains(ie.Rows[0].Reason, "over 1 MiB") {
+		t.Fatalf("row over the limit: %v", err)
+	}
+	old := maxImportFile
+	maxImportFile = 1000
+	defer func() { maxImportFile = old }()
+	_, err = s.Import(strings.NewReader(strings.Repeat("\n", 1001)), "big.jsonl", Operator)
+	if err == nil || !strings.Contains(err.Error(), "over 1000 bytes") {
+		t.Fatalf("file over the limit: %v", err)
+	}
+	if _, err := s.Import(strings.NewReader(strings.Repeat("\n", 1000)), "ok.jsonl", Operator); err != nil {
+		t.Fatalf("file of exactly the limit: %v", err)
+	}
+	if _, err := s.Import(strings.NewReader(""), "cases.xlsx", Operator); err == nil || !strings.Contains(err.Error(), ".jsonl or .csv") {
+		t.Fatalf("unknown extension: %v", err)
+	}
+	if _, err := s.Import(strings.NewReader(""), "cases.jsonl", "alice"); !errors.Is(err, cases.ErrForbidden) {
+		t.Fatalf("reviewer import: %v", err)
+	}
+}
+
+func TestCSVLinesEscaping(t *testing.T) {
+	ls := []cases.Line{{Number: 1, HTS: "8471300100", Description: `a|b;c\d`, Origin: "CN", Value: 123456, RateBP: 250, Duty: 3086}, {Number: 3, HTS: "8473301180", Description: "", Origin: "TW", Value: 5, Duty: 0}}
+	s := formatLines(ls)
+	got, err := parseLines(s)
+	if err != nil || !reflect.DeepEqual(got, ls) {
+		t.Fatalf("%q parsed to %+v, %v", s, got, err)
+	}
+	if s != `1|8471300100|a\|b\;c\\d|CN|1234.56|250|30.86;3|8473301180||TW|0.05|0|0.00` {
+		t.Fatalf("format %q", s)
+	}
+	if _, err := parseLines("1|2|3"); err == nil {
+		t.Fatal("short line accepted")
+	}
+
+}
+
+func csvWriter(b *bytes.Buffer) *csv.Writer { return csv.NewWriter(b) }
