@@ -331,10 +331,7 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 		b.WriteString(st.Muted.Render("  no events") + "\n")
 	}
 	for _, ev := range hist {
-		text := ev.Action
-		if ev.Change != "" {
-			text += ": " + ev.Change
-		}
+		text := fit(ev.Action, 12) + " " + ev.Change
 		if ev.Reason != "" {
 			text += " — " + ev.Reason
 		}

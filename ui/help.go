@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -25,11 +26,13 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 			append(super, common...),
 		}
 	case paneDecision:
-		return [][]*binding{
-			{k.Down, k.Up, k.Open, k.Back},
-			{k.NextField, k.PrevField, k.Toggle, k.Save},
-			{k.Confirm, k.Cancel, k.Redraw, k.ForceQuit},
+		switch m.dec.stage {
+		case stageForm:
+			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.Redraw, k.ForceQuit}}
+		case stageConfirm:
+			return [][]*binding{{k.Confirm, k.Cancel}, {k.Redraw, k.ForceQuit}}
 		}
+		return [][]*binding{{k.Down, k.Up, k.Open, k.Back}, {k.Help, k.Command, k.Redraw, k.Quit, k.ForceQuit}}
 	case paneWorkload:
 		return [][]*binding{
 			{k.Down, k.Up, k.Open, k.Rebalance, k.Back},
@@ -79,8 +82,8 @@ func (m *Model) helpView(h int) string {
 			"", st.Section.Render(" Commands"),
 			"   :open CASE  :sort due|received|amount|importer  :filter QUERY  :theme NAME  :q")
 	}
-	// two columns when the screen is wide enough and the list long
-	if len(lines) > h-2 && m.width >= 120 {
+	// two columns when the screen is wide enough and the list long; otherwise the list scrolls with j/k
+	if len(lines) > h-1 && m.width >= 120 {
 		half := (len(lines) + 1) / 2
 		colW := m.width / 2
 		for i := 0; i < half; i++ {
@@ -92,7 +95,13 @@ func (m *Model) helpView(h int) string {
 		}
 		return b.String()
 	}
-	b.WriteString(strings.Join(lines, "\n"))
+	room := max(h-2, 1)
+	m.helpTop = clamp(m.helpTop, 0, max(len(lines)-room, 0))
+	end := min(m.helpTop+room, len(lines))
+	b.WriteString(strings.Join(lines[m.helpTop:end], "\n"))
+	if end < len(lines) {
+		b.WriteString("\n" + st.Muted.Render(fmt.Sprintf("   ↓ %d more: j/pgdn scrolls", len(lines)-end)))
+	}
 	return b.String()
 }
 

@@ -46,6 +46,7 @@ type Model struct {
 
 	pane, back pane // back: where esc returns from the detail pane
 	help       bool
+	helpTop    int // first line of help shown
 	cmdActive  bool
 	cmd        textinput.Model
 	status     string
@@ -301,8 +302,17 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case m.q.filtering:
 		return m.q.filterKey(m, msg)
 	case m.help:
-		if k.Help.pressed(msg) || k.Back.pressed(msg) || k.Quit.pressed(msg) {
+		switch {
+		case k.Help.pressed(msg) || k.Back.pressed(msg) || k.Quit.pressed(msg):
 			m.help = false
+		case k.Down.pressed(msg):
+			m.helpTop++
+		case k.Up.pressed(msg):
+			m.helpTop = max(m.helpTop-1, 0)
+		case k.PageDown.pressed(msg):
+			m.helpTop += m.height / 2
+		case k.PageUp.pressed(msg):
+			m.helpTop = max(m.helpTop-m.height/2, 0)
 		}
 		return nil
 	}
@@ -311,7 +321,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case m.is(msg, k.Help):
-		m.help = true
+		m.help, m.helpTop = true, 0
 		return nil
 	case m.is(msg, k.Command):
 		m.cmdActive = true
@@ -491,7 +501,7 @@ func (m *Model) View() string {
 	b.Grow((m.width + 16) * m.height)
 	b.WriteString(m.titleBar())
 	b.WriteByte('\n')
-	b.WriteString(m.r.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(body))
+	b.WriteString(m.r.NewStyle().MaxWidth(m.width).Height(bodyH).MaxHeight(bodyH).Render(body))
 	b.WriteByte('\n')
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')

@@ -321,7 +321,13 @@ func (q *queueState) view(m *Model, h int) string {
 		return b.String()
 	}
 	cols := queueColumns(m.width)
-	b.WriteString(m.st.ColumnHead.Render(fit(q.head(cols), m.width)))
+	if q.filterErr != "" {
+		// the error takes the place of the column heads, under the query it is about; the rows keep the last
+		// query that parsed
+		b.WriteString(m.st.Bad.Render(fit(" ✗ "+one(q.filterErr), m.width)))
+	} else {
+		b.WriteString(m.st.ColumnHead.Render(fit(q.head(cols), m.width)))
+	}
 	if q.err != nil {
 		b.WriteString("\n" + m.st.Bad.Render(fit("✗ "+one(q.err.Error()), m.width)))
 		return b.String()
@@ -453,9 +459,6 @@ func (q *queueState) filterLine(m *Model) string {
 	default:
 		left = m.st.Muted.Render(" / to filter")
 	}
-	if q.filterErr != "" {
-		left += "  " + m.st.Bad.Render("✗ "+one(q.filterErr))
-	}
 	w := m.width - len([]rune(right))
 	return fit(left, w) + m.st.Muted.Render(right)
 }
@@ -465,14 +468,15 @@ func (m *Model) firstRunView() string {
 		"",
 		m.st.Title.Render("  Welcome to ceedesk."),
 		"",
-		"  There are no cases in this store yet" + m.centerSuffix() + ". To start, load some work:",
+		"  There are no cases in this store yet" + m.centerSuffix() + ".",
+		"  To start, load some work from a shell:",
 		"",
-		"    " + m.st.Key.Render("ceedesk import FILE") + "          import cases from a .jsonl or .csv file (all or nothing)",
-		"    " + m.st.Key.Render("ceedesk seed --cases 2000") + "    create a deterministic synthetic caseload and demo users",
-		"    " + m.st.Key.Render("ceedesk demo") + "                 open the workstation on a ready-made demo store",
+		"    " + m.st.Key.Render("ceedesk import FILE") + "         cases from a .jsonl or .csv file",
+		"    " + m.st.Key.Render("ceedesk seed --cases 2000") + "   a synthetic caseload and demo users",
+		"    " + m.st.Key.Render("ceedesk demo") + "                a ready-made demo store, opened here",
 		"",
-		"  Then run ceedesk again; cases assigned to you appear here, ordered by their legal clock.",
-		"  Press ? for the keys, q to quit.",
+		"  Then run ceedesk again: cases assigned to you appear here,",
+		"  ordered by their legal clock. ? shows the keys, q quits.",
 	}
 	return strings.Join(lines, "\n")
 }

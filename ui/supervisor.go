@@ -76,7 +76,10 @@ func (m *Model) workloadView(h int) string {
 	today := m.today()
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render("Workload board · "+one(m.user.Center)) + st.Muted.Render(" · as of "+today.String()) + "\n\n")
-	b.WriteString(st.ColumnHead.Render(fit("   REVIEWER        OPEN  ! OVERDUE  • THIS WEEK   PENDING        AT STAKE  OLDEST CLOCK", m.width)) + "\n")
+	row := func(cur, name, open, overdue, week, pending, stake, oldest string) string {
+		return fit(" "+cur+fit(name, 12)+fitLeft(open, 6)+fitLeft(overdue, 10)+fitLeft(week, 12)+fitLeft(pending, 9)+fitLeft(stake, 15)+"  "+oldest, m.width)
+	}
+	b.WriteString(st.ColumnHead.Render(row("  ", "REVIEWER", "OPEN", "! OVERDUE", "• THIS WEEK", "PENDING", "AT STAKE", "OLDEST CLOCK")) + "\n")
 	var tot cases.Counts
 	for i, l := range m.sup.loads {
 		c := l.Counts
@@ -87,14 +90,16 @@ func (m *Model) workloadView(h int) string {
 		tot.Revenue += c.Revenue
 		oldest := "-"
 		if !l.Oldest.IsZero() {
-			oldest = fmt.Sprintf("%s (%s)", l.Oldest, dueWords(today, l.Oldest))
+			oldest = fmt.Sprintf("%s %s", dueMark(today, l.Oldest), l.Oldest)
+			if m.width >= 110 {
+				oldest += " (" + dueWords(today, l.Oldest) + ")"
+			}
 		}
 		cur := "  "
 		if i == m.sup.wlCursor {
 			cur = "> "
 		}
-		line := fmt.Sprintf(" %s%s %5d %10d %12d %9d %15s  %s", cur, fit(one(l.User), 14), c.Open, c.Overdue, c.DueWeek, c.Pending, c.Revenue, oldest)
-		line = fit(line, m.width)
+		line := row(cur, one(l.User), fmt.Sprint(c.Open), fmt.Sprint(c.Overdue), fmt.Sprint(c.DueWeek), fmt.Sprint(c.Pending), c.Revenue.String(), oldest)
 		switch {
 		case i == m.sup.wlCursor:
 			line = st.Cursor.Render(line)
@@ -106,7 +111,7 @@ func (m *Model) workloadView(h int) string {
 	if len(m.sup.loads) == 0 {
 		b.WriteString(st.Muted.Render("   nobody in this Center holds cases yet") + "\n")
 	}
-	b.WriteString(st.Muted.Render(fit(fmt.Sprintf("   %-14s %5d %10d %12d %9d %15s", "total", tot.Open, tot.Overdue, tot.DueWeek, tot.Pending, tot.Revenue), m.width)) + "\n")
+	b.WriteString(st.Muted.Render(row("  ", "total", fmt.Sprint(tot.Open), fmt.Sprint(tot.Overdue), fmt.Sprint(tot.DueWeek), fmt.Sprint(tot.Pending), tot.Revenue.String(), "")) + "\n")
 	b.WriteString("\n" + st.Muted.Render(" enter show that reviewer's cases · b propose a rebalance of due-this-week load · esc queue"))
 	return b.String()
 }
@@ -375,7 +380,8 @@ func (m *Model) approvalsView(h int) string {
 		b.WriteString(st.Muted.Render("   Nothing waits for approval.") + "\n")
 		return b.String()
 	}
-	b.WriteString(st.ColumnHead.Render(fit("    DUE        LEFT  KIND CASE           IMPORTER              DECIDED BY        AT STAKE", m.width)) + "\n")
+	impW := max(m.width-71, 8)
+	b.WriteString(st.ColumnHead.Render(fit("    "+fit("DUE", 10)+fitLeft("LEFT", 6)+"  "+fit("KIND", 4)+" "+fit("CASE", 14)+" "+fit("IMPORTER", impW)+" "+fit("DECIDED BY", 12)+fitLeft("AT STAKE", 14), m.width)) + "\n")
 	listH := min(len(m.sup.approvals), max(h/2-3, 3))
 	top := max(m.sup.apCursor-listH+1, 0)
 	for i := top; i < min(top+listH, len(m.sup.approvals)); i++ {
@@ -392,7 +398,7 @@ func (m *Model) approvalsView(h int) string {
 			cur = ">"
 		}
 		line := fit(fmt.Sprintf("%s %s %s %s  %s %s %s %s %s", cur, dueMark(today, r.Due), fit(r.Due.String(), 10), fitLeft(daysLeft(today, r.Due), 5),
-			fit(r.Kind.Short(), 4), fit(one(r.ID), 14), fit(one(r.Importer), 21), fit(one(by), 12), fitLeft(r.Revenue.String(), 14)), m.width)
+			fit(r.Kind.Short(), 4), fit(one(r.ID), 14), fit(one(r.Importer), impW), fit(one(by), 12), fitLeft(r.Revenue.String(), 14)), m.width)
 		if i == m.sup.apCursor {
 			line = st.Cursor.Render(line)
 		}

@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ceedesk/cases"
+)
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadConfig(t *testing.T) {
+	p := writeConfig(t, `# my desk
+theme = "dark"
+idle_timeout = "45m"
+
+[keys]
+decide = ["D", "ctrl+d"]
+
+[policy]
+approval_threshold = "25,000.50"
+validation_days = 60
+`)
+	cfg, err := LoadConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cases.DefaultPolicy()
+	want.ApprovalThreshold = 25_000_50
+	want.ValidationDays = 60
+	if cfg.Theme != "dark" || cfg.IdleTimeout != 45*time.Minute || cfg.Policy != want || strings.Join(cfg.Keys["decide"], ",") != "D,ctrl+d" {
+		t.Fatalf("got %+v", cfg)
+	}
+}
+
+func TestLoadConfigMissingFileIsDefaults(t *testing.T) {
+	cfg, err := LoadConfig(filepath.Join(t.TempDir(), "none.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Theme != "default" || cfg.Policy != cases.DefaultPolicy() || cfg.Keys != nil {
+		t.Fatalf("got %+v", cfg)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // each must appear in the error
+	}{
+		{"syntax", "theme = \"dark\"\nvalidation_days = = 3\n", []string{"line 2"}},
+		{"unknown top-level key", "theme = \"dark\"\ncolour = \"red\"\n", []string{"line 2", "colour", "unknown key"}},
+		{"unknown policy key", "[policy]\nvalidation_days = 30\nmagic = 1\n", []string{"line 3", "policy.magic"}},
+		{"unknown binding", "[keys]\ndecide = [\"d\"]\nteleport = [\"t\"]\n", []string{"line 3", "keys.teleport", "unknown binding"}},
+		{"empty binding", "[keys]\n\nquit = []\n", []string{"line 3", "keys.quit", "at least one key"}},
+		{"bad theme", "\n\ntheme = \"neon\"\n", []string{"line 3", "theme", "neon"}},
+		{"bad duration", "idle_timeout = \"soon\"\n", []string{"line 1", "idle_timeout", "soon"}},
+		{"bad amount", "[policy]\napproval_threshold = \"10,000.001\"\n", []string{"line 2", "policy.approval_threshold"}},
+		{"amount as float", "[policy]\napproval_threshold = 10000.5\n", []string{"line 2", "policy.approval_threshold", "string"}},
+		{"days out of range", "[policy]\n\nvalidation_days = 0\n", []string{"line 3", "policy.validation_days"}},
+		{"wrong type", "[policy]\nvalidation_days = \"ninety\"\n", []string{"line 2", "validation_days"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeConfig(t, tt.text)
+			_, err := LoadConfig(p)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, p) {
+				t.Errorf("error does not name the file: %s", msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not say %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+func TestConfigKeysRemap(t *testing.T) {
+	km := newKeyMap()
+	if err := km.remap(map[string][]string{"decide": {"D"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(km.Decide.Keys(), ","); got != "D" || km.Decide.Help().Key != "D" {
+		t.Fatalf("decide keys %s, help %q", got, km.Decide.Help().Key)
+	}
+	if err := km.remap(map[string][]string{"nope": {"x"}}); err == nil {
+		t.Fatal("unknown binding accepted")
+	}
+}
