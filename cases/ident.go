@@ -2,7 +2,9 @@ package cases
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Identifier parsing. Each parser returns the canonical form (as domain.md writes it) or an error that says
@@ -15,17 +17,24 @@ func identError(what, input, format string, a ...any) error {
 	return fmt.Errorf("%s %s: %s", what, quoteInput(input), fmt.Sprintf(format, a...))
 }
 
-// quoteInput quotes s for an error message, cutting very long input so one bad row cannot flood a report.
+// quoteInput quotes s for an error message, cutting long input (over 48 bytes, or over 64 characters once quoted)
+// so one bad row cannot flood a report.
 func quoteInput(s string) string {
-	const max = 48
-	if len(s) > max {
-		cut := max
-		for cut > 0 && s[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+	const maxIn, maxOut = 48, 64
+	q := strconv.Quote(s)
+	if len(s) <= maxIn && len(q) <= maxOut {
+		return q
+	}
+	cut := min(len(s), maxIn)
+	for {
+		for cut > 0 && cut < len(s) && !utf8.RuneStart(s[cut]) { // do not split a UTF-8 sequence
 			cut--
 		}
-		return fmt.Sprintf("%q…", s[:cut])
+		if q = strconv.Quote(s[:cut]); len(q) <= maxOut || cut == 0 {
+			return q + "…"
+		}
+		cut--
 	}
-	return fmt.Sprintf("%q", s)
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
