@@ -39,6 +39,7 @@ type Model struct {
 	today    func() cases.Date
 	r        *lipgloss.Renderer
 	st       themes.Styles
+	rows     rowPaints // the queue's row styles, precomputed
 	keys     *keyMap
 	readOnly bool
 
@@ -126,6 +127,8 @@ func (m *Model) setTheme(name string) error {
 		return err
 	}
 	m.st = t.Styles(m.r)
+	m.rows = rowPaints{cursor: paintOf(m.st.Cursor), marked: paintOf(m.st.Marked), overdue: paintOf(m.st.Overdue),
+		dueSoon: paintOf(m.st.DueSoon), text: paintOf(m.st.Text), head: paintOf(m.st.ColumnHead)}
 	m.restyleInputs()
 	return nil
 }
@@ -170,6 +173,8 @@ func (m *Model) restyleInputs() {
 	m.cmd.PromptStyle, m.cmd.TextStyle = m.st.InputPrompt, m.st.InputText
 	m.q.input.PromptStyle, m.q.input.TextStyle = m.st.InputPrompt, m.st.InputText
 }
+
+type rowPaints struct{ cursor, marked, overdue, dueSoon, text, head paint }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }
@@ -501,7 +506,7 @@ func (m *Model) View() string {
 	b.Grow((m.width + 16) * m.height)
 	b.WriteString(m.titleBar())
 	b.WriteByte('\n')
-	b.WriteString(m.r.NewStyle().MaxWidth(m.width).Height(bodyH).MaxHeight(bodyH).Render(body))
+	b.WriteString(frame(body, m.width, bodyH))
 	b.WriteByte('\n')
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')

@@ -326,7 +326,7 @@ func (q *queueState) view(m *Model, h int) string {
 		// query that parsed
 		b.WriteString(m.st.Bad.Render(fit(" ✗ "+one(q.filterErr), m.width)))
 	} else {
-		b.WriteString(m.st.ColumnHead.Render(fit(q.head(cols), m.width)))
+		b.WriteString(m.rows.head.on(fit(q.head(cols), m.width)))
 	}
 	if q.err != nil {
 		b.WriteString("\n" + m.st.Bad.Render(fit("✗ "+one(q.err.Error()), m.width)))
@@ -409,15 +409,15 @@ func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, toda
 	s := fit(b.String(), m.width)
 	switch {
 	case cur:
-		return m.st.Cursor.Render(s)
+		return m.rows.cursor.on(s)
 	case q.marks[r.ID]:
-		return m.st.Marked.Render(s)
+		return m.rows.marked.on(s)
 	case mark == "!":
-		return m.st.Overdue.Render(s)
+		return m.rows.overdue.on(s)
 	case mark == "•":
-		return m.st.DueSoon.Render(s)
+		return m.rows.dueSoon.on(s)
 	}
-	return m.st.Text.Render(s)
+	return m.rows.text.on(s)
 }
 
 func (q *queueState) countsLine(m *Model) string {

@@ -5,17 +5,28 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"ceedesk/cases"
 )
+
+// width is the number of cells s takes, with a fast path for plain ASCII (most of a queue).
+func width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
 
 // fit pads or truncates s (which may carry styling) to exactly w cells.
 func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	n := ansi.StringWidth(s)
+	n := width(s)
 	if n > w {
 		return ansi.Truncate(s, w, "…")
 	}
@@ -24,7 +35,7 @@ func fit(s string, w int) string {
 
 // fitLeft right-aligns s in w cells.
 func fitLeft(s string, w int) string {
-	n := ansi.StringWidth(s)
+	n := width(s)
 	if n > w {
 		return ansi.Truncate(s, w, "…")
 	}
@@ -101,3 +112,48 @@ func plural(n int, one, many string) string {
 }
 
 func asConflict(err error, target **cases.ConflictError) bool { return errors.As(err, target) }
+
+// frame makes body exactly h lines of at most w cells: long lines are cut, missing lines added.
+func frame(body string, w, h int) string {
+	var b strings.Builder
+	b.Grow(len(body) + h)
+	n := 0
+	for n < h && body != "" {
+		line, rest, more := strings.Cut(body, "\n")
+		if width(line) > w {
+			line = ansi.Truncate(line, w, "")
+		}
+		if n > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+		n++
+		body = rest
+		if !more {
+			break
+		}
+	}
+	for ; n < h; n++ {
+		if n > 0 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// paint is a one-line style reduced to the escape sequences around its text, so a row of the queue is styled by
+// two string joins instead of a full lipgloss render.
+type paint struct{ pre, post string }
+
+func paintOf(st lipgloss.Style) paint {
+	const mark = "\x00"
+	pre, post, _ := strings.Cut(st.Render(mark), mark)
+	return paint{pre, post}
+}
+
+func (p paint) on(s string) string {
+	if p.pre == "" && p.post == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
