@@ -1,0 +1,375 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/crypto/ssh"
+
+	"ceedesk/cases"
+)
+
+// MaxKeyFile bounds an authorized_keys-style public key file.
+const MaxKeyFile = 64 << 10
+
+// open opens a named input: over SSH always standard input (the server's files are not the caller's), locally the
+// file, or standard input for "-".
+func open(env *Env, name string) (io.ReadCloser, error) {
+	if env.Remote() || name == "-" {
+		return io.NopCloser(env.Stdin), nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// ParsePublicKey reads one public key in authorized_keys format and returns its SHA256 fingerprint and the
+// normalised line.
+func ParsePublicKey(name string, b []byte) (fingerprint, line string, err error) {
+	if len(b) > MaxKeyFile {
+		return "", "", fmt.Errorf("%s: %d bytes is too large for a public key file", name, len(b))
+	}
+	pk, comment, _, _, err := ssh.ParseAuthorizedKey(b)
+	if err != nil {
+		if strings.Contains(string(b), "PRIVATE KEY") {
+			return "", "", fmt.Errorf("%s: this is a private key; give the public key (the .pub file)", name)
+		}
+		return "", "", fmt.Errorf("%s: not an SSH public key (%v)", name, err)
+	}
+	line = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pk)))
+	if comment != "" {
+		line += " " + cases.CleanLine(comment)
+	}
+	return ssh.FingerprintSHA256(pk), line, nil
+}
+
+func readKey(env *Env, name string) (fp, line string, err error) {
+	r, err := open(env, name)
+	if err != nil {
+		return "", "", err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(io.LimitReader(r, MaxKeyFile+1))
+	if err != nil {
+		return "", "", err
+	}
+	return ParsePublicKey(name, b)
+}
+
+func cmdUser(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("user add|list|disable|enable")
+	}
+	switch args[0] {
+	case "add":
+		fs := newFlags("user add")
+		role := fs.String("role", "reviewer", "reviewer, supervisor or admin")
+		center := fs.String("center", "", "the user's Center code, e.g. ELEC")
+		display := fs.String("display", "", "full name")
+		key := fs.String("key", "", "public key file (authorized_keys format; over SSH: - and the key on standard input)")
+		pos, err := flags(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usagef("one NAME is needed")
+		}
+		r, err := cases.ParseRole(*role)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		if *center == "" {
+			return usagef("--center is needed")
+		}
+		c, err := cases.LookupCenter(*center)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		var fp, line string
+		if *key != "" {
+			if fp, line, err = readKey(env, *key); err != nil {
+				return err
+			}
+		}
+		u := cases.User{Name: pos[0], Display: *display, Role: r, Center: c.Code}
+		if err := env.Store.AddUser(operator(env), u); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "user %s added: %s of the %s Center\n", u.Name, u.Role, c.Code)
+		if fp != "" {
+			if err := env.Store.AddKey(operator(env), u.Name, fp, line); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "key %s added for %s\n", fp, u.Name)
+		}
+		return nil
+	case "list":
+		fs := newFlags("user list")
+		center := fs.String("center", "", "only this Center")
+		if _, err := flags(fs, args[1:]); err != nil {
+			return err
+		}
+		us, err := env.Store.Users(strings.ToUpper(*center))
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tROLE\tCENTER\tKEYS\tSTATE\tDISPLAY")
+		for _, u := range us {
+			keys, err := env.Store.Keys(u.Name)
+			if err != nil {
+				return err
+			}
+			live := 0
+			for _, k := range keys {
+				if !k.Revoked {
+					live++
+				}
+			}
+			state := "active"
+			if u.Disabled {
+				state = "disabled"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", u.Name, u.Role, u.Center, live, state, cases.CleanLine(u.Display))
+		}
+		return tw.Flush()
+	case "disable", "enable":
+		if len(args) != 2 {
+			return usagef("user %s NAME", args[0])
+		}
+		u, err := env.Store.User(args[1])
+		if err != nil {
+			return err
+		}
+		u.Disabled = args[0] == "disable"
+		if err := env.Store.SetUser(operator(env), u); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "user %s %sd\n", u.Name, args[0])
+		return nil
+	}
+	return usagef("unknown user subcommand %q; want add, list, disable or enable", args[0])
+}
+
+func cmdKey(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("key add|revoke|list")
+	}
+	switch args[0] {
+	case "add":
+		if len(args) != 3 {
+			return usagef("key add USER FILE (over SSH: FILE is - and the key comes on standard input)")
+		}
+		if _, err := env.Store.User(args[1]); err != nil {
+			return err
+		}
+		fp, line, err := readKey(env, args[2])
+		if err != nil {
+			return err
+		}
+		if err := env.Store.AddKey(operator(env), args[1], fp, line); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "key %s added for %s\n", fp, args[1])
+		return nil
+	case "revoke":
+		if len(args) != 2 {
+			return usagef("key revoke FINGERPRINT")
+		}
+		if err := env.Store.RevokeKey(operator(env), args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "key %s revoked\n", args[1])
+		return nil
+	case "list":
+		var names []string
+		if len(args) > 1 {
+			names = args[1:]
+		} else {
+			us, err := env.Store.Users("")
+			if err != nil {
+				return err
+			}
+			for _, u := range us {
+				names = append(names, u.Name)
+			}
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "USER\tFINGERPRINT\tADDED\tSTATE")
+		for _, n := range names {
+			keys, err := env.Store.Keys(n)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				state := "active"
+				if k.Revoked {
+					state = "revoked"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.User, k.Fingerprint, k.Added.Format("2006-01-02"), state)
+			}
+		}
+		return tw.Flush()
+	}
+	return usagef("unknown key subcommand %q; want add, revoke or list", args[0])
+}
+
+func cmdImport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("import")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("one FILE is needed (.jsonl or .csv; over SSH the file comes on standard input and FILE names its format)")
+	}
+	r, err := open(env, pos[0])
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	n, err := env.Store.Import(bufio.NewReaderSize(r, 1<<20), filepath.Base(pos[0]), operator(env))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "imported %d cases from %s\n", n, cases.CleanLine(filepath.Base(pos[0])))
+	return nil
+}
+
+// create opens an output: over SSH always standard output, locally the file (written whole or not at all), or
+// standard output for "" and "-".
+func create(env *Env, name string, write func(io.Writer) error) error {
+	if env.Remote() || name == "" || name == "-" {
+		return write(env.Stdout)
+	}
+	tmp := name + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+func cmdExport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("export")
+	format := fs.String("format", "", "jsonl or csv (default: from --out's extension, else jsonl)")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	f := *format
+	if f == "" {
+		f = "jsonl"
+		if strings.HasSuffix(strings.ToLower(*out), ".csv") {
+			f = "csv"
+		}
+	}
+	if f != "jsonl" && f != "csv" {
+		return usagef("--format %q: want jsonl or csv", f)
+	}
+	var n int
+	err = create(env, *out, func(w io.Writer) error {
+		var err error
+		n, err = env.Store.Export(w, f)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if *out != "" && !env.Remote() {
+		fmt.Fprintf(env.Stdout, "exported %d cases to %s\n", n, *out)
+	}
+	return nil
+}
+
+func cmdBackup(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("backup")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("one FILE is needed")
+	}
+	if env.Remote() {
+		if err := cases.CanAdmin(*env.User); err != nil {
+			return err
+		}
+	}
+	n, err := env.Store.BackupFile(pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "backup written to %s (%d bytes); it opens and verifies with: ceedesk --db %s audit verify\n", pos[0], n, pos[0])
+	return nil
+}
+
+func cmdAudit(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("audit verify | export [--out FILE]")
+	}
+	switch args[0] {
+	case "verify":
+		n, err := env.Store.VerifyAudit()
+		if err != nil {
+			return fmt.Errorf("audit log does not verify: %w", err)
+		}
+		fmt.Fprintf(env.Stdout, "audit log verified: %d events, chain intact\n", n)
+		return nil
+	case "export":
+		fs := newFlags("audit export")
+		out := fs.String("out", "", "file to write (default: standard output)")
+		if _, err := flags(fs, args[1:]); err != nil {
+			return err
+		}
+		n := 0
+		err := create(env, *out, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			return env.Store.Events(func(ev cases.Event) error {
+				n++
+				return enc.Encode(ev)
+			})
+		})
+		if err != nil {
+			return err
+		}
+		if *out != "" && !env.Remote() {
+			fmt.Fprintf(env.Stdout, "exported %d audit events to %s\n", n, *out)
+		}
+		return nil
+	}
+	return usagef("unknown audit subcommand %q; want verify or export", args[0])
+}

@@ -1,0 +1,496 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"ceedesk/cases"
+)
+
+func cmdQueue(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("queue")
+	center := fs.String("center", "", "a whole Center's cases instead of one reviewer's")
+	filter := fs.String("filter", "", "filter query, e.g. 'kind:protest due:<7d'")
+	sortBy := fs.String("sort", "due", "due, received, amount or importer")
+	limit := fs.Int("limit", 50, "rows to show")
+	offset := fs.Int("offset", 0, "rows to skip")
+	all := fs.Bool("all", false, "include decided cases")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("one USER at most, got %d arguments", len(pos))
+	}
+	q := cases.QueueQuery{Center: strings.ToUpper(*center), OpenOnly: !*all, Offset: *offset, Limit: *limit, Today: env.Today}
+	if q.Sort, err = cases.ParseSortKey(*sortBy); err != nil {
+		return usagef("%v", err)
+	}
+	if q.Filter, err = cases.ParseFilter(*filter); err != nil {
+		return usagef("%v", err)
+	}
+	if *limit < 1 || *limit > 10000 || *offset < 0 {
+		return usagef("--limit wants 1 to 10000 and --offset 0 or more")
+	}
+	if len(pos) == 1 {
+		q.Assignee = pos[0]
+	}
+	if q.Assignee == "" && q.Center == "" {
+		u, err := actor(env, "show your queue (or name a USER or --center)")
+		if err != nil {
+			return err
+		}
+		if u.Role == cases.RoleSupervisor {
+			q.Center = u.Center
+		} else {
+			q.Assignee = u.Name
+		}
+	}
+	page, err := env.Store.Queue(q)
+	if err != nil {
+		return err
+	}
+	counts, err := env.Store.Counts(q)
+	if err != nil {
+		return err
+	}
+	scope := q.Assignee
+	if scope == "" {
+		scope = "Center " + q.Center
+	}
+	fmt.Fprintf(env.Stdout, "%s: %d open, %d overdue, %d due this week, %s at stake; showing %d-%d of %d\n",
+		scope, counts.Open, counts.Overdue, counts.DueWeek, counts.Revenue, min(page.Offset+1, page.Total), page.Offset+len(page.Rows), page.Total)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DUE\tLEFT\t\tKIND\tCASE\tIMPORTER\tENTRY\tSTATUS\tASSIGNEE\tAT STAKE")
+	for _, r := range page.Rows {
+		left := env.Today.DaysUntil(r.Due)
+		fmt.Fprintf(tw, "%s\t%dd\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, left, Mark(r.Status, left),
+			r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), r.Entry, r.Status.Title(), r.Assignee, r.Revenue)
+	}
+	return tw.Flush()
+}
+
+// Mark is the symbol that says a row's urgency without colour: ! overdue, • due within 7 days.
+func Mark(s cases.Status, left int) string {
+	if !s.Open() {
+		return " "
+	}
+	switch {
+	case left < 0:
+		return "!"
+	case left <= 7:
+		return "•"
+	}
+	return " "
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func cmdCase(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("case")
+	asJSON := fs.Bool("json", false, "print the case as JSON")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("one case ID is needed")
+	}
+	c, err := env.Store.Case(pos[0])
+	if err != nil {
+		return err
+	}
+	if env.User != nil {
+		if err := cases.CanView(*env.User, c); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(c)
+	}
+	hist, err := env.Store.History(c.ID)
+	if err != nil {
+		return err
+	}
+	WriteCase(env.Stdout, c, hist, env.Store.Policy(), env.Today)
+	return nil
+}
+
+// WriteCase prints a case for people: everything needed to decide, as plain text with outside text cleaned.
+func WriteCase(w io.Writer, c *cases.Case, hist []cases.Event, p cases.Policy, today cases.Date) {
+	cl := cases.CleanLine
+	due := cases.DueDate(c, p)
+	fmt.Fprintf(w, "%s %s  (%s, version %d)\n", c.Kind.Title(), cl(c.ID), c.Status.Title(), c.Version)
+	fmt.Fprintf(w, "Center %s   assignee %s   received %s   due %s (%d days left)\n", c.Center, orDash(c.Assignee), c.Received, due, today.DaysUntil(due))
+	fmt.Fprintf(w, "Importer %s %s", cl(c.Importer.Number), cl(c.Importer.Name))
+	if len(c.Importer.Programs) > 0 {
+		var ps []string
+		for _, p := range c.Importer.Programs {
+			ps = append(ps, string(p))
+		}
+		fmt.Fprintf(w, " [%s]", strings.Join(ps, ", "))
+	}
+	fmt.Fprintln(w)
+	e := c.Entry
+	fmt.Fprintf(w, "Entry %s type %s %s, port %s %s, entered %s, liquidates %s", e.Number, e.Type, cases.EntryTypeName(e.Type), e.Port, cases.PortName(e.Port), e.EntryDate, e.Liquidates)
+	if !e.Extended.IsZero() {
+		fmt.Fprintf(w, " (extended to %s)", e.Extended)
+	}
+	if !e.Liquidated.IsZero() {
+		fmt.Fprintf(w, ", liquidated %s", e.Liquidated)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  LINE\tHTSUS\tORIGIN\tVALUE\tRATE\tDUTY\tDESCRIPTION")
+	for _, l := range e.Lines {
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%d.%02d%%\t%s\t%s\n", l.Number, cases.FormatHTS(l.HTS), cl(l.Origin), l.Value, l.RateBP/100, l.RateBP%100, l.Duty, truncate(cl(l.Description), 60))
+	}
+	tw.Flush()
+	writeKindPart(w, c)
+	fmt.Fprintf(w, "Revenue at stake %s\n", c.Revenue())
+	fmt.Fprintln(w, "Clocks:")
+	for _, k := range cases.Clocks(c, p) {
+		state := fmt.Sprintf("%d days left", today.DaysUntil(k.Due))
+		if k.Met {
+			state = "met"
+		} else if today.DaysUntil(k.Due) < 0 {
+			state = fmt.Sprintf("passed %d days ago", -today.DaysUntil(k.Due))
+		}
+		fmt.Fprintf(w, "  %-36s %s  %-20s %s\n", k.Name, k.Due, state, k.Basis)
+	}
+	if fs := cases.Findings(c, p, today); len(fs) > 0 {
+		fmt.Fprintln(w, "Findings:")
+		for _, f := range fs {
+			fmt.Fprintf(w, "  ! %s (%s)\n", cl(f.Text), f.Basis)
+		}
+	}
+	if d := c.Decision; d != nil {
+		fmt.Fprintf(w, "Decision: %s by %s on %s", d.Outcome, d.By, d.On)
+		if d.Amount != 0 {
+			fmt.Fprintf(w, ", amount %s", d.Amount)
+		}
+		if len(d.Lines) > 0 {
+			fmt.Fprintf(w, ", lines %v", d.Lines)
+		}
+		switch {
+		case d.Approver != "":
+			fmt.Fprintf(w, ", approved by %s", d.Approver)
+		case d.Approval:
+			fmt.Fprint(w, ", waiting for approval")
+		}
+		fmt.Fprintln(w)
+		if d.Reasons != "" {
+			fmt.Fprintf(w, "  Reasons: %s\n", cl(d.Reasons))
+		}
+	}
+	for _, r := range c.Requests {
+		fmt.Fprintf(w, "Request for information (CBP Form 28) by %s %s, due %s: %s\n", r.By, r.At.Format("2006-01-02"), r.Due, cl(r.Question))
+	}
+	if len(c.Notes) > 0 {
+		fmt.Fprintln(w, "Notes:")
+		for _, n := range c.Notes {
+			fmt.Fprintf(w, "  %s %s: %s\n", n.At.Format("2006-01-02 15:04"), n.Author, cl(n.Text))
+		}
+	}
+	if len(hist) > 0 {
+		fmt.Fprintln(w, "History:")
+		for _, ev := range hist {
+			fmt.Fprintf(w, "  %s %-10s %-12s %s", ev.At.Format("2006-01-02 15:04"), ev.Actor, ev.Action, cl(ev.Change))
+			if ev.Reason != "" {
+				fmt.Fprintf(w, " (reason: %s)", cl(ev.Reason))
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func writeKindPart(w io.Writer, c *cases.Case) {
+	cl := cases.CleanLine
+	switch {
+	case c.Protest != nil:
+		p := c.Protest
+		var gs []string
+		for _, g := range p.Grounds {
+			gs = append(gs, string(g))
+		}
+		fmt.Fprintf(w, "Protest %s filed %s against the decision of %s; grounds: %s; claimed %s\n", p.Number, p.Filed, p.Protested, strings.Join(gs, ", "), p.Claimed)
+		if !p.AccelMailed.IsZero() {
+			fmt.Fprintf(w, "  Accelerated disposition requested by certified mail %s\n", p.AccelMailed)
+		}
+		if p.FurtherReview {
+			fmt.Fprintf(w, "  Application for further review filed %s; original decision by %s\n", p.AFRFiled, strings.Join(p.OriginalDeciders, ", "))
+		}
+	case c.PSC != nil:
+		p := c.PSC
+		fmt.Fprintf(w, "Post-summary correction filed %s, summary version %d, reason codes %s, duty difference %s\n  %s\n", p.Filed, p.Version, strings.Join(p.ReasonCodes, ","), p.DutyDiff, cl(p.Explanation))
+	case c.PEA != nil:
+		fmt.Fprintf(w, "Post-entry amendment filed %s, duty difference %s\n  %s\n", c.PEA.Filed, c.PEA.DutyDiff, cl(c.PEA.Explanation))
+	case c.Disclosure != nil:
+		d := c.Disclosure
+		how := "written"
+		if d.Oral {
+			how = "oral"
+		}
+		fmt.Fprintf(w, "Prior disclosure (%s) made %s; confirmed in writing %s; perfected %s; lost revenue %s; tendered %s\n", how, d.Disclosed, orDash(d.Confirmed.String()), orDash(d.Perfected.String()), d.LostRevenue, d.Tender)
+	case c.Validation != nil:
+		fmt.Fprintf(w, "Validation (%s): %s\n", c.Validation.Program, cl(c.Validation.Scope))
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func splitIDs(s string) []string {
+	var ids []string
+	for _, id := range strings.Split(s, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func cmdAssign(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("assign")
+	reason := fs.String("reason", "", "why (required when reassigning)")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("CASE and USER are needed")
+	}
+	u, err := actor(env, "assign cases (a supervisor)")
+	if err != nil {
+		return err
+	}
+	ids := splitIDs(pos[0])
+	done, err := env.Store.Assign(u.Name, ids, pos[1], *reason, env.Today)
+	if err != nil {
+		return err
+	}
+	for _, c := range done {
+		fmt.Fprintf(env.Stdout, "%s assigned to %s (version %d)\n", c.ID, c.Assignee, c.Version)
+	}
+	return nil
+}
+
+func cmdDecide(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("decide")
+	outcome := fs.String("outcome", "", "the outcome; the case's kind says which are allowed")
+	reason := fs.String("reason", "", "reasons (required for denials and rejections)")
+	amount := fs.String("amount", "", "amount in USD, where the outcome needs one")
+	lines := fs.String("lines", "", "entry lines allowed, e.g. 1,3")
+	version := fs.Uint64("version", 0, "the version you decided on; a newer one is a conflict (0 = current)")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("one CASE is needed")
+	}
+	if *outcome == "" {
+		return usagef("--outcome is needed")
+	}
+	u, err := actor(env, "decide a case")
+	if err != nil {
+		return err
+	}
+	c, err := env.Store.Case(pos[0])
+	if err != nil {
+		return err
+	}
+	o, err := cases.ParseOutcome(c, *outcome)
+	if err != nil {
+		return err
+	}
+	d := cases.Decision{Outcome: o, Reasons: *reason}
+	if *amount != "" {
+		if d.Amount, err = cases.ParseUSD(*amount); err != nil {
+			return usagef("--amount: %v", err)
+		}
+	}
+	for _, s := range splitIDs(*lines) {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return usagef("--lines: %q is not a line number", s)
+		}
+		d.Lines = append(d.Lines, n)
+	}
+	v := *version
+	if v == 0 {
+		v = c.Version
+	}
+	c, err = env.Store.Decide(u.Name, c.ID, v, d, env.Today)
+	if err != nil {
+		return err
+	}
+	if c.Status == cases.StatusPendingApproval {
+		fmt.Fprintf(env.Stdout, "%s: %s recorded by %s; waits for a supervisor's approval (version %d)\n", c.ID, o, u.Name, c.Version)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "%s: %s by %s (version %d)\n", c.ID, o, u.Name, c.Version)
+	if spec, _ := cases.Spec(o); spec.Notice != "" {
+		fmt.Fprintf(env.Stdout, "Notice: %s\n", spec.Notice)
+	}
+	return nil
+}
+
+func approveOrReturn(env *Env, args []string, name string, ret bool) error {
+	fs := newFlags(name)
+	comment := fs.String("comment", "", "comment for the reviewer")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("one CASE is needed")
+	}
+	u, err := actor(env, name+" a decision (a supervisor)")
+	if err != nil {
+		return err
+	}
+	c, err := env.Store.Case(pos[0])
+	if err != nil {
+		return err
+	}
+	if ret {
+		c, err = env.Store.Return(u.Name, c.ID, c.Version, *comment)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: decision returned to %s for review (version %d)\n", c.ID, c.Assignee, c.Version)
+		return nil
+	}
+	c, err = env.Store.Approve(u.Name, c.ID, c.Version, *comment)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: %s approved by %s (version %d)\n", c.ID, c.Decision.Outcome, u.Name, c.Version)
+	return nil
+}
+
+func cmdApprove(ctx context.Context, env *Env, args []string) error {
+	return approveOrReturn(env, args, "approve", false)
+}
+
+func cmdReturn(ctx context.Context, env *Env, args []string) error {
+	return approveOrReturn(env, args, "return", true)
+}
+
+func textCommand(env *Env, args []string, name, what string, apply func(actor string, c *cases.Case, text string) (*cases.Case, error)) error {
+	fs := newFlags(name)
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("CASE and TEXT are needed")
+	}
+	u, err := actor(env, what)
+	if err != nil {
+		return err
+	}
+	c, err := env.Store.Case(pos[0])
+	if err != nil {
+		return err
+	}
+	c, err = apply(u.Name, c, strings.Join(pos[1:], " "))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: %s (version %d)\n", c.ID, what, c.Version)
+	return nil
+}
+
+func cmdNote(ctx context.Context, env *Env, args []string) error {
+	return textCommand(env, args, "note", "note added", func(a string, c *cases.Case, t string) (*cases.Case, error) {
+		return env.Store.AddNote(a, c.ID, c.Version, t)
+	})
+}
+
+func cmdRequestInfo(ctx context.Context, env *Env, args []string) error {
+	return textCommand(env, args, "request-info", "information requested (CBP Form 28)", func(a string, c *cases.Case, t string) (*cases.Case, error) {
+		return env.Store.RequestInfo(a, c.ID, c.Version, t, env.Today)
+	})
+}
+
+func centerOf(env *Env, fs *flagCenter) (string, error) {
+	if *fs != "" {
+		return strings.ToUpper(string(*fs)), nil
+	}
+	u, err := actor(env, "know your Center (or pass --center)")
+	if err != nil {
+		return "", err
+	}
+	return u.Center, nil
+}
+
+type flagCenter string
+
+func (f *flagCenter) String() string     { return string(*f) }
+func (f *flagCenter) Set(s string) error { *f = flagCenter(s); return nil }
+
+func cmdApprovals(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("approvals")
+	var c flagCenter
+	fs.Var(&c, "center", "the Center")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	center, err := centerOf(env, &c)
+	if err != nil {
+		return err
+	}
+	rows, err := env.Store.Approvals(center)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d decisions waiting for approval in %s\n", len(rows), center)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DUE\tKIND\tCASE\tIMPORTER\tDECIDED BY\tAT STAKE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), r.Assignee, r.Revenue)
+	}
+	return tw.Flush()
+}
+
+func cmdWorkload(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("workload")
+	var c flagCenter
+	fs.Var(&c, "center", "the Center")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	center, err := centerOf(env, &c)
+	if err != nil {
+		return err
+	}
+	loads, err := env.Store.Workload(center, env.Today)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "REVIEWER\tOPEN\tOVERDUE\tDUE THIS WEEK\tPENDING\tAT STAKE\tOLDEST CLOCK\t")
+	for _, l := range loads {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t\n", l.User, l.Counts.Open, l.Counts.Overdue, l.Counts.DueWeek, l.Counts.Pending, l.Counts.Revenue, orDash(l.Oldest.String()))
+	}
+	return tw.Flush()
+}
