@@ -188,8 +188,8 @@ type Line struct {
 	Number      int    `json:"number"`
 	HTS         string `json:"hts"` // 10 digits, no dots
 	Description string `json:"description"`
-	Origin      string `json:"origin"` // ISO 3166 alpha-2 country of origin
-	Value       Cents  `json:"value"`  // entered value
+	Origin      string `json:"origin"`  // ISO 3166 alpha-2 country of origin
+	Value       Cents  `json:"value"`   // entered value
 	RateBP      int    `json:"rate_bp"` // ad valorem duty rate in basis points (250 = 2.50%)
 	Duty        Cents  `json:"duty"`
 }
@@ -251,14 +251,14 @@ var Grounds = []Ground{GroundValue, GroundClassification, GroundCharges, GroundE
 
 // Protest is a protest (CBP Form 19).
 type Protest struct {
-	Number        string   `json:"number"`                  // PPPP-YY-NNNNNN
-	Filed         Date     `json:"filed"`                   // filing date
-	Protested     Date     `json:"protested"`               // date of liquidation or of the protested decision
-	Grounds       []Ground `json:"grounds"`                 // at least one
-	Claimed       Cents    `json:"claimed"`                 // refund the protestant claims
-	AccelMailed   Date     `json:"accel_mailed,omitempty"`  // accelerated disposition request mailed (certified)
+	Number        string   `json:"number"`                   // PPPP-YY-NNNNNN
+	Filed         Date     `json:"filed"`                    // filing date
+	Protested     Date     `json:"protested"`                // date of liquidation or of the protested decision
+	Grounds       []Ground `json:"grounds"`                  // at least one
+	Claimed       Cents    `json:"claimed"`                  // refund the protestant claims
+	AccelMailed   Date     `json:"accel_mailed,omitempty"`   // accelerated disposition request mailed (certified)
 	FurtherReview bool     `json:"further_review,omitempty"` // application for further review filed
-	AFRFiled      Date     `json:"afr_filed,omitempty"`     // date the AFR was filed (the protest filing date if filed with it)
+	AFRFiled      Date     `json:"afr_filed,omitempty"`      // date the AFR was filed (the protest filing date if filed with it)
 	// OriginalDeciders are the people who took part in the original decision; none of them may decide the
 	// further review (19 CFR 174.26).
 	OriginalDeciders []string `json:"original_deciders,omitempty"`
@@ -327,16 +327,16 @@ type Outcome string
 
 const (
 	// protest
-	OutcomeAllowed       Outcome = "allowed"
-	OutcomeDenied        Outcome = "denied"
-	OutcomeDeniedInPart  Outcome = "denied_in_part"
-	OutcomeRejectedProt  Outcome = "rejected_untimely"
-	OutcomeAFRAllowed    Outcome = "afr_allowed"
-	OutcomeAFRDenied     Outcome = "afr_denied"
-	OutcomeReferredHQ    Outcome = "referred_hq"
+	OutcomeAllowed      Outcome = "allowed"
+	OutcomeDenied       Outcome = "denied"
+	OutcomeDeniedInPart Outcome = "denied_in_part"
+	OutcomeRejectedProt Outcome = "rejected_untimely"
+	OutcomeAFRAllowed   Outcome = "afr_allowed"
+	OutcomeAFRDenied    Outcome = "afr_denied"
+	OutcomeReferredHQ   Outcome = "referred_hq"
 	// psc / pea
-	OutcomeAccepted      Outcome = "accepted"
-	OutcomeRejected      Outcome = "rejected"
+	OutcomeAccepted       Outcome = "accepted"
+	OutcomeRejected       Outcome = "rejected"
 	OutcomeNoticeOfAction Outcome = "notice_of_action"
 	// disclosure
 	OutcomeValidated    Outcome = "validated"
@@ -350,17 +350,17 @@ const (
 
 // Decision is the outcome a reviewer records, with what it requires.
 type Decision struct {
-	Outcome   Outcome   `json:"outcome"`
-	Reasons   string    `json:"reasons,omitempty"`
-	Amount    Cents     `json:"amount,omitempty"` // amount allowed, lost revenue computed, or duty difference accepted
-	Lines     []int     `json:"lines,omitempty"`  // entry lines the decision allows
-	By        string    `json:"by"`
-	On        Date      `json:"on"`
-	At        time.Time `json:"at"`
-	Approval  bool      `json:"approval,omitempty"` // waits for a second person
-	Approver  string    `json:"approver,omitempty"`
-	Approved  time.Time `json:"approved,omitempty"`
-	Returned  string    `json:"returned,omitempty"` // last return comment
+	Outcome  Outcome   `json:"outcome"`
+	Reasons  string    `json:"reasons,omitempty"`
+	Amount   Cents     `json:"amount,omitempty"` // amount allowed, lost revenue computed, or duty difference accepted
+	Lines    []int     `json:"lines,omitempty"`  // entry lines the decision allows
+	By       string    `json:"by"`
+	On       Date      `json:"on"`
+	At       time.Time `json:"at"`
+	Approval bool      `json:"approval,omitempty"` // waits for a second person
+	Approver string    `json:"approver,omitempty"`
+	Approved time.Time `json:"approved,omitempty"`
+	Returned string    `json:"returned,omitempty"` // last return comment
 }
 
 // Case is one piece of Center work with a legal clock. Exactly one of the kind-specific parts is set, the one
@@ -484,21 +484,21 @@ func ParseRole(s string) (Role, error) {
 
 // User is a person who signs in to ceedesk.
 type User struct {
-	Name    string    `json:"name"` // login name, lower case
-	Display string    `json:"display,omitempty"`
-	Role    Role      `json:"role"`
-	Center  string    `json:"center"`
-	Created time.Time `json:"created"`
-	Disabled bool     `json:"disabled,omitempty"`
+	Name     string    `json:"name"` // login name, lower case
+	Display  string    `json:"display,omitempty"`
+	Role     Role      `json:"role"`
+	Center   string    `json:"center"`
+	Created  time.Time `json:"created"`
+	Disabled bool      `json:"disabled,omitempty"`
 }
 
 // Policy holds the local-policy settings of domain.md, with their defaults from DefaultPolicy.
 type Policy struct {
-	ApprovalThreshold     Cents `json:"approval_threshold" toml:"approval_threshold"`
-	ValidationDays        int   `json:"validation_days" toml:"validation_days"`
-	DisclosureReviewDays  int   `json:"disclosure_review_days" toml:"disclosure_review_days"`
-	ScheduledLiquidation  int   `json:"scheduled_liquidation_days" toml:"scheduled_liquidation_days"`
-	InfoRequestDays       int   `json:"info_request_days" toml:"info_request_days"`
+	ApprovalThreshold    Cents `json:"approval_threshold" toml:"approval_threshold"`
+	ValidationDays       int   `json:"validation_days" toml:"validation_days"`
+	DisclosureReviewDays int   `json:"disclosure_review_days" toml:"disclosure_review_days"`
+	ScheduledLiquidation int   `json:"scheduled_liquidation_days" toml:"scheduled_liquidation_days"`
+	InfoRequestDays      int   `json:"info_request_days" toml:"info_request_days"`
 }
 
 // DefaultPolicy is domain.md's local-policy defaults.

@@ -82,18 +82,18 @@ type QueuePage struct {
 
 // Counts are a queue's headline numbers.
 type Counts struct {
-	Open     int
-	Overdue  int
-	DueWeek  int // due within the next 7 days, not overdue
-	Pending  int // waiting for approval
-	Revenue  Cents
+	Open    int
+	Overdue int
+	DueWeek int // due within the next 7 days, not overdue
+	Pending int // waiting for approval
+	Revenue Cents
 }
 
 // Load is one reviewer's line on a supervisor's workload board.
 type Load struct {
-	User    string
-	Counts  Counts
-	Oldest  Date // earliest due date among open cases
+	User   string
+	Counts Counts
+	Oldest Date // earliest due date among open cases
 }
 
 // Change is published after every committed change, to every open session.

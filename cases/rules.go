@@ -404,8 +404,8 @@ func Approve(c *Case, actor User, comment string, now time.Time) error {
 	return nil
 }
 
-// Return sends a pending decision back to review with a comment; the decision is kept for the record of what was
-// returned, and the case can be decided again.
+// Return sends a pending decision back to review with a comment. The case no longer carries the returned decision
+// (the audit log records it and the comment), and it can be decided again.
 func Return(c *Case, actor User, comment string, now time.Time) error {
 	if err := CanApprove(actor, c); err != nil {
 		return err

@@ -243,8 +243,10 @@ func (g *Generator) Next() *cases.Case {
 		case r < 30:
 			p.Grounds = append(p.Grounds, cases.GroundCharges)
 		case r < 36:
+			// An exclusion is protested within days of the exclusion decision, not of liquidation.
 			p.Grounds = []cases.Ground{cases.GroundExclusion}
 			p.Filed = g.today.AddDays(-g.between(0, 35))
+			p.Protested = p.Filed.AddDays(-g.between(1, 20))
 		case r < 42:
 			p.Grounds = []cases.Ground{cases.GroundClerical}
 		}
