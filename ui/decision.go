@@ -340,11 +340,7 @@ func (d *decisionState) view(m *Model, h int) string {
 		b.WriteString("\n" + st.Muted.Render(" ctrl+s review the record · tab next field · esc back to outcomes"))
 	case stageConfirm:
 		b.WriteString(" " + st.Section.Render("This record will be written to case "+one(c.ID)+":") + "\n")
-		field := func(label, value string) {
-			b.WriteString(st.Label.Render(fit("  "+label, 22)) + value + "\n")
-		}
-		para := func(ind, text string) { b.WriteString(paragraph(ind, text, m.width)) }
-		m.decisionText(&b, c, d.record, field, para)
+		decisionText(record{b: &b, st: st, w: m.width}, d.record)
 		b.WriteString("\n")
 		if d.record.Approval {
 			b.WriteString(st.Warn.Render(" ▲ "+approvalWhy(c, d.record, m.desk.Policy())) + "\n")

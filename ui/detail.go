@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ceedesk/cases"
+	"ceedesk/themes"
 )
 
 // detailState is the case-detail pane: everything a reviewer needs to decide, in one scrolling view.
@@ -215,17 +216,8 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	today := m.today()
 	st := m.st
 	var b strings.Builder
-	section := func(title string) {
-		b.WriteString("\n")
-		b.WriteString(st.Section.Render(title))
-		b.WriteString("\n")
-	}
-	field := func(label, value string) {
-		b.WriteString(st.Label.Render(fit("  "+label, 22)))
-		b.WriteString(value)
-		b.WriteString("\n")
-	}
-	para := func(indent, text string) { b.WriteString(paragraph(indent, text, w)) }
+	r := record{b: &b, st: st, w: w}
+	section, field, para := r.section, r.field, r.para
 
 	section("CASE")
 	field("Kind", c.Kind.Title())
@@ -302,11 +294,11 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 		}
 	}
 
-	m.kindText(&b, c, field, para, section)
+	kindText(r, c)
 
 	if c.Decision != nil {
 		section("DECISION")
-		m.decisionText(&b, c, *c.Decision, field, para)
+		decisionText(r, *c.Decision)
 	}
 
 	if len(c.Requests) > 0 {
@@ -349,8 +341,27 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// record writes a labelled record (a case, a decision) into b: sections, label-value fields and wrapped
+// paragraphs of outside text, all w cells wide.
+type record struct {
+	b  *strings.Builder
+	st themes.Styles
+	w  int
+}
+
+func (r record) section(title string) {
+	r.b.WriteString("\n" + r.st.Section.Render(title) + "\n")
+}
+
+func (r record) field(label, value string) {
+	r.b.WriteString(r.st.Label.Render(fit("  "+label, 22)) + value + "\n")
+}
+
+func (r record) para(indent, text string) { r.b.WriteString(paragraph(indent, text, r.w)) }
+
 // kindText renders the kind's own part of the case.
-func (m *Model) kindText(b *strings.Builder, c *cases.Case, field func(string, string), para func(string, string), section func(string)) {
+func kindText(r record, c *cases.Case) {
+	section, field, para := r.section, r.field, r.para
 	yes := func(v bool) string {
 		if v {
 			return "yes"
@@ -418,8 +429,10 @@ func (m *Model) kindText(b *strings.Builder, c *cases.Case, field func(string, s
 	}
 }
 
-// decisionText renders a decision record, the same way in the detail pane and in the decision's confirmation.
-func (m *Model) decisionText(b *strings.Builder, c *cases.Case, d cases.Decision, field func(string, string), para func(string, string)) {
+// decisionText renders a decision record, the same way in the detail pane, the decision's confirmation and the
+// approvals view.
+func decisionText(r record, d cases.Decision) {
+	field, para := r.field, r.para
 	spec, _ := cases.Spec(d.Outcome)
 	field("Outcome", fmt.Sprintf("%s (%s)", spec.Title, d.Outcome))
 	if d.Amount != 0 {

@@ -62,7 +62,7 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 func (m *Model) helpView(h int) string {
 	st := m.st
 	var b strings.Builder
-	b.WriteString(" " + st.Title.Render("Keys · "+m.pane.String()) + st.Muted.Render("   (? or esc closes; keys are remapped in "+shortConfigPath()+" [keys])") + "\n")
+	b.WriteString(" " + st.Title.Render("Keys · "+m.pane.String()) + st.Muted.Render("   (? or esc closes; keys are remapped in config.toml [keys])") + "\n")
 	var lines []string
 	for _, g := range m.paneKeys(m.pane) {
 		lines = append(lines, "")
@@ -104,8 +104,6 @@ func (m *Model) helpView(h int) string {
 	}
 	return b.String()
 }
-
-func shortConfigPath() string { return "config.toml" }
 
 // footer is one line of the current pane's main keys.
 func (m *Model) footer() string {

@@ -181,7 +181,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 
 // say puts a message in the status line.
 func (m *Model) say(format string, a ...any) {
-	m.status, m.statusBad = fmt.Sprintf(format, a...), false
+	m.status, m.statusBad = one(fmt.Sprintf(format, a...)), false
 }
 
 // fail puts an error in the status line, as text safe for the terminal.

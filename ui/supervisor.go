@@ -406,11 +406,7 @@ func (m *Model) approvalsView(h int) string {
 	}
 	if c := m.sup.apCase; c != nil && c.Decision != nil {
 		b.WriteString("\n" + st.Section.Render(" DECISION ON "+one(c.ID)) + "\n")
-		field := func(label, value string) {
-			b.WriteString(st.Label.Render(fit("  "+label, 22)) + value + "\n")
-		}
-		para := func(ind, text string) { b.WriteString(paragraph(ind, text, m.width)) }
-		m.decisionText(&b, c, *c.Decision, field, para)
+		decisionText(record{b: &b, st: st, w: m.width}, *c.Decision)
 	}
 	b.WriteString("\n" + st.Muted.Render(" y approve · x return to the reviewer · enter open the case · esc queue"))
 	return b.String()
