@@ -232,7 +232,7 @@ func (g *Generator) Next() *cases.Case {
 			filed = liq.AddDays(g.between(181, 200)) // untimely: a finding for the reviewer
 		}
 		if filed > g.today {
-			filed = g.today.AddDays(-g.between(1, 10))
+			filed = liq.AddDays(g.between(1, liq.DaysUntil(g.today)))
 		}
 		p := &cases.Protest{Filed: filed, Protested: liq, Claimed: duty/2 + cases.Cents(g.between(0, 5_000_000))}
 		p.Number = fmt.Sprintf("%s-%02d-%06d", k.Entry.Port, yy(filed), 100000+g.nextSerial(k.Entry.Port+fmt.Sprint(yy(filed))))
@@ -408,7 +408,10 @@ func (g *Generator) status(k *cases.Case, c *center) {
 	}
 	if k.Kind == cases.KindProtest && k.Decision == nil && g.pick(5) {
 		k.Protest.FurtherReview = true
-		k.Protest.AFRFiled = k.Protest.Filed
+		k.Protest.AFRFiled = g.today.AddDays(-g.between(0, 40))
+		if k.Protest.AFRFiled < k.Protest.Filed {
+			k.Protest.AFRFiled = k.Protest.Filed
+		}
 		other := c.reviewers[(indexOf(c.reviewers, rv.Name)+1)%len(c.reviewers)]
 		k.Protest.OriginalDeciders = []string{other.Name}
 	}

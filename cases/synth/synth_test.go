@@ -35,7 +35,7 @@ func TestCasesAreValidAndRealistic(t *testing.T) {
 	centers := map[string]int{}
 	ids := map[string]bool{}
 	overdue, week, findings := 0, 0, 0
-	const n = 5000
+	const n = 20000
 	for i := 0; i < n; i++ {
 		c := g.Next()
 		if errs := cases.Validate(c); len(errs) > 0 {
