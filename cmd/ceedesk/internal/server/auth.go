@@ -41,8 +41,8 @@ func (s *Server) keyUser(fp string) (cases.User, error) {
 	switch {
 	case errors.Is(err, cases.ErrNotFound):
 		return cases.User{}, errors.New("unknown key")
-	case errors.Is(err, cases.ErrForbidden):
-		return cases.User{}, errors.New("revoked key")
+	case errors.Is(err, cases.ErrForbidden): // revoked key, disabled user: the store says which
+		return cases.User{}, errors.New(cases.CleanLine(err.Error()))
 	case err != nil:
 		return cases.User{}, errors.New("key lookup failed: " + cases.CleanLine(err.Error()))
 	case u.Disabled:

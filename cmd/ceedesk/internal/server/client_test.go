@@ -177,6 +177,39 @@ func (term *terminal) mustSee(from int, want ...string) {
 	}
 }
 
+// waitOutput waits until something arrives after mark, the session ends, or timeout passes.
+func (term *terminal) waitOutput(from int, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() {
+		term.mu.Lock()
+		term.changed.Broadcast()
+		term.mu.Unlock()
+	})
+	defer timer.Stop()
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	for term.raw.Len() <= from {
+		if term.closed || time.Now().After(deadline) {
+			return false
+		}
+		term.changed.Wait()
+	}
+	return true
+}
+
+// command runs a `:` command line in the workstation. The ":" goes alone, as a person types it: a terminal
+// read holding several characters reaches the program as one key message.
+func (term *terminal) command(line string) {
+	term.t.Helper()
+	m := term.mark()
+	term.send(":")
+	if !term.waitOutput(m, 5*time.Second) {
+		term.t.Fatal("no command line after ':'")
+	}
+	term.send(line)
+	term.send("\r")
+}
+
 func (term *terminal) send(keys string) {
 	term.t.Helper()
 	if _, err := term.stdin.Write([]byte(keys)); err != nil {

@@ -3,16 +3,23 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"ceedesk/cases"
+	"ceedesk/cases/synth"
+	"ceedesk/store"
 
 	"github.com/charmbracelet/log"
 )
+
+// The day every server test runs on.
+var testToday = cases.NewDate(2026, time.March, 2)
 
 // syncBuffer is the server log under test.
 type syncBuffer struct {
@@ -32,20 +39,23 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// fixture is a running server on 127.0.0.1 over a store in t.TempDir().
+// fixture is a running server on 127.0.0.1 over a real store in t.TempDir(), seeded with the synthetic demo
+// users (sofia supervises ELEC; alice, bob, carol and dave review there) and a small caseload.
 type fixture struct {
 	t      testing.TB
+	st     *store.Store
 	srv    *Server
 	addr   string
 	logs   *syncBuffer
 	served chan error
-	f      *fakeDesk
 }
 
 type fixtureOptions struct {
-	idle time.Duration
-	exec func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
-	desk func(d *desk) // changes to the desk before serving (probe models)
+	cases int           // synthetic cases to load; 0 = 40
+	idle  time.Duration // workstation idle timeout; 0 = the default
+	exec  func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+	desk  func(d *desk) // changes to the server's desk before it serves (probe models)
+	quiet bool          // log at warning level only (benchmarks)
 }
 
 func start(t testing.TB, opt fixtureOptions) *fixture {
@@ -53,62 +63,134 @@ func start(t testing.TB, opt fixtureOptions) *fixture {
 	if opt.exec == nil {
 		opt.exec = echoExec
 	}
-	fx := &fixture{t: t, logs: &syncBuffer{}, served: make(chan error, 1),
-		f: &fakeDesk{keys: map[string]cases.User{}, subs: map[chan cases.Change]struct{}{}}}
-	d := fx.f.desk(opt.exec)
-	if opt.desk != nil {
-		opt.desk(&d)
+	if opt.cases == 0 {
+		opt.cases = 40
 	}
-	logger := log.NewWithOptions(fx.logs, log.Options{Level: log.DebugLevel})
-	srv, err := newServer(settings{hostKeyPath: t.TempDir() + "/host_ed25519", idle: opt.idle, logger: logger}, d)
+	st, err := store.Open(filepath.Join(t.TempDir(), "ceedesk.db"), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	gen := synth.New(7, testToday)
+	for _, u := range gen.Users() {
+		if err := st.AddUser(store.Operator, u); err != nil {
+			t.Fatalf("add user %s: %v", u.Name, err)
+		}
+	}
+	n := 0
+	if _, err := st.Load(store.Operator, func() (*cases.Case, bool) {
+		if n == opt.cases {
+			return nil, false
+		}
+		n++
+		return gen.Next(), true
+	}, nil); err != nil {
+		t.Fatalf("load cases: %v", err)
+	}
+
+	fx := &fixture{t: t, st: st, logs: &syncBuffer{}, served: make(chan error, 1)}
+	level := log.DebugLevel
+	if opt.quiet {
+		level = log.WarnLevel
+	}
+	srv, err := New(Config{
+		HostKeyPath: filepath.Join(t.TempDir(), "host_ed25519"),
+		Store:       st,
+		Today:       func() cases.Date { return testToday },
+		IdleTimeout: opt.idle,
+		Logger:      log.NewWithOptions(fx.logs, log.Options{Level: level}),
+		Exec:        opt.exec,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opt.desk != nil {
+		opt.desk(&srv.desk)
 	}
 	fx.srv = srv
 	ln := listen(t)
 	fx.addr = ln.Addr().String()
 	go func() { fx.served <- srv.Serve(ln) }()
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		srv.Shutdown(ctx)
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
 		<-fx.served
+		st.Close()
 		if t.Failed() {
-			t.Logf("server log:\n%s", fx.logs.String())
+			t.Logf("server log:\n%s", tail(fx.logs.String(), 20000))
 		}
 	})
 	return fx
 }
 
-// user adds a user with a new key and returns the key.
-func (fx *fixture) user(name string, role cases.Role) identity {
+// user gives the named user a new key, adding the user (an ELEC reviewer) if the store has no such user.
+func (fx *fixture) user(name string) identity {
 	fx.t.Helper()
+	if _, err := fx.st.User(name); err != nil {
+		if err := fx.st.AddUser(store.Operator, cases.User{Name: name, Role: cases.RoleReviewer, Center: "ELEC"}); err != nil {
+			fx.t.Fatalf("add user %s: %v", name, err)
+		}
+	}
 	id := newIdentity(fx.t)
-	fx.f.mu.Lock()
-	fx.f.keys[id.fp] = cases.User{Name: name, Role: role, Center: "ELEC"}
-	fx.f.mu.Unlock()
+	if err := fx.st.AddKey(store.Operator, name, id.fp, id.line); err != nil {
+		fx.t.Fatalf("add key for %s: %v", name, err)
+	}
 	return id
 }
 
 func (fx *fixture) revoke(id identity) {
 	fx.t.Helper()
-	fx.f.mu.Lock()
-	delete(fx.f.keys, id.fp)
-	fx.f.mu.Unlock()
+	if err := fx.st.RevokeKey(store.Operator, id.fp); err != nil {
+		fx.t.Fatal(err)
+	}
 }
 
-func (fx *fixture) disable(id identity) {
+func (fx *fixture) disable(name string) {
 	fx.t.Helper()
-	fx.f.mu.Lock()
-	u := fx.f.keys[id.fp]
+	u, err := fx.st.User(name)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
 	u.Disabled = true
-	fx.f.keys[id.fp] = u
-	fx.f.mu.Unlock()
+	if err := fx.st.SetUser(store.Operator, u); err != nil {
+		fx.t.Fatal(err)
+	}
 }
 
-// workstation is text the workstation shows a user once it has drawn.
+// workstation is what the workstation's title bar shows a user once it has drawn.
 func (fx *fixture) workstation(name string) []string {
-	return []string{"desk of " + name}
+	fx.t.Helper()
+	u, err := fx.st.User(name)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	return []string{"ceedesk", fmt.Sprintf("%s (%s)", name, u.Role)}
+}
+
+// openCase finds an open case assigned to reviewer that can be decided without a form: its kind's first
+// outcome needs neither reasons, amount nor lines.
+func (fx *fixture) openCase(reviewer string) *cases.Case {
+	fx.t.Helper()
+	page, err := fx.st.Queue(cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Sort: cases.SortDue, Limit: 100, Today: testToday})
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	for _, r := range page.Rows {
+		c, err := fx.st.Case(r.ID)
+		if err != nil {
+			fx.t.Fatal(err)
+		}
+		if c.Status != cases.StatusAssigned && c.Status != cases.StatusInReview {
+			continue
+		}
+		if s := cases.Outcomes(c); len(s) > 0 && !s[0].Reasons && !s[0].Amount && !s[0].Lines {
+			return c
+		}
+	}
+	fx.t.Fatalf("no open case of %s decidable without a form", reviewer)
+	return nil
 }
 
 // logHas reports whether some line of the server log has every part.
@@ -126,4 +208,15 @@ func (fx *fixture) logHas(parts ...string) bool {
 		}
 	}
 	return false
+}
+
+// echoExec stands in for the command runner: it prints who ran what, and fails when asked to.
+func echoExec(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	in, _ := io.ReadAll(stdin)
+	fmt.Fprintf(stdout, "user=%s role=%s args=%s stdin=%q\n", u.Name, u.Role, strings.Join(args, "|"), in)
+	if len(args) > 0 && args[0] == "fail" {
+		fmt.Fprintln(stderr, "failing as asked")
+		return 1
+	}
+	return 0
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
 	"github.com/charmbracelet/wish/activeterm"
-	bm "github.com/charmbracelet/wish/bubbletea"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -49,8 +47,8 @@ type Server struct {
 	mu       sync.Mutex
 	ln       net.Listener
 	closing  bool
-	sessions map[*session]struct{}
-	active   sync.WaitGroup // session handlers running
+	sessions map[ssh.Session]*session // keyed by the SSH session: the ssh.Context is shared by a connection's sessions
+	active   sync.WaitGroup           // session handlers running
 
 	hardStop   context.Context // cancelled when Shutdown runs out of time: commands still running are told to stop
 	cancelHard context.CancelFunc
@@ -84,7 +82,7 @@ func newServer(set settings, d desk) (*Server, error) {
 	if created {
 		set.logger.Info("host key created", "path", set.hostKeyPath, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
 	}
-	s := &Server{desk: d, set: set, sessions: map[*session]struct{}{}}
+	s := &Server{desk: d, set: set, sessions: map[ssh.Session]*session{}}
 	s.hardStop, s.cancelHard = context.WithCancel(context.Background())
 	s.srv, err = wish.NewServer(
 		wish.WithAddress(set.listen),
@@ -104,7 +102,7 @@ func newServer(set settings, d desk) (*Server, error) {
 		// Middlewares run last to first: a session is identified and logged, then either runs a command or,
 		// with a terminal, the workstation.
 		wish.WithMiddleware(
-			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.workstation,
 			activeterm.Middleware(),
 			s.commands,
 			s.sessionMiddleware,
@@ -163,7 +161,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
 	open := make([]*session, 0, len(s.sessions))
-	for ss := range s.sessions {
+	for _, ss := range s.sessions {
 		open = append(open, ss)
 	}
 	s.mu.Unlock()

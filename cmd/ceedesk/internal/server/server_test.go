@@ -25,11 +25,11 @@ func TestLoginShowsEachUserTheirWorkstation(t *testing.T) {
 		name string
 		role cases.Role
 	}{
-		{"rita", cases.RoleReviewer},
-		{"sam", cases.RoleSupervisor},
+		{"alice", cases.RoleReviewer},
+		{"sofia", cases.RoleSupervisor},
 	} {
 		t.Run(string(tc.role), func(t *testing.T) {
-			id := fx.user(tc.name, tc.role)
+			id := fx.user(tc.name)
 			term := openTerminal(t, mustDial(t, fx.addr, id), 100, 30)
 			term.mustSee(0, fx.workstation(tc.name)...)
 			if !fx.logHas("login", "user="+tc.name, "fingerprint="+id.fp, "session=workstation") {
@@ -41,11 +41,11 @@ func TestLoginShowsEachUserTheirWorkstation(t *testing.T) {
 
 func TestRefused(t *testing.T) {
 	fx := start(t, fixtureOptions{})
-	known := fx.user("rita", cases.RoleReviewer)
-	revoked := fx.user("ray", cases.RoleReviewer)
+	known := fx.user("alice")
+	revoked := fx.user("bob")
 	fx.revoke(revoked)
-	disabled := fx.user("dora", cases.RoleReviewer)
-	fx.disable(disabled)
+	disabled := fx.user("dave")
+	fx.disable("dave")
 	stranger := newIdentity(t)
 
 	for _, tc := range []struct {
@@ -56,18 +56,18 @@ func TestRefused(t *testing.T) {
 		{"unknown key", []gossh.AuthMethod{gossh.PublicKeys(stranger.signer)},
 			[]string{"refused", "unknown key", stranger.fp}},
 		{"revoked key", []gossh.AuthMethod{gossh.PublicKeys(revoked.signer)},
-			[]string{"refused", revoked.fp}},
+			[]string{"refused", "revoked", revoked.fp}},
 		{"disabled user", []gossh.AuthMethod{gossh.PublicKeys(disabled.signer)},
 			[]string{"refused", "disabled", disabled.fp}},
 		// The server offers only publickey, so clients never get to send a password.
-		{"password", []gossh.AuthMethod{gossh.Password("rita's password")},
+		{"password", []gossh.AuthMethod{gossh.Password("alice-password")},
 			[]string{"refused", "no public key was accepted"}},
 		{"keyboard-interactive", []gossh.AuthMethod{gossh.KeyboardInteractive(
 			func(string, string, []string, []bool) ([]string, error) { return []string{"secret"}, nil })},
 			[]string{"refused", "no public key was accepted"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := dial(t, fx.addr, "rita", tc.auth...)
+			c, err := dial(t, fx.addr, "alice", tc.auth...)
 			if err == nil {
 				c.Close()
 				t.Fatal("connection accepted")
@@ -82,7 +82,7 @@ func TestRefused(t *testing.T) {
 	}
 	// The refusals did not lock the known user out.
 	out, _, _ := run(t, mustDial(t, fx.addr, known), "whoami", "")
-	if !strings.Contains(out, "user=rita") {
+	if !strings.Contains(out, "user=alice") {
 		t.Errorf("known user after refusals: %q", out)
 	}
 }
@@ -91,8 +91,8 @@ func TestRefused(t *testing.T) {
 // the user whose key it offered (soft-serve GHSA-pchf-49fh-w34r).
 func TestOfferedKeyIsNotIdentity(t *testing.T) {
 	fx := start(t, fixtureOptions{})
-	alice := fx.user("alice", cases.RoleSupervisor)
-	mallory := fx.user("mallory", cases.RoleReviewer)
+	alice := fx.user("sofia") // the supervisor: the identity worth stealing
+	mallory := fx.user("mallory")
 	stranger := newIdentity(t)
 
 	for _, tc := range []struct {
@@ -106,7 +106,7 @@ func TestOfferedKeyIsNotIdentity(t *testing.T) {
 		{"alice's key only", []gossh.Signer{impostor{alice.signer.PublicKey(), stranger.signer}}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := dial(t, fx.addr, "alice", gossh.PublicKeys(tc.signers...))
+			c, err := dial(t, fx.addr, "sofia", gossh.PublicKeys(tc.signers...))
 			if tc.want == "" {
 				if err == nil {
 					out, _, _ := run(t, c, "whoami", "")
@@ -125,19 +125,19 @@ func TestOfferedKeyIsNotIdentity(t *testing.T) {
 			}
 			term := openTerminal(t, c, 80, 24)
 			term.mustSee(0, fx.workstation(tc.want)...)
-			if strings.Contains(term.screen(0), "alice") {
-				t.Errorf("workstation mentions alice:\n%s", term.screen(0))
+			if strings.Contains(term.screen(0), "sofia") {
+				t.Errorf("workstation mentions sofia:\n%s", term.screen(0))
 			}
 		})
 	}
-	if fx.logHas("login", "user=alice") {
+	if fx.logHas("login", "user=sofia") {
 		t.Errorf("log shows a login as alice:\n%s", fx.logs.String())
 	}
 }
 
 func TestCommands(t *testing.T) {
 	fx := start(t, fixtureOptions{})
-	carol := fx.user("carol", cases.RoleSupervisor)
+	carol := fx.user("sofia")
 	c := mustDial(t, fx.addr, carol)
 
 	for _, tc := range []struct {
@@ -145,7 +145,7 @@ func TestCommands(t *testing.T) {
 		out, errOut      string
 		status           int
 	}{
-		{"assign", "assign PR-1 bob --reason 'on leave'", "", "user=carol role=supervisor args=assign|PR-1|bob|--reason|on leave ", "", 0},
+		{"assign", "assign PR-1 bob --reason 'on leave'", "", "user=sofia role=supervisor args=assign|PR-1|bob|--reason|on leave ", "", 0},
 		{"stdin reaches the command", "import -", "{}\n", `stdin="{}\n"`, "", 0},
 		{"exit status", "fail now", "", "args=fail|now", "failing as asked", 1},
 	} {
@@ -154,7 +154,7 @@ func TestCommands(t *testing.T) {
 			if !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.errOut) || status != tc.status {
 				t.Errorf("%s: stdout %q stderr %q status %d; want %q, %q, %d", tc.cmd, out, errOut, status, tc.out, tc.errOut, tc.status)
 			}
-			if !fx.logHas("command", "user=carol", fmt.Sprintf("status=%d", tc.status)) {
+			if !fx.logHas("command", "user=sofia", fmt.Sprintf("status=%d", tc.status)) {
 				t.Errorf("no command line in log:\n%s", fx.logs.String())
 			}
 		})
@@ -209,15 +209,15 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 		}
 		return echoExec(ctx, u, args, stdin, stdout, stderr)
 	}})
-	rita := fx.user("rita", cases.RoleReviewer)
-	sam := fx.user("sam", cases.RoleSupervisor)
-	term := openTerminal(t, mustDial(t, fx.addr, rita), 80, 24)
-	term.mustSee(0, fx.workstation("rita")...)
+	alice := fx.user("alice")
+	sofia := fx.user("sofia")
+	term := openTerminal(t, mustDial(t, fx.addr, alice), 80, 24)
+	term.mustSee(0, fx.workstation("alice")...)
 
 	// A command in flight when Shutdown starts is allowed to finish.
 	backup := make(chan string, 1)
 	go func() {
-		c, err := dial(t, fx.addr, "sam", gossh.PublicKeys(sam.signer))
+		c, err := dial(t, fx.addr, "sofia", gossh.PublicKeys(sofia.signer))
 		if err != nil {
 			backup <- err.Error()
 			return
@@ -245,7 +245,7 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 		t.Fatalf("Shutdown returned (%v) while a command was still running", err)
 	case <-time.After(100 * time.Millisecond):
 	}
-	if _, err := dial(t, fx.addr, "rita", gossh.PublicKeys(rita.signer)); err == nil {
+	if _, err := dial(t, fx.addr, "alice", gossh.PublicKeys(alice.signer)); err == nil {
 		t.Error("a new connection was accepted during Shutdown")
 	}
 	close(release)
@@ -264,7 +264,7 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Error("Serve did not return after Shutdown")
 	}
-	if !fx.logHas("session end", "user=rita", "ended_by=shutdown") {
+	if !fx.logHas("session end", "user=alice", "ended_by=shutdown") {
 		t.Errorf("log:\n%s", fx.logs.String())
 	}
 }
@@ -276,9 +276,9 @@ func TestShutdownOutOfTimeCancelsCommands(t *testing.T) {
 		<-ctx.Done()
 		return 1
 	}})
-	sam := fx.user("sam", cases.RoleSupervisor)
+	sofia := fx.user("sofia")
 	status := make(chan error, 1)
-	c := mustDial(t, fx.addr, sam)
+	c := mustDial(t, fx.addr, sofia)
 	go func() {
 		sess, _ := c.NewSession()
 		status <- sess.Run("backup /tmp/x")
@@ -298,14 +298,14 @@ func TestShutdownOutOfTimeCancelsCommands(t *testing.T) {
 
 func TestIdleTimeoutSignsOut(t *testing.T) {
 	fx := start(t, fixtureOptions{idle: 300 * time.Millisecond})
-	rita := fx.user("rita", cases.RoleReviewer)
-	term := openTerminal(t, mustDial(t, fx.addr, rita), 80, 24)
-	term.mustSee(0, fx.workstation("rita")...)
+	alice := fx.user("alice")
+	term := openTerminal(t, mustDial(t, fx.addr, alice), 80, 24)
+	term.mustSee(0, fx.workstation("alice")...)
 	term.mustSee(0, "signed out after 300ms without a keystroke")
 	if _, ok := term.ended(5 * time.Second); !ok {
 		t.Fatal("session still open after the idle timeout")
 	}
-	if !fx.logHas("session end", "user=rita", "ended_by=idle") {
+	if !fx.logHas("session end", "user=alice", "ended_by=idle") {
 		t.Errorf("log:\n%s", fx.logs.String())
 	}
 }
@@ -336,8 +336,8 @@ func TestTerminalSizeAndColours(t *testing.T) {
 			return probe{profile: profiles[r.ColorProfile()]}
 		}
 	}})
-	rita := fx.user("rita", cases.RoleReviewer)
-	c := mustDial(t, fx.addr, rita)
+	alice := fx.user("alice")
+	c := mustDial(t, fx.addr, alice)
 	term := openTerminal(t, c, 100, 30)
 	term.mustSee(0, "size 100x30 colours ANSI256") // xterm-256color
 	m := term.mark()
@@ -351,48 +351,85 @@ func TestTerminalSizeAndColours(t *testing.T) {
 	}
 }
 
+// Sessions that end every way a session ends (the user quits, the client closes the session on a connection it
+// keeps open, the client drops the connection) leave no goroutine, subscription or registration behind.
 func TestSessionsLeaveNothingBehind(t *testing.T) {
 	fx := start(t, fixtureOptions{})
-	rita := fx.user("rita", cases.RoleReviewer)
-	settle := func(limit int) int {
-		n := runtime.NumGoroutine()
-		for i := 0; i < 100 && n > limit; i++ {
-			time.Sleep(20 * time.Millisecond)
-			n = runtime.NumGoroutine()
+	alice := fx.user("alice")
+	settle := func(done func() bool) bool {
+		for i := 0; i < 200; i++ {
+			if done() {
+				return true
+			}
+			time.Sleep(25 * time.Millisecond)
 		}
-		return n
+		return done()
+	}
+	registered := func() int {
+		fx.srv.mu.Lock()
+		defer fx.srv.mu.Unlock()
+		return len(fx.srv.sessions)
 	}
 	// One session first, so lazily started goroutines (timers, pools) are in the baseline.
-	c := mustDial(t, fx.addr, rita)
+	c := mustDial(t, fx.addr, alice)
 	term := openTerminal(t, c, 80, 24)
-	term.mustSee(0, fx.workstation("rita")...)
+	term.mustSee(0, fx.workstation("alice")...)
 	term.sess.Close()
 	c.Close()
-	base := settle(0)
+	settle(func() bool { return registered() == 0 })
+	time.Sleep(100 * time.Millisecond)
+	base := runtime.NumGoroutine()
 
-	const sessions = 200
-	begin := time.Now()
-	c = mustDial(t, fx.addr, rita)
+	const sessions, parallel = 200, 10
+	shared := mustDial(t, fx.addr, alice) // one connection many sessions go through, as ssh ControlMaster does
+	sem := make(chan struct{}, parallel)
+	errs := make(chan error, sessions)
 	for i := 0; i < sessions; i++ {
-		term := openTerminal(t, c, 80, 24)
-		term.mustSee(0, fx.workstation("rita")...)
-		if i%2 == 0 {
-			term.send("q") // the user quits
-		}
-		term.sess.Close() // or the client drops it
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem }()
+			c := shared
+			if i%3 == 0 {
+				own, err := dial(t, fx.addr, "alice", gossh.PublicKeys(alice.signer))
+				if err != nil {
+					errs <- err
+					return
+				}
+				c = own
+			}
+			term := openTerminal(t, c, 80, 24)
+			if !term.waitFor(0, 10*time.Second, fx.workstation("alice")...) {
+				errs <- fmt.Errorf("session %d: no workstation:\n%s", i, tail(term.screen(0), 2000))
+				return
+			}
+			switch i % 3 {
+			case 0:
+				c.Close() // the client drops the connection
+			case 1:
+				term.send("q") // the user quits
+				if _, ok := term.ended(10 * time.Second); !ok {
+					errs <- fmt.Errorf("session %d did not end after q", i)
+				}
+			case 2:
+				term.sess.Close() // the client closes the session, keeping the connection
+			}
+		}(i)
 	}
-	c.Close()
-	t.Logf("%d sessions in %v", sessions, time.Since(begin))
-	if n := settle(base + 2); n > base+2 {
+	for i := 0; i < parallel; i++ {
+		sem <- struct{}{}
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if !settle(func() bool { return registered() == 0 }) {
+		t.Fatalf("%d sessions still open on the server after their clients closed them", registered())
+	}
+	shared.Close()
+	if !settle(func() bool { return runtime.NumGoroutine() <= base }) {
 		buf := make([]byte, 1<<20)
 		buf = buf[:runtime.Stack(buf, true)]
-		t.Fatalf("%d goroutines after %d sessions; baseline %d\n%s", n, sessions, base, buf)
-	}
-	fx.srv.mu.Lock()
-	open := len(fx.srv.sessions)
-	fx.srv.mu.Unlock()
-	if open != 0 {
-		t.Errorf("%d sessions still registered", open)
+		t.Fatalf("%d goroutines after %d sessions; baseline %d\n%s", runtime.NumGoroutine(), sessions, base, buf)
 	}
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -27,8 +28,6 @@ type session struct {
 
 	lastInput atomic.Int64 // unix nanoseconds of the last key or mouse event
 }
-
-const ctxSession ctxKey = "ceedesk.session"
 
 // end ends the workstation, if any, and has reason shown on the user's screen once the workstation has left it.
 // A session whose workstation has not started yet never starts it.
@@ -81,12 +80,12 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		ss := &session{user: u, fp: fp}
 		ss.lastInput.Store(time.Now().UnixNano())
-		if !s.register(ss) {
+		if !s.register(sess, ss) {
 			fmt.Fprintln(sess.Stderr(), msgShutdown)
 			sess.Exit(1)
 			return
 		}
-		defer s.unregister(ss)
+		defer s.unregister(sess)
 		defer ss.cleanup()
 
 		kind := "workstation"
@@ -97,7 +96,6 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		s.set.logger.Info("login", "user", u.Name, "role", u.Role, "remote", remote, "fingerprint", fp,
 			"claimed", cases.CleanLine(sess.User()), "session", kind, "pty", hasPty, "term", cases.CleanLine(pty.Term))
 		start := time.Now()
-		sess.Context().SetValue(ctxSession, ss)
 
 		next(sess)
 
@@ -122,22 +120,28 @@ func endedBy(reason string) string {
 	return "server"
 }
 
-func (s *Server) register(ss *session) bool {
+func (s *Server) register(sess ssh.Session, ss *session) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		return false
 	}
-	s.sessions[ss] = struct{}{}
+	s.sessions[sess] = ss
 	s.active.Add(1)
 	return true
 }
 
-func (s *Server) unregister(ss *session) {
+func (s *Server) unregister(sess ssh.Session) {
 	s.mu.Lock()
-	delete(s.sessions, ss)
+	delete(s.sessions, sess)
 	s.mu.Unlock()
 	s.active.Done()
+}
+
+func (s *Server) session(sess ssh.Session) *session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions[sess]
 }
 
 // commands runs a session that names a command (ssh host queue, ssh -t host decide ...) through Config.Exec as
@@ -150,7 +154,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 			next(sess)
 			return
 		}
-		ss := sess.Context().Value(ctxSession).(*session)
+		ss := s.session(sess)
 		clean := make([]string, len(args))
 		for i, a := range args {
 			clean[i] = cases.CleanLine(a)
@@ -170,11 +174,40 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// program builds the workstation for a session with a terminal: its own Bubble Tea program, styles from the
-// client's terminal (bm.MakeRenderer), the store's change feed, and the idle timeout. Everything it starts is
-// stopped by the session's cleanup.
-func (s *Server) program(sess ssh.Session) *tea.Program {
-	ss := sess.Context().Value(ctxSession).(*session)
+// workstation runs the workstation for a session with a terminal until the user quits, the client closes the
+// session or the connection, or the server ends it (idle timeout, Shutdown).
+//
+// It does what wish's bubbletea middleware does, with two differences: the program ends when the client closes
+// the session even though its connection stays open (the ssh.Context belongs to the connection, and the window
+// channel is closed when the session's requests end; wish v1.4.7 then spins sending zero window sizes), and the
+// window channel is drained until it is closed, so a late window change never blocks the session's requests.
+func (s *Server) workstation(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ss := s.session(sess)
+		_, windows, _ := sess.Pty()
+		p := s.program(sess, ss)
+		if p == nil {
+			next(sess)
+			return
+		}
+		go func() {
+			for w := range windows {
+				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height}) // returns at once when p has ended
+			}
+			p.Quit()
+		}()
+		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+			s.set.logger.Error("workstation ended with an error", "user", ss.user.Name, "error", cases.CleanLine(err.Error()))
+		}
+		p.Kill()
+		next(sess)
+	}
+}
+
+// program builds the workstation program for a session: its own Bubble Tea program, styles from the client's
+// terminal (bm.MakeRenderer), the store's change feed, and the idle timeout. Everything it starts is stopped by
+// the session's cleanup. It returns nil when the session was ended before the program could start.
+func (s *Server) program(sess ssh.Session, ss *session) *tea.Program {
 	if ss.endReason() != "" {
 		return nil
 	}

@@ -1,0 +1,58 @@
+// Package server is `ceedesk serve`: the workstation and the ceedesk commands for a whole Center over SSH, every
+// user as themselves, all on one store.
+//
+// A client authenticates with a public key and nothing else; the key the client proved maps to a user through
+// the store (store.UserByKey). A session without a command gets the workstation (its own Bubble Tea program,
+// styled for the client's terminal, refreshed by the store's change feed); a session with a command
+// (ssh -p 2222 carol@desk assign CASE bob --reason leave) runs it through Config.Exec as that user and returns its
+// exit status.
+package server
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"ceedesk/cases"
+	"ceedesk/store"
+	"ceedesk/ui"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
+)
+
+// Config configures a Server.
+type Config struct {
+	Listen      string            // address to listen on; "" = 127.0.0.1:2222 (binding elsewhere is the operator's choice)
+	HostKeyPath string            // the server's ed25519 host key; created (0600) on first start and reused after
+	Store       *store.Store      // the Center's store; the caller closes it after Shutdown returns
+	Today       func() cases.Date // the date rules use; nil = today in the server's zone
+	UI          ui.Config         // theme, keys and policy from config.toml
+	IdleTimeout time.Duration     // a workstation without a keystroke for this long is signed out; 0 = UI.IdleTimeout, then 30m
+	Logger      *log.Logger       // structured server log; nil = stderr
+
+	// Exec runs a command (the arguments of `ssh host assign CASE bob --reason leave`) as user, with the output
+	// and exit status of the local ceedesk subcommand.
+	Exec func(ctx context.Context, user cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+// New prepares a server for cfg, loading or creating its host key. It does not listen yet.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errorf("no store configured (Config.Store)")
+	}
+	idle := cfg.IdleTimeout
+	if idle <= 0 {
+		idle = cfg.UI.IdleTimeout
+	}
+	st := cfg.Store
+	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger}, desk{
+		userByKey: st.UserByKey,
+		model: func(u cases.User, r *lipgloss.Renderer) tea.Model {
+			return ui.New(ui.Options{Desk: st, User: u, Today: cfg.Today, Renderer: r, Config: cfg.UI})
+		},
+		watch: func(send func(tea.Msg)) func() { return ui.Watch(st, send) },
+		exec:  cfg.Exec,
+	})
+}
