@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"ceedesk/cmd/ceedesk/internal/cli"
+	"ceedesk/store"
+)
+
+// newFlagSet is a command's flag set with the global flags registered too, so they may follow the command.
+func newFlagSet(name string, g *globals) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.register(fs)
+	return fs
+}
+
+// parseInterleaved parses flags that may come before or after the positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// runSeed adds demo users and a deterministic synthetic caseload to the store.
+func runSeed(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("seed", g)
+	n := fs.Int("cases", 0, "how many cases")
+	seed := fs.Int64("seed", 1, "seed: the same seed and --today give the same cases")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n <= 0 {
+		fmt.Fprintln(stderr, "usage: ceedesk seed --cases N [--seed S] [--db PATH] [--today YYYY-MM-DD]")
+		return cli.ExitUsage
+	}
+	today, err := g.todayDate()
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitUsage
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitFail
+	}
+	st, err := openStore(g, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, heldHint(err, g, "seed", args))
+		return cli.ExitFail
+	}
+	defer st.Close()
+	start := time.Now()
+	done, err := seedStore(st, *n, *seed, today, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk seed: %v\n", err)
+		return cli.ExitFail
+	}
+	size := int64(0)
+	if fi, err := os.Stat(st.Path()); err == nil {
+		size = fi.Size()
+	}
+	fmt.Fprintf(stdout, "seeded %d cases in %s into %s (%.1f MB); demo users: alice, bob, carol, dave (reviewers) and sofia (supervisor) in ELEC; erin, frank, grace, henry and priya in PHARMA; admin\n",
+		done, time.Since(start).Round(time.Millisecond), st.Path(), float64(size)/1e6)
+	return cli.ExitOK
+}
+
+// runRestore replaces the store file with a backup, after checking the backup, and never while the store is open.
+func runRestore(g *globals, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("restore", g)
+	force := fs.Bool("force", false, "replace an existing store (it is kept as PATH.before-restore)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil || len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: ceedesk restore FILE [--db PATH] [--force]")
+		return cli.ExitUsage
+	}
+	if err := restore(pos[0], g.dbPath(), *force); err != nil {
+		fmt.Fprintf(stderr, "ceedesk restore: %v\n", err)
+		return cli.ExitFail
+	}
+	fmt.Fprintf(stdout, "restored %s from %s\n", g.dbPath(), pos[0])
+	return cli.ExitOK
+}
+
+// restore checks that the backup opens, passes the consistency check and its audit chain verifies, then puts a
+// copy in place of the store while holding the store's lock, so no other ceedesk can have it open meanwhile.
+func restore(src, dst string, force bool) error {
+	b, err := store.Open(src, store.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("backup %s: %w", src, err)
+	}
+	checkErr := b.Check()
+	_, auditErr := b.VerifyAudit()
+	b.Close()
+	if checkErr != nil {
+		return fmt.Errorf("backup %s fails its consistency check: %w", src, checkErr)
+	}
+	if auditErr != nil {
+		return fmt.Errorf("backup %s: audit log does not verify: %w", src, auditErr)
+	}
+	if _, err := os.Stat(dst); err == nil {
+		if !force {
+			return fmt.Errorf("%s exists; pass --force to replace it (the old store is kept as %s.before-restore)", dst, dst)
+		}
+		// Holding the live store open takes its lock: a running server or desk makes this fail with ErrLocked.
+		cur, err := store.Open(dst, store.Options{Timeout: time.Second})
+		if err != nil {
+			if errors.Is(err, store.ErrLocked) {
+				return fmt.Errorf("%s is in use by a running ceedesk; stop it (the server too) before restoring", dst)
+			}
+			// An unreadable store may still be replaced: that is what restore is for.
+			fmt.Fprintf(os.Stderr, "ceedesk restore: replacing a store that does not open: %v\n", err)
+		} else {
+			defer cur.Close()
+		}
+		if err := copyFile(dst, dst+".before-restore"); err != nil {
+			return err
+		}
+	} else if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	tmp := dst + ".restore-tmp"
+	if err := copyFile(src, tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(dst)
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
+
+	"ceedesk/cases"
+	"ceedesk/cases/synth"
+	"ceedesk/cmd/ceedesk/internal/cli"
+	"ceedesk/store"
+	"ceedesk/ui"
+)
+
+// runDesk is the workstation at this desk.
+func runDesk(ctx context.Context, g *globals, stderr io.Writer) int {
+	today, err := g.todayDate()
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitUsage
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitFail
+	}
+	st, err := openStore(g, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, heldHint(err, g, "queue", nil))
+		return cli.ExitFail
+	}
+	defer st.Close()
+	users, err := st.Users("")
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitFail
+	}
+	if len(users) == 0 {
+		fmt.Fprintf(stderr, `The store %s is new: it has no users and no cases yet.
+  To look around first:      ceedesk demo
+  To make a practice store:  ceedesk seed --cases 2000   (then: ceedesk --as alice)
+  To set up a Center:        ceedesk user add NAME --role supervisor --center ELEC
+                             ceedesk import cases.jsonl   (format: docs/import-format.md)
+`, st.Path())
+		return cli.ExitFail
+	}
+	name := g.as
+	if name == "" {
+		name = os.Getenv("CEEDESK_USER")
+	}
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
+	}
+	u, err := st.User(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: no user %q in %s; say who you are with --as USER (see: ceedesk user list)\n", name, st.Path())
+		return cli.ExitFail
+	}
+	return workstation(ctx, st, u, today, g, cfg, stderr)
+}
+
+// workstation runs the Bubble Tea program on this terminal until the user quits.
+func workstation(ctx context.Context, st *store.Store, u cases.User, today cases.Date, g *globals, cfg ui.Config, stderr io.Writer) int {
+	if g.today == "" {
+		today = 0 // follow the real date across midnight
+	}
+	model := ui.New(ui.Options{
+		Desk:   st,
+		User:   u,
+		Theme:  cfg.Theme,
+		Config: cfg,
+		Today: func() cases.Date {
+			if today != 0 {
+				return today
+			}
+			return cases.DateOf(time.Now())
+		},
+	})
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
+	stop := ui.Watch(st, p.Send)
+	defer stop()
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitFail
+	}
+	return cli.ExitOK
+}
+
+// runDemo opens the workstation on a fresh demo store: a few thousand seeded cases, a demo reviewer, no set-up.
+func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("demo", g)
+	n := fs.Int("cases", 3000, "how many cases to seed")
+	seed := fs.Int64("seed", 1, "seed of the synthetic caseload")
+	keep := fs.String("keep", "", "keep the demo store at this path instead of a temporary file")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: ceedesk demo [--as USER] [--cases N] [--seed S] [--keep PATH] [--today YYYY-MM-DD]")
+		return cli.ExitUsage
+	}
+	today, err := g.todayDate()
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitUsage
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitFail
+	}
+	path := *keep
+	if path == "" {
+		dir, err := os.MkdirTemp("", "ceedesk-demo-")
+		if err != nil {
+			fmt.Fprintf(stderr, "ceedesk demo: %v\n", err)
+			return cli.ExitFail
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "demo.db")
+	} else if _, err := os.Stat(path); err == nil {
+		fmt.Fprintf(stderr, "ceedesk demo: %s exists; the demo makes a fresh store (remove it or pick another --keep path)\n", path)
+		return cli.ExitFail
+	}
+	opt := store.Options{Policy: cfg.Policy}
+	st, err := store.Open(path, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk demo: %v\n", err)
+		return cli.ExitFail
+	}
+	defer st.Close()
+	if _, err := seedStore(st, *n, *seed, today, stderr); err != nil {
+		fmt.Fprintf(stderr, "ceedesk demo: %v\n", err)
+		return cli.ExitFail
+	}
+	as := g.as
+	if as == "" {
+		as = "alice"
+	}
+	u, err := st.User(as)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk demo: no demo user %q; try alice (reviewer) or sofia (supervisor)\n", as)
+		return cli.ExitFail
+	}
+	return workstation(ctx, st, u, today, g, cfg, stderr)
+}
+
+// seedStore adds the demo users and n synthetic cases, showing progress on a terminal and nothing in a pipe.
+func seedStore(st *store.Store, n int, seed int64, today cases.Date, stderr io.Writer) (int, error) {
+	gen := synth.New(seed, today)
+	for _, u := range gen.Users() {
+		if _, err := st.User(u.Name); err == nil {
+			continue // seeding again adds cases to the same demo users
+		}
+		if err := st.AddUser(store.Operator, u); err != nil {
+			return 0, err
+		}
+	}
+	var progress func(int)
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(f.Fd()) && n >= 10000 {
+		start := time.Now()
+		last := time.Time{}
+		progress = func(done int) {
+			if time.Since(last) < 200*time.Millisecond && done < n {
+				return
+			}
+			last = time.Now()
+			rate := float64(done) / time.Since(start).Seconds()
+			fmt.Fprintf(stderr, "\rseeding: %d of %d cases (%.0f%%, %.0f/s)   ", done, n, 100*float64(done)/float64(n), rate)
+			if done >= n {
+				fmt.Fprintln(stderr)
+			}
+		}
+	}
+	i := 0
+	return st.Load(store.Operator, func() (*cases.Case, bool) {
+		if i >= n {
+			return nil, false
+		}
+		i++
+		return gen.Next(), true
+	}, progress)
+}

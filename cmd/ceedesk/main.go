@@ -1,0 +1,245 @@
+// Command ceedesk is the case workstation of a Center of Excellence and Expertise: the workstation at a desk, the
+// same workstation for a whole Center over SSH, and the data-work commands (seed, import, export, users, keys,
+// assign, decide, backup, audit).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ceedesk/cases"
+	"ceedesk/cmd/ceedesk/internal/cli"
+	"ceedesk/store"
+	"ceedesk/ui"
+)
+
+// globals are the flags every command accepts, before or after the command name.
+type globals struct {
+	db     string
+	as     string
+	theme  string
+	today  string
+	config string
+	listen string // for the "held by the server" hint
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.db, "db", g.db, "store file (default $XDG_DATA_HOME/ceedesk/ceedesk.db)")
+	fs.StringVar(&g.as, "as", g.as, "act as this user")
+	fs.StringVar(&g.theme, "theme", g.theme, "default, dark, light, high-contrast or monochrome")
+	fs.StringVar(&g.today, "today", g.today, "the date the rules use, YYYY-MM-DD (default: the real date)")
+	fs.StringVar(&g.config, "config", g.config, "config file (default $XDG_CONFIG_HOME/ceedesk/config.toml)")
+}
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usageText = `ceedesk: the case workstation of a Center of Excellence and Expertise
+
+usage:
+  ceedesk [--db PATH] [--as USER] [--theme NAME]   the workstation at this desk
+  ceedesk demo [--as USER] [--cases N]             the workstation on a fresh demo store (no set-up)
+  ceedesk serve [--listen ADDR] [--host-key PATH]  the workstation for a whole Center over SSH
+  ceedesk seed --cases N [--seed S]                deterministic synthetic caseload (and demo users)
+  ceedesk restore FILE                             replace the store with a backup (not while in use)
+  ceedesk COMMAND ...                              data work, below
+
+global flags (before or after the command): --db PATH, --as USER, --today YYYY-MM-DD, --config FILE, --theme NAME
+
+commands:
+`
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usageText)
+	cli.Usage(w, false)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{}
+	top := flag.NewFlagSet("ceedesk", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	g.register(top)
+	help := top.Bool("help", false, "show usage")
+	top.BoolVar(help, "h", false, "show usage")
+	if err := top.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		printUsage(stderr)
+		return cli.ExitUsage
+	}
+	if *help {
+		printUsage(stdout)
+		return cli.ExitOK
+	}
+	rest := top.Args()
+	name := ""
+	if len(rest) > 0 {
+		name, rest = rest[0], rest[1:]
+	}
+	switch name {
+	case "":
+		return runDesk(ctx, g, stderr)
+	case "help":
+		printUsage(stdout)
+		return cli.ExitOK
+	case "demo":
+		return runDemo(ctx, g, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, g, rest, stdout, stderr)
+	case "seed":
+		return runSeed(ctx, g, rest, stdout, stderr)
+	case "restore":
+		return runRestore(g, rest, stdout, stderr)
+	}
+	if !cli.Has(name) {
+		fmt.Fprintf(stderr, "ceedesk: unknown command %q\n", name)
+		printUsage(stderr)
+		return cli.ExitUsage
+	}
+	// Global flags may also follow the command: pull them out before the command parses its own.
+	rest, err := pullGlobals(g, rest)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk %s: %v\n", name, err)
+		return cli.ExitUsage
+	}
+	today, err := g.todayDate()
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitUsage
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitFail
+	}
+	st, err := openStore(g, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, heldHint(err, g, name, rest))
+		return cli.ExitFail
+	}
+	defer st.Close()
+	env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today, As: g.as}
+	return cli.Run(ctx, env, append([]string{name}, rest...))
+}
+
+// pullGlobals removes --db, --as, --today, --config and --theme (with their values) from a command's arguments.
+func pullGlobals(g *globals, args []string) ([]string, error) {
+	targets := map[string]*string{"db": &g.db, "as": &g.as, "theme": &g.theme, "today": &g.today, "config": &g.config}
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...), nil
+		}
+		if !strings.HasPrefix(a, "-") {
+			out = append(out, a)
+			continue
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		p, ok := targets[name]
+		if !ok {
+			out = append(out, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("flag --%s needs a value", name)
+			}
+			i++
+			val = args[i]
+		}
+		*p = val
+	}
+	return out, nil
+}
+
+func (g *globals) todayDate() (cases.Date, error) {
+	if g.today == "" {
+		return cases.DateOf(time.Now()), nil
+	}
+	d, err := cases.ParseDate(g.today)
+	if err != nil {
+		return 0, fmt.Errorf("--today: %v", err)
+	}
+	return d, nil
+}
+
+func dataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "ceedesk")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "."
+	}
+	return filepath.Join(home, ".local", "share", "ceedesk")
+}
+
+func (g *globals) dbPath() string {
+	if g.db != "" {
+		return g.db
+	}
+	return filepath.Join(dataDir(), "ceedesk.db")
+}
+
+func loadConfig(g *globals) (ui.Config, error) {
+	path := g.config
+	if path == "" {
+		path = os.Getenv("CEEDESK_CONFIG")
+	}
+	if path == "" {
+		path = ui.DefaultConfigPath()
+	}
+	cfg, err := ui.LoadConfig(path)
+	if err != nil {
+		return cfg, err
+	}
+	if g.theme != "" {
+		cfg.Theme = g.theme
+	}
+	return cfg, nil
+}
+
+func openStore(g *globals, cfg ui.Config, opt store.Options) (*store.Store, error) {
+	path := g.dbPath()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store %s: %v", path, err)
+	}
+	opt.Policy = cfg.Policy
+	return store.Open(path, opt)
+}
+
+// heldHint turns "the store is held" into what to do instead: run the command through the server.
+func heldHint(err error, g *globals, name string, rest []string) string {
+	msg := "ceedesk: " + err.Error()
+	if !errors.Is(err, store.ErrLocked) {
+		return msg
+	}
+	who := g.as
+	if who == "" {
+		if u, e := user.Current(); e == nil {
+			who = u.Username
+		}
+	}
+	return fmt.Sprintf("%s\nWhile `ceedesk serve` holds the store, run the command through it as your SSH identity:\n  ssh -p 2222 %s@HOST %s %s",
+		msg, who, name, strings.Join(quoteArgs(rest), " "))
+}
+
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t'\"$`\\") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
+	}
+	return out
+}

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+
+	"ceedesk/cases"
+	"ceedesk/store"
+)
+
+const today = "2026-11-28"
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func ceedesk(t *testing.T, db string, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	full := append([]string{"--db", db, "--today", today, "--config", filepath.Join(t.TempDir(), "none.toml")}, args...)
+	code := run(context.Background(), full, strings.NewReader(stdin), &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func seeded(t *testing.T, n string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "ceedesk.db")
+	r := ceedesk(t, db, "", "seed", "--cases", n)
+	if r.code != 0 {
+		t.Fatalf("seed: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	return db
+}
+
+// firstCase finds an open case of a kind in alice's queue.
+func firstCase(t *testing.T, db, user string, filter string) string {
+	t.Helper()
+	r := ceedesk(t, db, "", "queue", user, "--filter", filter, "--limit", "1")
+	if r.code != 0 {
+		t.Fatalf("queue: %s", r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("queue %s %q: no case:\n%s", user, filter, r.stdout)
+	}
+	m := regexp.MustCompile(`\b(\d{4}-\d{2}-\d{6}|(PSC|PEA|PD|VAL)-\d{2}-\d{6})\b`).FindString(lines[2])
+	if m == "" {
+		t.Fatalf("no case id in %q", lines[2])
+	}
+	return m
+}
+
+func TestSeedIsDeterministicAndListsQueues(t *testing.T) {
+	a, b := seeded(t, "300"), seeded(t, "300")
+	ra := ceedesk(t, a, "", "queue", "alice", "--limit", "20")
+	rb := ceedesk(t, b, "", "queue", "alice", "--limit", "20")
+	if ra.code != 0 || ra.stdout != rb.stdout {
+		t.Fatalf("same seed, different queues:\n%s\n---\n%s\n%s", ra.stdout, rb.stdout, ra.stderr)
+	}
+	if !strings.Contains(ra.stdout, "alice:") || !strings.Contains(ra.stdout, "overdue") {
+		t.Fatalf("queue header missing: %s", ra.stdout)
+	}
+}
+
+func TestDecideThroughCommandLine(t *testing.T) {
+	db := seeded(t, "400")
+	id := firstCase(t, db, "alice", "kind:psc status:assigned,review")
+	r := ceedesk(t, db, "", "decide", id, "--as", "alice", "--outcome", "rejected")
+	if r.code != 1 || !strings.Contains(r.stderr, "needs reasons") {
+		t.Fatalf("rejection without reasons: %d %q", r.code, r.stderr)
+	}
+	r = ceedesk(t, db, "", "decide", id, "--as", "bob", "--outcome", "accepted")
+	if r.code != 1 || !strings.Contains(r.stderr, "only the assignee") {
+		t.Fatalf("bob deciding alice's case: %d %q", r.code, r.stderr)
+	}
+	r = ceedesk(t, db, "", "decide", id, "--as", "alice", "--outcome", "accepted")
+	if r.code != 0 || !strings.Contains(r.stdout, "accepted by alice") {
+		t.Fatalf("decide: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = ceedesk(t, db, "", "case", id)
+	if r.code != 0 || !strings.Contains(r.stdout, "Decision: accepted by alice") || !strings.Contains(r.stdout, "decide") {
+		t.Fatalf("case after decision:\n%s\n%s", r.stdout, r.stderr)
+	}
+	r = ceedesk(t, db, "", "audit", "verify")
+	if r.code != 0 || !strings.Contains(r.stdout, "chain intact") {
+		t.Fatalf("audit verify: %q %q", r.stdout, r.stderr)
+	}
+}
+
+func TestAssignNeedsSupervisorAndReason(t *testing.T) {
+	db := seeded(t, "200")
+	id := firstCase(t, db, "alice", "status:assigned,review")
+	if r := ceedesk(t, db, "", "assign", id, "bob", "--as", "alice", "--reason", "swap"); r.code != 1 || !strings.Contains(r.stderr, "only a supervisor") {
+		t.Fatalf("reviewer reassigning: %d %q", r.code, r.stderr)
+	}
+	if r := ceedesk(t, db, "", "assign", id, "bob", "--as", "sofia"); r.code != 1 || !strings.Contains(r.stderr, "reason") {
+		t.Fatalf("no reason: %d %q", r.code, r.stderr)
+	}
+	if r := ceedesk(t, db, "", "assign", id, "erin", "--as", "sofia", "--reason", "x"); r.code != 1 || !strings.Contains(r.stderr, "PHARMA") {
+		t.Fatalf("across Centers: %d %q", r.code, r.stderr)
+	}
+	r := ceedesk(t, db, "", "assign", id, "bob", "--as", "sofia", "--reason", "alice on leave")
+	if r.code != 0 || !strings.Contains(r.stdout, "assigned to bob") {
+		t.Fatalf("assign: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = ceedesk(t, db, "", "case", id)
+	if !strings.Contains(r.stdout, "alice on leave") {
+		t.Fatalf("history lacks the reason:\n%s", r.stdout)
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	db := seeded(t, "10")
+	for _, args := range [][]string{
+		{"nosuchcommand"},
+		{"decide"},
+		{"assign", "X"},
+		{"queue", "--sort", "colour"},
+		{"queue", "--filter", "kind:boat"},
+		{"export", "--format", "xml"},
+	} {
+		if r := ceedesk(t, db, "", args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
+	if r := ceedesk(t, db, "", "case", "PSC-99-999999"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
+		t.Errorf("missing case: %d %q", r.code, r.stderr)
+	}
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	db := seeded(t, "150")
+	users := ceedesk(t, db, "", "user", "list")
+	for _, format := range []string{"jsonl", "csv"} {
+		out := filepath.Join(t.TempDir(), "cases."+format)
+		if r := ceedesk(t, db, "", "export", "--out", out); r.code != 0 || !strings.Contains(r.stdout, "exported 150") {
+			t.Fatalf("export %s: %q %q", format, r.stdout, r.stderr)
+		}
+		fresh := filepath.Join(t.TempDir(), "fresh.db")
+		// the importing store needs the assignees
+		for _, line := range strings.Split(strings.TrimSpace(users.stdout), "\n")[1:] {
+			f := strings.Fields(line)
+			if r := ceedesk(t, fresh, "", "user", "add", f[0], "--role", f[1], "--center", f[2]); r.code != 0 {
+				t.Fatalf("user add %v: %s", f, r.stderr)
+			}
+		}
+		if r := ceedesk(t, fresh, "", "import", out); r.code != 0 || !strings.Contains(r.stdout, "imported 150") {
+			t.Fatalf("import %s: %q %q", format, r.stdout, r.stderr)
+		}
+		if a, b := ceedesk(t, db, "", "export").stdout, ceedesk(t, fresh, "", "export").stdout; a != b {
+			t.Fatalf("%s round trip changed the cases", format)
+		}
+	}
+}
+
+func TestImportReportsEveryBadRowAndChangesNothing(t *testing.T) {
+	db := seeded(t, "20")
+	good := ceedesk(t, db, "", "export")
+	lines := strings.Split(strings.TrimSpace(good.stdout), "\n")
+	var c cases.Case
+	if err := json.Unmarshal([]byte(lines[0]), &c); err != nil {
+		t.Fatal(err)
+	}
+	c.ID, c.Kind, c.Protest = "PSC-26-900001", cases.KindPSC, nil
+	c.PSC = &cases.PSC{Filed: c.Entry.EntryDate.AddDays(10), Version: 2, ReasonCodes: []string{"001"}, Explanation: "x"}
+	c.Entry.Number = "316-0000001-9"
+	bad, _ := json.Marshal(c)
+	file := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(file, []byte("{\"id\": 1}\n"+string(bad)+"\n"), 0o600)
+	before := ceedesk(t, db, "", "export").stdout
+	r := ceedesk(t, db, "", "import", file)
+	if r.code != 1 || !strings.Contains(r.stderr, "line 1") || !strings.Contains(r.stderr, "line 2") || !strings.Contains(r.stderr, "check digit should be 7") {
+		t.Fatalf("bad import: %d %q", r.code, r.stderr)
+	}
+	if after := ceedesk(t, db, "", "export").stdout; after != before {
+		t.Fatal("a failed import changed the store")
+	}
+}
+
+func TestUsersAndKeys(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	spk, _ := ssh.NewPublicKey(pub)
+	keyFile := filepath.Join(t.TempDir(), "k.pub")
+	os.WriteFile(keyFile, ssh.MarshalAuthorizedKey(spk), 0o600)
+	r := ceedesk(t, db, "", "user", "add", "zoe", "--role", "reviewer", "--center", "ELEC", "--key", keyFile)
+	if r.code != 0 || !strings.Contains(r.stdout, ssh.FingerprintSHA256(spk)) {
+		t.Fatalf("user add: %q %q", r.stdout, r.stderr)
+	}
+	if r := ceedesk(t, db, "", "user", "add", "yan", "--role", "boss", "--center", "ELEC"); r.code != 2 || !strings.Contains(r.stderr, "role") {
+		t.Fatalf("bad role: %d %q", r.code, r.stderr)
+	}
+	if r := ceedesk(t, db, "", "user", "add", "yan", "--center", "MARS"); r.code != 2 || !strings.Contains(r.stderr, "center") {
+		t.Fatalf("bad center: %d %q", r.code, r.stderr)
+	}
+	r = ceedesk(t, db, "", "key", "list")
+	if !strings.Contains(r.stdout, "zoe") || !strings.Contains(r.stdout, "active") {
+		t.Fatalf("key list: %q", r.stdout)
+	}
+	if r := ceedesk(t, db, "", "key", "revoke", ssh.FingerprintSHA256(spk)); r.code != 0 {
+		t.Fatalf("revoke: %q", r.stderr)
+	}
+	if r := ceedesk(t, db, "", "key", "list", "zoe"); !strings.Contains(r.stdout, "revoked") {
+		t.Fatalf("after revoke: %q", r.stdout)
+	}
+}
+
+func TestHeldStoreNamesTheSSHForm(t *testing.T) {
+	db := seeded(t, "5")
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	r := ceedesk(t, db, "", "assign", "X", "bob", "--as", "sofia", "--reason", "leave")
+	if r.code != 1 || !strings.Contains(r.stderr, db) || !strings.Contains(r.stderr, "ssh -p 2222 sofia@") || !strings.Contains(r.stderr, "assign X bob --reason leave") {
+		t.Fatalf("held store: %d %q", r.code, r.stderr)
+	}
+}
+
+func TestBackupRestore(t *testing.T) {
+	db := seeded(t, "50")
+	bk := filepath.Join(t.TempDir(), "b.db")
+	if r := ceedesk(t, db, "", "backup", bk); r.code != 0 {
+		t.Fatalf("backup: %q", r.stderr)
+	}
+	target := filepath.Join(t.TempDir(), "restored.db")
+	if r := ceedesk(t, target, "", "restore", bk); r.code != 0 {
+		t.Fatalf("restore: %q", r.stderr)
+	}
+	if a, b := ceedesk(t, db, "", "export").stdout, ceedesk(t, target, "", "export").stdout; a != b {
+		t.Fatal("restored store differs from the original")
+	}
+	if r := ceedesk(t, target, "", "restore", bk); r.code != 1 || !strings.Contains(r.stderr, "--force") {
+		t.Fatalf("restore over an existing store without --force: %d %q", r.code, r.stderr)
+	}
+	st, err := store.Open(target, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ceedesk(t, target, "", "restore", bk, "--force")
+	st.Close()
+	if r.code != 1 || !strings.Contains(r.stderr, "in use") {
+		t.Fatalf("restore over a store in use: %d %q", r.code, r.stderr)
+	}
+}

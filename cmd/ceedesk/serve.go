@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/log"
+
+	"ceedesk/cases"
+	"ceedesk/cmd/ceedesk/internal/cli"
+	"ceedesk/cmd/ceedesk/internal/server"
+	"ceedesk/store"
+)
+
+// runServe serves the workstation for a whole Center over SSH until SIGINT or SIGTERM.
+func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", g)
+	listen := fs.String("listen", "127.0.0.1:2222", "address to listen on (binding beyond loopback is your explicit choice)")
+	hostKey := fs.String("host-key", "", "host key file, created on first start (default: beside the store)")
+	idle := fs.Duration("idle-timeout", 0, "end sessions idle this long (default: config idle_timeout, else 30m)")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: ceedesk serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--db PATH] [--config FILE]")
+		return cli.ExitUsage
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitFail
+	}
+	fixed := cases.Date(0)
+	if g.today != "" {
+		if fixed, err = g.todayDate(); err != nil {
+			fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+			return cli.ExitUsage
+		}
+	}
+	today := func() cases.Date {
+		if fixed != 0 {
+			return fixed
+		}
+		return cases.DateOf(time.Now())
+	}
+	st, err := openStore(g, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk serve: %v\n", err)
+		return cli.ExitFail
+	}
+	defer st.Close()
+	if *hostKey == "" {
+		*hostKey = filepath.Join(filepath.Dir(st.Path()), "host_ed25519")
+	}
+	if *idle == 0 {
+		*idle = cfg.IdleTimeout
+	}
+	logger := log.NewWithOptions(stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk"})
+	srv, err := server.New(server.Config{
+		Listen: *listen, HostKeyPath: *hostKey, Store: st, Today: today, UI: cfg, IdleTimeout: *idle, Logger: logger,
+		Exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u}
+			return cli.Run(ctx, env, args)
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk serve: %v\n", err)
+		return cli.ExitFail
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk serve: listen on %s: %v\n", *listen, err)
+		return cli.ExitFail
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "store", st.Path(), "host_key", *hostKey)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case s := <-sig:
+		logger.Info("stopping", "signal", s.String())
+	case <-ctx.Done():
+	case err := <-done:
+		if err != nil && !errors.Is(err, net.ErrClosed) {
+			logger.Error("server stopped", "err", err)
+			return cli.ExitFail
+		}
+		return cli.ExitOK
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown", "err", err)
+	}
+	<-done
+	logger.Info("stopped; store closed clean", "store", st.Path())
+	return cli.ExitOK
+}
