@@ -9,17 +9,12 @@ import (
 	"ceedesk/cases"
 )
 
-// Case values start with a format byte so the encoding can change without a schema bump.
+// Case values start with a format byte so the encoding can change without a schema bump: caseBinary (written) or
+// caseJSON (read only).
 const caseJSON = 'J'
 
 func encodeCase(c *cases.Case) ([]byte, error) {
-	b, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("encode case %s: %w", c.ID, err)
-	}
-	out := make([]byte, 0, len(b)+1)
-	out = append(out, caseJSON)
-	return append(out, b...), nil
+	return encodeCaseBinary(c), nil
 }
 
 func decodeCase(v []byte) (*cases.Case, error) {
@@ -27,6 +22,8 @@ func decodeCase(v []byte) (*cases.Case, error) {
 		return nil, errors.New("empty case record")
 	}
 	switch v[0] {
+	case caseBinary:
+		return decodeCaseBinary(v[1:])
 	case caseJSON:
 		c := new(cases.Case)
 		if err := json.Unmarshal(v[1:], c); err != nil {

@@ -116,9 +116,11 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	saved := s.db.NoSync
-	s.db.NoSync = true
-	defer func() { s.db.NoSync = saved }()
+	// No fsync per commit, nor per file growth (bbolt syncs whenever it grows the file), and growth in large
+	// steps; one sync at the end.
+	savedSync, savedGrow, savedAlloc := s.db.NoSync, s.db.NoGrowSync, s.db.AllocSize
+	s.db.NoSync, s.db.NoGrowSync, s.db.AllocSize = true, true, 256<<20
+	defer func() { s.db.NoSync, s.db.NoGrowSync, s.db.AllocSize = savedSync, savedGrow, savedAlloc }()
 
 	var users map[string]cases.User
 	err := s.db.Update(func(tx *bolt.Tx) error {

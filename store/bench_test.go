@@ -1,0 +1,225 @@
+package store
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ceedesk/cases"
+	"ceedesk/cases/synth"
+)
+
+// The large benchmark store is built once and cached outside the repository: -store.big=PATH, or
+// $CEEDESK_BENCH_DB, or $TMPDIR/ceedesk-bench-1m.db. $CEEDESK_BENCH_CASES sets its size for quick runs (the
+// default file name then carries the size). It is only built when a benchmark that needs it runs (go test -bench).
+var bigFlag = flag.String("store.big", "", "path of the cached benchmark store (built on first use)")
+
+func benchCases() int {
+	if v := os.Getenv("CEEDESK_BENCH_CASES"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 1_000_000
+}
+
+func benchPath() string {
+	if *bigFlag != "" {
+		return *bigFlag
+	}
+	if p := os.Getenv("CEEDESK_BENCH_DB"); p != "" {
+		return p
+	}
+	if n := benchCases(); n != 1_000_000 {
+		return filepath.Join(os.TempDir(), fmt.Sprintf("ceedesk-bench-%d.db", n))
+	}
+	return filepath.Join(os.TempDir(), "ceedesk-bench-1m.db")
+}
+
+var bigOnce sync.Once
+
+// bigStore returns the path of the benchmark store, building it if it is missing or smaller than wanted.
+func bigStore(b *testing.B) string {
+	path, n := benchPath(), benchCases()
+	var err error
+	bigOnce.Do(func() {
+		if s, oerr := Open(path, Options{Timeout: time.Second}); oerr == nil {
+			var have uint64
+			s.db.View(func(tx *bolt.Tx) error { have = metaUint(tx, mCases); return nil })
+			s.Close()
+			if have >= uint64(n) {
+				return
+			}
+		}
+		os.Remove(path)
+		b.Logf("building the benchmark store %s with %d cases (once)", path, n)
+		start := time.Now()
+		var s *Store
+		if s, err = Open(path, Options{NoSync: true}); err != nil {
+			return
+		}
+		defer s.Close()
+		g := synth.New(1, cases.DateOf(time.Now()))
+		for _, u := range g.Users() {
+			if err = s.AddUser(Operator, u); err != nil {
+				return
+			}
+		}
+		next := validSynth(g)
+		i := 0
+		if _, err = s.Load("seed", func() (*cases.Case, bool) {
+			if i == n {
+				return nil, false
+			}
+			i++
+			return next(), true
+		}, nil); err != nil {
+			return
+		}
+		info, _ := os.Stat(path)
+		b.Logf("built in %v, %d MB", time.Since(start).Round(time.Millisecond), info.Size()>>20)
+	})
+	if err != nil {
+		os.Remove(path)
+		b.Fatalf("building %s: %v", path, err)
+	}
+	return path
+}
+
+func BenchmarkOpenFirstPage(b *testing.B) {
+	path := bigStore(b)
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := s.Queue(cases.QueueQuery{Assignee: "alice", Sort: cases.SortDue, OpenOnly: true, Limit: 50})
+		if err != nil || len(p.Rows) != 50 {
+			b.Fatalf("first page: %d rows, %v", len(p.Rows), err)
+		}
+		s.Close()
+	}
+}
+
+func BenchmarkQueuePage1000(b *testing.B) {
+	s, err := Open(bigStore(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for _, q := range []cases.QueueQuery{
+		{Center: "ELEC", Sort: cases.SortDue},
+		{Center: "ELEC", Sort: cases.SortImporter, OpenOnly: true},
+		{Assignee: "alice", Sort: cases.SortAmount},
+	} {
+		q.Offset, q.Limit = 999*50, 50
+		b.Run(fmt.Sprintf("%s%s-%s-open=%v", q.Center, q.Assignee, q.Sort, q.OpenOnly), func(b *testing.B) {
+			for b.Loop() {
+				p, err := s.Queue(q)
+				if err != nil || len(p.Rows) != 50 {
+					b.Fatalf("page 1000: %d rows, %v", len(p.Rows), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecide measures one durable decision (fsync on) on the large store, and reports the median.
+func BenchmarkDecide(b *testing.B) {
+	s, err := Open(bigStore(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	f, _ := cases.ParseFilter("status:assigned,review")
+	var todo []*cases.Case
+	for _, who := range []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "henry"} {
+		p, err := s.Queue(cases.QueueQuery{Assignee: who, Filter: f, Limit: MaxPage})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range p.Rows {
+			c, _ := s.Case(r.ID)
+			todo = append(todo, c)
+		}
+	}
+	today := cases.DateOf(time.Now())
+	var times []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if i >= len(todo) {
+			b.Fatalf("ran out of open cases after %d decisions", i)
+		}
+		c := todo[i]
+		spec := cases.Outcomes(c)[0]
+		d := cases.Decision{Outcome: spec.Outcome}
+		if spec.Reasons {
+			d.Reasons = "reasons"
+		}
+		if spec.Amount {
+			d.Amount = 100
+		}
+		if spec.Lines {
+			d.Lines = []int{c.Entry.Lines[0].Number}
+		}
+		t0 := time.Now()
+		if _, err := s.Decide(c.Assignee, c.ID, c.Version, d, today); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t0))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+}
+
+// BenchmarkLoad measures bulk-load throughput into a new store (cases generated beforehand).
+func BenchmarkLoad(b *testing.B) {
+	n := min(benchCases(), 200_000)
+	g := synth.New(2, cases.DateOf(time.Now()))
+	next := validSynth(g)
+	cs := make([]*cases.Case, n)
+	for i := range cs {
+		cs[i] = next()
+	}
+	users := g.Users()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		path := filepath.Join(b.TempDir(), "load.db")
+		s, err := Open(path, Options{NoSync: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, u := range users {
+			s.AddUser(Operator, u)
+		}
+		batch := make([]*cases.Case, n)
+		for i, c := range cs {
+			batch[i] = c.Clone()
+		}
+		i := 0
+		b.StartTimer()
+		if _, err := s.Load("seed", func() (*cases.Case, bool) {
+			if i == n {
+				return nil, false
+			}
+			i++
+			return batch[i-1], true
+		}, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+}
