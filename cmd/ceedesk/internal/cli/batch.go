@@ -10,10 +10,6 @@ import (
 // MaxBatchLine bounds one line of a batch.
 const MaxBatchLine = 64 << 10
 
-func init() {
-	commands = append(commands, command{"batch", "[--keep-going] < COMMANDS", "run one command per line from standard input (# comments); each line's output follows its commit", true, cmdBatch})
-}
-
 // cmdBatch runs many commands in one process (one store open), a line each, quoted like a shell. It stops at the
 // first failing line unless --keep-going; every line that printed its result had committed.
 func cmdBatch(ctx context.Context, env *Env, args []string) error {
