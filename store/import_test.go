@@ -311,3 +311,46 @@ func TestCSVLinesEscaping(t *testing.T) {
 }
 
 func csvWriter(b *bytes.Buffer) *csv.Writer { return csv.NewWriter(b) }
+
+// The examples of docs/import-format.md (kept in testdata) import, and both formats give the same cases.
+func TestDocumentedExamplesImport(t *testing.T) {
+	var got [2][]*cases.Case
+	for i, name := range []string{"testdata/example.jsonl", "testdata/example.csv"} {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		s := freshWithUsers(t)
+		n, err := s.Import(f, name, Operator)
+		if err != nil || n != 2 {
+			t.Fatalf("%s: %d, %v", name, n, err)
+		}
+		for _, id := range []string{"2704-26-100002", "PSC-26-000011"} {
+			c, err := s.Case(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[i] = append(got[i], c)
+		}
+	}
+	if !reflect.DeepEqual(got[0], got[1]) {
+		t.Fatal("the .jsonl and .csv examples give different cases")
+	}
+}
+
+func TestDocumentedMinimalRowImports(t *testing.T) {
+	s := freshWithUsers(t)
+	f, err := os.Open("testdata/minimal.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if n, err := s.Import(f, "minimal.csv", Operator); err != nil || n != 1 {
+		t.Fatalf("Import = %d, %v", n, err)
+	}
+	c, err := s.Case("PEA-26-900001")
+	if err != nil || c.Entry.Lines[0].HTS != "8528520000" || c.PEA.DutyDiff != 125000 || c.Version != 1 || c.UpdatedBy != Operator {
+		t.Fatalf("imported %+v, %v", c, err)
+	}
+}
