@@ -169,8 +169,8 @@ func (fx *fixture) workstation(name string) []string {
 	return []string{"ceedesk", fmt.Sprintf("%s (%s)", name, u.Role)}
 }
 
-// openCase finds an open case assigned to reviewer that can be decided without a form: its kind's first
-// outcome needs neither reasons, amount nor lines.
+// openCase finds an open case assigned to reviewer that its kind's first outcome decides outright: no reasons,
+// amount or lines to give, no approval to wait for.
 func (fx *fixture) openCase(reviewer string) *cases.Case {
 	fx.t.Helper()
 	page, err := fx.st.Queue(cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Sort: cases.SortDue, Limit: 100, Today: testToday})
@@ -185,7 +185,8 @@ func (fx *fixture) openCase(reviewer string) *cases.Case {
 		if c.Status != cases.StatusAssigned && c.Status != cases.StatusInReview {
 			continue
 		}
-		if s := cases.Outcomes(c); len(s) > 0 && !s[0].Reasons && !s[0].Amount && !s[0].Lines {
+		if s := cases.Outcomes(c); len(s) > 0 && !s[0].Reasons && !s[0].Amount && !s[0].Lines &&
+			!cases.NeedsApproval(c, cases.Decision{Outcome: s[0].Outcome}, fx.st.Policy()) {
 			return c
 		}
 	}
