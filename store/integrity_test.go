@@ -376,7 +376,7 @@ func TestPolicyChangeReindexes(t *testing.T) {
 
 func TestLoad(t *testing.T) {
 	s := freshWithUsers(t)
-	g := validSynth(synth.New(5, today))
+	g := synth.New(5, today).Next
 	const n = 3000
 	i := 0
 	var progress []int
@@ -443,18 +443,5 @@ func TestInterruptedLoadIsReindexedOnOpen(t *testing.T) {
 	s.db.View(func(tx *bolt.Tx) error { v = tx.Bucket(bMeta).Get(mDirty); return nil })
 	if v != nil {
 		t.Fatal("the interrupted-load mark survived a re-index")
-	}
-
-}
-
-// validSynth skips the rare synthetic case that cases.Validate refuses (a protest filed before the liquidation it
-// protests), so tests of the store do not depend on that generator bug being fixed.
-func validSynth(g *synth.Generator) func() *cases.Case {
-	return func() *cases.Case {
-		for {
-			if c := g.Next(); len(cases.Validate(c)) == 0 {
-				return c
-			}
-		}
 	}
 }

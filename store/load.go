@@ -62,7 +62,7 @@ func (s *Store) insertBulk(tx *bolt.Tx, a *auditLog, actor, action, reason strin
 	return a.flush()
 }
 
-// userCenters maps every user who can hold cases to their Center.
+// caseHolders maps every user's name to the user, for checking assignees.
 func (s *Store) caseHolders(tx *bolt.Tx) (map[string]cases.User, error) {
 	m := map[string]cases.User{}
 	err := tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
@@ -109,7 +109,8 @@ func validationText(errs []error) string {
 // one audit event (action "seed") and is written in transactions of 50,000 cases with fsync off; the indexes are
 // rebuilt once at the end and the file is synced once. Load is not all or nothing: on an error the cases of earlier
 // batches stay, the indexes are rebuilt for them and the error says how many were loaded. If the process dies
-// during Load, the next Open rebuilds the indexes. progress, if not nil, is called after each batch.
+// during Load, the next Open rebuilds the indexes. progress, if not nil, is called after each batch. Other writes
+// wait until Load returns.
 func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress func(done int)) (int, error) {
 	if s.readOnly {
 		return 0, fmt.Errorf("store %s is open read-only", s.path)
@@ -135,6 +136,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	}
 	now := s.clock()
 	done := 0
+	var lastSeq uint64
 	batch := make([]*cases.Case, 0, loadBatch)
 	flush := func() error {
 		slices.SortFunc(batch, func(a, b *cases.Case) int { return strings.Compare(a.ID, b.ID) })
@@ -144,7 +146,12 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 			}
 		}
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			return s.insertBulk(tx, openAudit(tx), actor, "seed", "", batch, now)
+			a := openAudit(tx)
+			if err := s.insertBulk(tx, a, actor, "seed", "", batch, now); err != nil {
+				return err
+			}
+			lastSeq = a.seq
+			return nil
 		})
 		if err != nil {
 			return err
@@ -189,7 +196,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 		return done, fmt.Errorf("load into %s stopped after %d cases: %w", s.path, done, errors.Join(loadErr, err))
 	}
 	if done > 0 {
-		s.feed.publish(cases.Change{Seq: 0, Action: "seed", Actor: actor, At: now})
+		s.feed.publish(cases.Change{Seq: lastSeq, Action: "seed", Actor: actor, At: now})
 	}
 	return done, nil
 }
