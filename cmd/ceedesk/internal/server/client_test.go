@@ -36,15 +36,25 @@ func newIdentity(t testing.TB) identity {
 		line: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))}
 }
 
-// dial connects to addr as user with the given auth methods.
+// dial connects to addr as user with the given auth methods; the handshake, too, is bounded in time.
 func dial(t testing.TB, addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
 	t.Helper()
-	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	c, chans, reqs, err := gossh.NewClientConn(conn, addr, &gossh.ClientConfig{
 		User:            user,
 		Auth:            auth,
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         5 * time.Second,
 	})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	conn.SetDeadline(time.Time{})
+	return gossh.NewClient(c, chans, reqs), nil
 }
 
 func mustDial(t testing.TB, addr string, id identity) *gossh.Client {

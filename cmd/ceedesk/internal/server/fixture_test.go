@@ -116,7 +116,11 @@ func start(t testing.TB, opt fixtureOptions) *fixture {
 		if err := srv.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
-		<-fx.served
+		select {
+		case <-fx.served:
+		case <-time.After(10 * time.Second):
+			t.Error("Serve did not return after Shutdown")
+		}
 		st.Close()
 		if t.Failed() {
 			t.Logf("server log:\n%s", tail(fx.logs.String(), 20000))

@@ -114,8 +114,9 @@ func newServer(set settings, d desk) (*Server, error) {
 	return s, nil
 }
 
-// Serve accepts SSH connections on ln until Shutdown; it returns nil after Shutdown started, or the listener's
-// error. It does not wait for sessions to end: wait for Shutdown to return before closing the store.
+// Serve accepts SSH connections on ln until Shutdown; it returns nil once Shutdown has started (even when
+// Shutdown ran first), or the listener's error. It does not wait for sessions to end: wait for Shutdown to return
+// before closing the store.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
 	if s.closing {
@@ -127,7 +128,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Unlock()
 	s.set.logger.Info("listening", "addr", ln.Addr().String())
 	err := s.srv.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing || errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
 	return err
@@ -160,6 +164,11 @@ func (s *Server) Addr() net.Addr {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
+	if s.ln != nil {
+		// ssh.Server.Shutdown closes only the listeners its Serve has registered; a Serve that started just
+		// before Shutdown may not have yet.
+		s.ln.Close()
+	}
 	open := make([]*session, 0, len(s.sessions))
 	for _, ss := range s.sessions {
 		open = append(open, ss)
@@ -183,7 +192,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.cancelHard()
 	}
 	s.srv.Close() // connections left without a session, and everything when out of time
-	if lerr := <-listeners; err == nil && lerr != nil && !errors.Is(lerr, context.Canceled) && !errors.Is(lerr, context.DeadlineExceeded) {
+	if lerr := <-listeners; err == nil && lerr != nil && !errors.Is(lerr, net.ErrClosed) &&
+		!errors.Is(lerr, context.Canceled) && !errors.Is(lerr, context.DeadlineExceeded) {
 		err = fmt.Errorf("ceedesk serve: shutdown: %w", lerr)
 	}
 	s.cancelHard()

@@ -16,6 +16,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -227,7 +228,13 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 		out, _ := sess.Output("backup /tmp/x")
 		backup <- string(out)
 	}()
-	<-running
+	select {
+	case <-running:
+	case out := <-backup:
+		t.Fatalf("command did not start: %s", out)
+	case <-time.After(10 * time.Second):
+		t.Fatal("command did not start")
+	}
 
 	shut := make(chan error, 1)
 	go func() {
@@ -269,6 +276,35 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 	}
 }
 
+// Shutdown racing a Serve that has just started still stops it.
+func TestShutdownRightAfterServe(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	for i := 0; i < 20; i++ {
+		srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), "hk"), Store: fx.st, Exec: echoExec,
+			Logger: log.NewWithOptions(io.Discard, log.Options{})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		ln := listen(t)
+		go func() { served <- srv.Serve(ln) }()
+		if i%2 == 0 {
+			runtime.Gosched()
+		}
+		if err := srv.Shutdown(context.Background()); err != nil {
+			t.Fatalf("Shutdown: %v", err)
+		}
+		select {
+		case err := <-served:
+			if err != nil {
+				t.Errorf("Serve after Shutdown: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("Serve still running after Shutdown")
+		}
+	}
+}
+
 func TestShutdownOutOfTimeCancelsCommands(t *testing.T) {
 	running := make(chan struct{}, 1)
 	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -283,7 +319,13 @@ func TestShutdownOutOfTimeCancelsCommands(t *testing.T) {
 		sess, _ := c.NewSession()
 		status <- sess.Run("backup /tmp/x")
 	}()
-	<-running
+	select {
+	case <-running:
+	case err := <-status:
+		t.Fatalf("command did not start: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("command did not start")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if err := fx.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
