@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unsafe"
 
 	"ceedesk/cases"
 )
@@ -54,11 +56,23 @@ func encodeRow(r *cases.QueueRow) []byte {
 
 var errRow = errors.New("damaged queue row")
 
-func decodeRow(b []byte, r *cases.QueueRow) error {
+func decodeRow(b []byte, r *cases.QueueRow) error { return decodeRowInto(b, r, false) }
+
+// decodeRowView decodes without copying: the row's strings point into b, so they are valid only as long as b is
+// (for a value read from bbolt, until the transaction ends). Filters use it to test rows they mostly discard;
+// cloneRow makes a kept row independent.
+func decodeRowView(b []byte, r *cases.QueueRow) error { return decodeRowInto(b, r, true) }
+
+func cloneRow(r *cases.QueueRow) {
+	r.ID, r.Kind, r.Status = strings.Clone(r.ID), cases.Kind(strings.Clone(string(r.Kind))), cases.Status(strings.Clone(string(r.Status)))
+	r.Center, r.Assignee, r.Importer, r.Entry = strings.Clone(r.Center), strings.Clone(r.Assignee), strings.Clone(r.Importer), strings.Clone(r.Entry)
+}
+
+func decodeRowInto(b []byte, r *cases.QueueRow, view bool) error {
 	if len(b) == 0 || b[0] != rowV1 {
 		return errRow
 	}
-	d := decoder{b: b[1:]}
+	d := decoder{b: b[1:], view: view}
 	r.ID = d.str()
 	r.Kind = cases.Kind(d.str())
 	r.Status = cases.Status(d.str())
@@ -78,8 +92,9 @@ func decodeRow(b []byte, r *cases.QueueRow) error {
 
 // decoder reads the primitive encodings used by rows and binary cases; any short read sets err.
 type decoder struct {
-	b   []byte
-	err bool
+	b    []byte
+	err  bool
+	view bool // strings point into b instead of being copied
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -111,7 +126,14 @@ func (d *decoder) str() string {
 		d.b = nil
 		return ""
 	}
-	s := string(d.b[:n])
+	var s string
+	if d.view {
+		if n > 0 {
+			s = unsafe.String(&d.b[0], int(n))
+		}
+	} else {
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }

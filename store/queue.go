@@ -138,8 +138,9 @@ func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
 	if q.Assignee != "" && q.Center != "" {
 		p.center = q.Center
 	}
+	// status and kind terms are decided exactly from the index value (quick); only other terms need the row
 	rest := f
-	rest.OpenOnly, rest.Query = false, ""
+	rest.OpenOnly, rest.Query, rest.Statuses, rest.Kinds = false, "", nil, nil
 	p.scan = !rest.Empty() || p.center != ""
 	return p, nil
 }
@@ -166,12 +167,21 @@ func (p *plan) match(r *cases.QueueRow) bool {
 }
 
 func readRow(rows *bolt.Bucket, id []byte) (cases.QueueRow, error) {
+	return readRowAs(rows, id, decodeRow)
+}
+
+// readRowView reads a row whose strings are valid only inside the transaction (see decodeRowView).
+func readRowView(rows *bolt.Bucket, id []byte) (cases.QueueRow, error) {
+	return readRowAs(rows, id, decodeRowView)
+}
+
+func readRowAs(rows *bolt.Bucket, id []byte, decode func([]byte, *cases.QueueRow) error) (cases.QueueRow, error) {
 	var r cases.QueueRow
 	v := rows.Get(id)
 	if v == nil {
 		return r, fmt.Errorf("index names case %s, which has no row (run ceedesk's check)", id)
 	}
-	if err := decodeRow(v, &r); err != nil {
+	if err := decode(v, &r); err != nil {
 		return r, fmt.Errorf("case %s: %w", id, err)
 	}
 	return r, nil
@@ -237,7 +247,7 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 				}
 				continue
 			}
-			r, err := readRow(rows, keyID(k, p.sort))
+			r, err := readRowView(rows, keyID(k, p.sort))
 			if err != nil {
 				return err
 			}
@@ -246,6 +256,7 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 			}
 			n++
 			if n > offset && len(page.Rows) < limit {
+				cloneRow(&r)
 				page.Rows = append(page.Rows, r)
 			}
 		}
@@ -275,7 +286,7 @@ func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
 			if !p.quick(v) {
 				continue
 			}
-			r, err := readRow(rows, keyID(k, sortDue))
+			r, err := readRowView(rows, keyID(k, sortDue))
 			if err != nil {
 				return err
 			}
