@@ -463,11 +463,16 @@ func RequestInfo(c *Case, actor User, question string, p Policy, today Date, now
 }
 
 // Diff describes what changed between two versions of a case, for the audit log: "status: assigned -> review".
+//
+// A new case (before nil) is "created KIND ID" followed by its assignee, status and outcome as changes from
+// nothing, so that the state of every case can be rebuilt from its events alone.
 func Diff(before, after *Case) string {
-	if before == nil {
-		return "created " + string(after.Kind) + " " + after.ID
-	}
 	var parts []string
+	created := before == nil
+	if created {
+		parts = append(parts, "created "+string(after.Kind)+" "+after.ID)
+		before = &Case{Notes: after.Notes, Requests: after.Requests}
+	}
 	add := func(field, a, b string) {
 		if a != b {
 			parts = append(parts, fmt.Sprintf("%s: %s -> %s", field, orDash(a), orDash(b)))

@@ -485,7 +485,7 @@ func TestAddNote(t *testing.T) {
 func TestDiff(t *testing.T) {
 	before := workCase(100)
 	after := before.Clone()
-	if got := Diff(nil, after); got != "created psc PSC-26-000001" {
+	if got := Diff(nil, after); got != "created psc PSC-26-000001; assignee: - -> alice; status: - -> review" {
 		t.Errorf("Diff(nil) = %q", got)
 	}
 	if got := Diff(before, after); got != "no change" {

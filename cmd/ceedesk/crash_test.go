@@ -141,6 +141,9 @@ func TestCrashSafety(t *testing.T) {
 		if _, err := st.VerifyAudit(); err != nil {
 			t.Fatalf("kill %d: audit: %v", k, err)
 		}
+		if _, err := st.VerifyHistory(); err != nil {
+			t.Fatalf("kill %d: history: %v", k, err)
+		}
 		for id, v := range acked {
 			c, err := st.Case(id)
 			if err != nil {

@@ -347,7 +347,11 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("audit log does not verify: %w", err)
 		}
-		fmt.Fprintf(env.Stdout, "audit log verified: %d events, chain intact\n", n)
+		m, err := env.Store.VerifyHistory()
+		if err != nil {
+			return fmt.Errorf("audit chain is intact (%d events) but does not explain the cases: %w", n, err)
+		}
+		fmt.Fprintf(env.Stdout, "audit log verified: %d events, chain intact; it explains all %d cases\n", n, m)
 		return nil
 	case "export":
 		fs := newFlags("audit export")
