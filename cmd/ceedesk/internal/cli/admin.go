@@ -237,7 +237,8 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer r.Close()
-	n, err := env.Store.Import(bufio.NewReaderSize(r, 1<<20), filepath.Base(pos[0]), operator(env))
+	in := withProgress(env, r, pos[0], "importing "+filepath.Base(pos[0]))
+	n, err := env.Store.Import(bufio.NewReaderSize(in, 1<<20), filepath.Base(pos[0]), operator(env))
 	if err != nil {
 		return err
 	}
