@@ -100,6 +100,10 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		logger.Error("shutdown", "err", err)
 	}
 	<-done
-	logger.Info("stopped; store closed clean", "store", st.Path())
+	if err := st.Close(); err != nil {
+		logger.Error("closing the store", "store", st.Path(), "err", err)
+		return cli.ExitFail
+	}
+	logger.Info("store closed clean", "store", st.Path())
 	return cli.ExitOK
 }
