@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,6 +19,7 @@ const (
 	stageOutcome decisionStage = iota // choosing among the outcomes the kind allows
 	stageForm                         // giving what the outcome requires
 	stageConfirm                      // reading the exact record before it is written
+	stageStale                        // the write met a newer version the reviewer may no longer decide; their record stays on screen
 )
 
 type formField int
@@ -28,8 +30,14 @@ const (
 	fieldLines
 )
 
-// decisionState is the decision pane for the open case.
+// decisionState is the decision pane for the open case. It holds the case as the reviewer saw it when the
+// decision began (c): the pane shows that version, and the write is checked against its version, so a change made
+// in the meantime is a conflict that names who made it, never a silent overwrite or a confusing refusal. It stays
+// after the reviewer leaves the pane, as a draft that d on the same case reopens.
 type decisionState struct {
+	c       *cases.Case
+	notice  string // a change made to the case since c was read: who and when
+	stale   string // stageStale: why the reloaded case can no longer be decided by this user
 	specs   []cases.OutcomeSpec
 	choice  int
 	stage   decisionStage
@@ -56,12 +64,36 @@ func (m *Model) startDecision() {
 		m.status, m.statusBad = "this case already has a decision waiting for a supervisor's approval", true
 		return
 	}
-	m.dec = decisionState{specs: cases.Outcomes(c), lines: map[int]bool{}}
+	draft := m.dec
+	m.dec = decisionState{c: c, specs: cases.Outcomes(c), lines: map[int]bool{}}
 	m.dec.reasons = m.newTextarea("reasons for the decision (stated to the importer)")
 	m.dec.amount = m.newInput("$ ")
 	m.dec.amount.Placeholder = "0.00"
+	if draft.c != nil && draft.c.ID == c.ID {
+		m.dec.restore(draft)
+	}
 	m.dec.layout(m)
 	m.pane = paneDecision
+}
+
+// restore carries what the reviewer chose and typed on an earlier visit to the same case's decision pane.
+func (d *decisionState) restore(old decisionState) {
+	if old.specs != nil {
+		want := old.spec().Outcome
+		for i, s := range d.specs {
+			if s.Outcome == want {
+				d.choice = i
+			}
+		}
+	}
+	d.reasons.SetValue(old.reasons.Value())
+	d.amount.SetValue(old.amount.Value())
+	for n, on := range old.lines {
+		d.lines[n] = on
+	}
+	if strings.TrimSpace(old.reasons.Value()) != "" || old.amount.Value() != "" {
+		d.notice = "your draft from before is kept: enter continues with it"
+	}
 }
 
 func (d *decisionState) layout(m *Model) {
@@ -99,6 +131,10 @@ func (d *decisionState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		}
 	case stageForm:
 		return d.formKey(m, msg)
+	case stageStale:
+		if k.Back.pressed(msg) || k.Cancel.pressed(msg) {
+			m.pane = paneDetail
+		}
 	case stageConfirm:
 		switch {
 		case k.Confirm.pressed(msg):
@@ -182,7 +218,7 @@ func (d *decisionState) formKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 		}
 		d.amount, cmd = d.amount.Update(msg)
 	case fieldLines:
-		lines := m.d.c.Entry.Lines
+		lines := d.c.Entry.Lines
 		switch {
 		case m.is(msg, k.Down):
 			d.lineCur = clamp(d.lineCur+1, 0, len(lines)-1)
@@ -222,11 +258,11 @@ func (d *decisionState) build(m *Model) (cases.Decision, error) {
 		}
 		sort.Ints(rec.Lines)
 	}
-	if err := cases.CheckDecision(m.d.c, rec); err != nil {
+	if err := cases.CheckDecision(d.c, rec); err != nil {
 		return rec, err
 	}
 	rec.By, rec.On = m.user.Name, m.today()
-	rec.Approval = cases.NeedsApproval(m.d.c, rec, m.desk.Policy())
+	rec.Approval = cases.NeedsApproval(d.c, rec, m.desk.Policy())
 	return rec, nil
 }
 
@@ -244,20 +280,24 @@ func (d *decisionState) review(m *Model) {
 	d.stage = stageConfirm
 }
 
-// write records the decision. A refusal stays on the pane with the store's reason; a conflict reloads the case.
+// write records the decision against the version the reviewer saw. A refusal stays on the pane with the store's
+// reason; a conflict is handled by conflict.
 func (d *decisionState) write(m *Model) {
-	c := m.d.c
-	got, err := m.desk.Decide(m.user.Name, c.ID, c.Version, d.record, m.today())
+	rec := d.record
+	got, err := m.desk.Decide(m.user.Name, d.c.ID, d.c.Version, rec, m.today())
 	if err != nil {
-		m.refused(err)
 		var ce *cases.ConflictError
-		if asConflict(err, &ce) {
-			m.pane = paneDetail
+		if errors.As(err, &ce) {
+			d.conflict(m, ce)
+			return
 		}
+		m.fail(err)
+		d.err = one(err.Error())
 		return
 	}
+	m.dec = decisionState{} // written: no draft to come back to
 	m.pane = paneDetail
-	spec, _ := cases.Spec(d.record.Outcome)
+	spec, _ := cases.Spec(rec.Outcome)
 	if got.Status == cases.StatusPendingApproval {
 		m.caseWritten(got, fmt.Sprintf("case %s: %s recorded; it waits for a supervisor's approval", one(got.ID), strings.ToLower(spec.Title)))
 	} else {
@@ -265,15 +305,89 @@ func (d *decisionState) write(m *Model) {
 	}
 }
 
+// conflict follows a write refused because the case changed after the reviewer read it: the case is reloaded, the
+// message names who changed it and when, and what the reviewer chose and typed stays. When they may still decide
+// the reloaded case the pane goes back to the form, now checked against the reloaded version; otherwise the pane
+// keeps their record on screen and says why it cannot be written.
+func (d *decisionState) conflict(m *Model, ce *cases.ConflictError) {
+	m.reloadCase()
+	msg := conflictText(ce)
+	m.status, m.statusBad = msg+" — check it and try again", true
+	if m.pane != paneDecision {
+		return // reloadCase took the case away from this user and said so
+	}
+	fresh := m.d.c
+	d.c, d.notice = fresh, ""
+	why := m.d.why
+	if why == "" {
+		if err := cases.CanDecide(m.user, fresh); err != nil {
+			why = err.Error()
+		} else if fresh.Status == cases.StatusPendingApproval {
+			why = "the case has a decision waiting for a supervisor's approval"
+		}
+	}
+	if why != "" {
+		d.stale, d.err = one(why), msg
+		d.stage = stageStale
+		d.reasons.Blur()
+		d.amount.Blur()
+		return
+	}
+	want := d.spec().Outcome
+	d.specs, d.choice = cases.Outcomes(fresh), -1
+	for i, s := range d.specs {
+		if s.Outcome == want {
+			d.choice = i
+		}
+	}
+	d.err = msg + ": nothing was written; check the change, then write your decision again"
+	if d.choice < 0 {
+		d.choice, d.stage = 0, stageOutcome
+		return
+	}
+	if len(d.fields) == 0 {
+		d.stage = stageOutcome
+		return
+	}
+	d.stage = stageForm
+	d.focus = 0
+	_ = d.focusField()
+}
+
+// conflictText names who changed a case, and when, after the actor read it.
+func conflictText(ce *cases.ConflictError) string {
+	return fmt.Sprintf("case %s was changed by %s at %s; reloaded", one(ce.ID), one(orNobody(ce.By)), ce.At.Format("15:04"))
+}
+
+// seen notes a change committed to the case after the reviewer began the decision, so the pane says so instead
+// of silently showing other content.
+func (d *decisionState) seen(fresh *cases.Case) {
+	if d.c == nil || fresh == nil || fresh.ID != d.c.ID || fresh.Version == d.c.Version {
+		return
+	}
+	d.notice = changedNotice(fresh, "decision")
+}
+
+// changedNotice says who changed a case and when, and that the write in progress is checked against the version
+// the user saw.
+func changedNotice(c *cases.Case, what string) string {
+	return fmt.Sprintf("changed by %s at %s — your %s will be checked against the version you saw",
+		one(orNobody(c.UpdatedBy)), c.UpdatedAt.Format("15:04"), what)
+}
+
 func (d *decisionState) view(m *Model, h int) string {
-	c := m.d.c
+	c := d.c
 	if c == nil {
 		return ""
 	}
 	st := m.st
 	var b strings.Builder
 	b.WriteString(fit(fmt.Sprintf(" %s  %s · %s · %s at stake", st.Title.Render("Decide "+one(c.ID)), c.Kind.Title(), one(c.Importer.Name), c.Revenue()), m.width))
-	b.WriteString("\n\n")
+	b.WriteString("\n")
+	if d.notice != "" {
+		b.WriteString(st.Warn.Render(fit(" ▲ "+d.notice, m.width)))
+	}
+	b.WriteString("\n")
 	switch d.stage {
 	case stageOutcome:
 		b.WriteString(" Outcomes a " + strings.ToLower(c.Kind.Title()) + " allows:\n")
@@ -288,6 +402,9 @@ func (d *decisionState) view(m *Model, h int) string {
 				line = st.Cursor.Render(fit(fmt.Sprintf(" %s%s%s", cur, fit(s.Title, 44), needs), m.width))
 			}
 			b.WriteString(line + "\n")
+		}
+		if d.err != "" {
+			b.WriteString("\n" + st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
 		}
 		b.WriteString("\n" + st.Muted.Render(" enter choose · esc back to the case"))
 	case stageForm:
@@ -335,7 +452,7 @@ func (d *decisionState) view(m *Model, h int) string {
 			}
 		}
 		if d.err != "" {
-			b.WriteString("\n" + st.Bad.Render(" ✗ "+d.err) + "\n")
+			b.WriteString("\n" + st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
 		}
 		b.WriteString("\n" + st.Muted.Render(" ctrl+s review the record · tab next field · esc back to outcomes"))
 	case stageConfirm:
@@ -348,6 +465,12 @@ func (d *decisionState) view(m *Model, h int) string {
 			b.WriteString(st.Good.Render(" This decides the case.") + "\n")
 		}
 		b.WriteString("\n" + st.Key.Render(" y/enter") + " write it   " + st.Key.Render("esc/n") + " go back")
+	case stageStale:
+		b.WriteString(st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
+		b.WriteString(st.Warn.Render(wrap(" Nothing was written, and you cannot decide the case now: "+d.stale+".", m.width-1)) + "\n\n")
+		b.WriteString(" " + st.Section.Render("Your record, as you wrote it:") + "\n")
+		decisionText(record{b: &b, st: st, w: m.width}, d.record)
+		b.WriteString("\n" + st.Key.Render(" esc") + " back to the case")
 	}
 	return b.String()
 }

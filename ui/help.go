@@ -31,6 +31,8 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.Redraw, k.ForceQuit}}
 		case stageConfirm:
 			return [][]*binding{{k.Confirm, k.Cancel}, {k.Redraw, k.ForceQuit}}
+		case stageStale:
+			return [][]*binding{{k.Back}, {k.Redraw, k.ForceQuit}}
 		}
 		return [][]*binding{{k.Down, k.Up, k.Open, k.Back}, {k.Help, k.Command, k.Redraw, k.Quit, k.ForceQuit}}
 	case paneWorkload:

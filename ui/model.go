@@ -59,6 +59,9 @@ type Model struct {
 	sup supervisorState
 	dlg *dialog
 	ask *confirmation
+	// drafts keeps the text of a dialog whose write met a conflict, by dialog kind and case, until the same dialog
+	// opens again
+	drafts map[string]string
 }
 
 // New builds the workstation for one user. It does not subscribe to changes; the host calls Watch.
@@ -70,6 +73,7 @@ func New(opt Options) tea.Model {
 		r:        opt.Renderer,
 		keys:     newKeyMap(),
 		readOnly: opt.ReadOnly,
+		drafts:   map[string]string{},
 		width:    80,
 		height:   24,
 	}
@@ -193,9 +197,10 @@ func (m *Model) fail(err error) {
 func (m *Model) refused(err error) {
 	var ce *cases.ConflictError
 	if errors.As(err, &ce) {
-		m.reloadCase()
-		m.status, m.statusBad = fmt.Sprintf("case %s was changed by %s at %s; reloaded — check it and try again",
-			one(ce.ID), one(orNobody(ce.By)), ce.At.Format("15:04")), true
+		if m.d.c != nil && m.d.c.ID == ce.ID {
+			m.reloadCase()
+		}
+		m.status, m.statusBad = conflictText(ce)+" — check it and try again", true
 		return
 	}
 	m.fail(err)
@@ -267,16 +272,26 @@ func (m *Model) resize(w, h int) {
 	m.q.input.Width = w - 12
 }
 
-// changed applies a change committed anywhere (this session, another session, the command line).
+// changed applies a change committed anywhere (this session, another session, the command line). The queue and
+// the open case are reread. A write in progress (the decision pane, a dialog, a confirmation) keeps showing what
+// its user saw and says who changed the case since: the write is checked against the version they saw.
 func (m *Model) changed(c cases.Change) {
-	m.q.refresh(m)
-	if m.d.c != nil {
-		touched := len(c.Cases) == 0
-		for _, id := range c.Cases {
-			touched = touched || id == m.d.c.ID
+	touched := func(id string) bool {
+		if len(c.Cases) == 0 {
+			return true
 		}
-		if touched {
-			m.reloadCase()
+		for _, x := range c.Cases {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	}
+	m.q.refresh(m)
+	if m.d.c != nil && touched(m.d.c.ID) {
+		m.reloadCase()
+		if m.pane == paneDecision {
+			m.dec.seen(m.d.c)
 		}
 	}
 	switch m.pane {
@@ -284,6 +299,12 @@ func (m *Model) changed(c cases.Change) {
 		m.loadWorkload()
 	case paneApprovals:
 		m.loadApprovals()
+	}
+	if m.dlg != nil && m.dlg.caseID != "" && touched(m.dlg.caseID) {
+		m.dlg.seen(m)
+	}
+	if m.ask != nil && m.ask.caseID != "" && touched(m.ask.caseID) {
+		m.ask.seen(m)
 	}
 }
 

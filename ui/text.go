@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -110,8 +109,6 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
-
-func asConflict(err error, target **cases.ConflictError) bool { return errors.As(err, target) }
 
 // frame makes body exactly h lines of at most w cells: long lines are cut, missing lines added.
 func frame(body string, w, h int) string {
