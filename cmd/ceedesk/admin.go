@@ -46,15 +46,9 @@ func runSeed(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		fmt.Fprintln(stderr, "usage: ceedesk seed --cases N [--seed S] [--db PATH] [--today YYYY-MM-DD]")
 		return cli.ExitUsage
 	}
-	today, err := g.todayDate()
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitUsage
-	}
-	cfg, err := loadConfig(g)
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitFail
+	today, cfg, code := g.setup(stderr)
+	if code != cli.ExitOK {
+		return code
 	}
 	st, err := openStore(g, cfg, store.Options{})
 	if err != nil {

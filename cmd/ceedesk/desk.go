@@ -22,15 +22,9 @@ import (
 
 // runDesk is the workstation at this desk.
 func runDesk(ctx context.Context, g *globals, stderr io.Writer) int {
-	today, err := g.todayDate()
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitUsage
-	}
-	cfg, err := loadConfig(g)
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitFail
+	today, cfg, code := g.setup(stderr)
+	if code != cli.ExitOK {
+		return code
 	}
 	st, err := openStore(g, cfg, store.Options{})
 	if err != nil {
@@ -106,15 +100,9 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		fmt.Fprintln(stderr, "usage: ceedesk demo [--as USER] [--cases N] [--seed S] [--keep PATH] [--today YYYY-MM-DD]")
 		return cli.ExitUsage
 	}
-	today, err := g.todayDate()
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitUsage
-	}
-	cfg, err := loadConfig(g)
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitFail
+	today, cfg, code := g.setup(stderr)
+	if code != cli.ExitOK {
+		return code
 	}
 	path := *keep
 	if path == "" {

@@ -110,15 +110,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "ceedesk %s: %v\n", name, err)
 		return cli.ExitUsage
 	}
-	today, err := g.todayDate()
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitUsage
-	}
-	cfg, err := loadConfig(g)
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitFail
+	today, cfg, code := g.setup(stderr)
+	if code != cli.ExitOK {
+		return code
 	}
 	st, err := openStore(g, cfg, store.Options{})
 	if err != nil {
@@ -159,6 +153,22 @@ func pullGlobals(g *globals, args []string) ([]string, error) {
 		*p = val
 	}
 	return out, nil
+}
+
+// setup reads --today and the config file, which every command needs first; a non-zero code is the exit status
+// after the message is written.
+func (g *globals) setup(stderr io.Writer) (cases.Date, ui.Config, int) {
+	today, err := g.todayDate()
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return 0, ui.Config{}, cli.ExitUsage
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return 0, cfg, cli.ExitFail
+	}
+	return today, cfg, cli.ExitOK
 }
 
 func (g *globals) todayDate() (cases.Date, error) {

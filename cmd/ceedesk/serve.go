@@ -30,17 +30,12 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		fmt.Fprintln(stderr, "usage: ceedesk serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--db PATH] [--config FILE]")
 		return cli.ExitUsage
 	}
-	cfg, err := loadConfig(g)
-	if err != nil {
-		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-		return cli.ExitFail
+	fixed, cfg, code := g.setup(stderr)
+	if code != cli.ExitOK {
+		return code
 	}
-	fixed := cases.Date(0)
-	if g.today != "" {
-		if fixed, err = g.todayDate(); err != nil {
-			fmt.Fprintf(stderr, "ceedesk: %v\n", err)
-			return cli.ExitUsage
-		}
+	if g.today == "" {
+		fixed = 0 // follow the real date across midnight
 	}
 	today := func() cases.Date {
 		if fixed != 0 {
