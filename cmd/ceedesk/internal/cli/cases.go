@@ -432,9 +432,19 @@ func cmdRequestInfo(ctx context.Context, env *Env, args []string) error {
 	})
 }
 
-func centerOf(env *Env, fs *flagCenter) (string, error) {
-	if *fs != "" {
-		return strings.ToUpper(string(*fs)), nil
+// centerArg parses a command that takes only --center, defaulting to the actor's own Center.
+func centerArg(env *Env, name string, args []string) (string, error) {
+	fs := newFlags(name)
+	center := fs.String("center", "", "the Center (default: yours)")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) > 0 {
+		return "", usagef("unexpected argument %q", pos[0])
+	}
+	if *center != "" {
+		return strings.ToUpper(*center), nil
 	}
 	u, err := actor(env, "know your Center (or pass --center)")
 	if err != nil {
@@ -443,19 +453,8 @@ func centerOf(env *Env, fs *flagCenter) (string, error) {
 	return u.Center, nil
 }
 
-type flagCenter string
-
-func (f *flagCenter) String() string     { return string(*f) }
-func (f *flagCenter) Set(s string) error { *f = flagCenter(s); return nil }
-
 func cmdApprovals(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("approvals")
-	var c flagCenter
-	fs.Var(&c, "center", "the Center")
-	if _, err := flags(fs, args); err != nil {
-		return err
-	}
-	center, err := centerOf(env, &c)
+	center, err := centerArg(env, "approvals", args)
 	if err != nil {
 		return err
 	}
@@ -473,13 +472,7 @@ func cmdApprovals(ctx context.Context, env *Env, args []string) error {
 }
 
 func cmdWorkload(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("workload")
-	var c flagCenter
-	fs.Var(&c, "center", "the Center")
-	if _, err := flags(fs, args); err != nil {
-		return err
-	}
-	center, err := centerOf(env, &c)
+	center, err := centerArg(env, "workload", args)
 	if err != nil {
 		return err
 	}
