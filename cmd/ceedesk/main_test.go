@@ -46,13 +46,19 @@ func seeded(t *testing.T, n string) string {
 // firstCase finds an open case of a kind in alice's queue.
 func firstCase(t *testing.T, db, user string, filter string) string {
 	t.Helper()
-	r := ceedesk(t, db, "", "queue", user, "--filter", filter, "--limit", "1")
+	return firstIn(t, db, "queue", user, "--filter", filter, "--limit", "1")
+}
+
+// firstIn runs a queue command and returns the first case id it lists.
+func firstIn(t *testing.T, db string, args ...string) string {
+	t.Helper()
+	r := ceedesk(t, db, "", args...)
 	if r.code != 0 {
 		t.Fatalf("queue: %s", r.stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if len(lines) < 3 {
-		t.Fatalf("queue %s %q: no case:\n%s", user, filter, r.stdout)
+		t.Fatalf("%v: no case:\n%s", args, r.stdout)
 	}
 	m := regexp.MustCompile(`\b(\d{4}-\d{2}-\d{6}|(PSC|PEA|PD|VAL)-\d{2}-\d{6})\b`).FindString(lines[2])
 	if m == "" {
@@ -253,5 +259,36 @@ func TestBackupRestore(t *testing.T) {
 	st.Close()
 	if r.code != 1 || !strings.Contains(r.stderr, "in use") {
 		t.Fatalf("restore over a store in use: %d %q", r.code, r.stderr)
+	}
+}
+
+func TestApprovalsWorkloadAndApprove(t *testing.T) {
+	db := seeded(t, "600")
+	r := ceedesk(t, db, "", "workload", "--as", "sofia")
+	if r.code != 0 || !strings.Contains(r.stdout, "alice") || !strings.Contains(r.stdout, "OVERDUE") {
+		t.Fatalf("workload: %q %q", r.stdout, r.stderr)
+	}
+	r = ceedesk(t, db, "", "approvals", "--center", "ELEC")
+	if r.code != 0 || !strings.Contains(r.stdout, "waiting for approval in ELEC") {
+		t.Fatalf("approvals: %q %q", r.stdout, r.stderr)
+	}
+	id := firstIn(t, db, "queue", "--center", "ELEC", "--filter", "status:pending_approval", "--limit", "1")
+	c := ceedesk(t, db, "", "case", id, "--json")
+	m := regexp.MustCompile(`"by": "(\w+)"`).FindStringSubmatch(c.stdout)
+	if m == nil {
+		t.Fatalf("no decider in %s", c.stdout)
+	}
+	if r := ceedesk(t, db, "", "approve", id, "--as", m[1]); r.code != 1 || !strings.Contains(r.stderr, "supervisor") {
+		t.Fatalf("the decider approving: %d %q", r.code, r.stderr)
+	}
+	if r := ceedesk(t, db, "", "return", id, "--as", "sofia"); r.code != 1 || !strings.Contains(r.stderr, "comment") {
+		t.Fatalf("return without a comment: %d %q", r.code, r.stderr)
+	}
+	r = ceedesk(t, db, "", "approve", id, "--as", "sofia")
+	if r.code != 0 || !strings.Contains(r.stdout, "approved by sofia") {
+		t.Fatalf("approve: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := ceedesk(t, db, "", "approve", id, "--as", "sofia"); r.code != 1 || !strings.Contains(r.stderr, "no decision waiting") {
+		t.Fatalf("approving twice: %d %q", r.code, r.stderr)
 	}
 }
