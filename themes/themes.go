@@ -156,6 +156,15 @@ func Lookup(name string) (Theme, error) {
 // and not empty.
 func NoColor() bool { return os.Getenv("NO_COLOR") != "" }
 
+// Colourless is t without any colour, as NO_COLOR asks: the monochrome palette and emphasis (bold, underline and
+// reverse video) with t's border. Styles applies it by itself when the process's NO_COLOR is set; a session whose
+// own terminal asked for no colour (over SSH, the client's NO_COLOR) applies it to whatever theme it shows.
+func (t Theme) Colourless() Theme {
+	mono, _ := Lookup("monochrome")
+	mono.Border = t.Border
+	return mono
+}
+
 // Styles are a theme's lipgloss styles, bound to one renderer.
 type Styles struct {
 	Theme string // name of the theme the styles come from
@@ -179,9 +188,7 @@ func (t Theme) Styles(r *lipgloss.Renderer) Styles {
 		r = lipgloss.DefaultRenderer()
 	}
 	if NoColor() && t.Name != "monochrome" {
-		mono, _ := Lookup("monochrome")
-		mono.Border = t.Border
-		t = mono
+		t = t.Colourless()
 	}
 	mono := t.Name == "monochrome"
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return r.NewStyle().Foreground(c) }

@@ -87,3 +87,22 @@ func TestAdaptiveDefault(t *testing.T) {
 		t.Fatalf("default theme should adapt to the background: %q on both", a)
 	}
 }
+
+func TestColourless(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	for _, n := range Names() {
+		th, _ := Lookup(n)
+		c := th.Colourless()
+		s := c.Styles(trueColor())
+		out := s.Overdue.Render("x") + s.Cursor.Render("y") + s.Header.Render("h") + s.Key.Render("k") + s.Bad.Render("b")
+		if hasColour(out) {
+			t.Errorf("%s without colour: %q carries colour", n, out)
+		}
+		if c.Border != th.Border {
+			t.Errorf("%s without colour lost its border", n)
+		}
+		if !regexp.MustCompile(`\x1b\[([0-9]+;)*7[;m]`).MatchString(s.Cursor.Render("y")) {
+			t.Errorf("%s without colour: the cursor row should be in reverse video: %q", n, s.Cursor.Render("y"))
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ceedesk/cases"
-	"ceedesk/themes"
 )
 
 func (m *Model) commandKey(msg tea.KeyMsg) tea.Cmd {
@@ -61,8 +60,8 @@ func (m *Model) run(line string) tea.Cmd {
 			m.fail(err)
 			return nil
 		}
-		if themes.NoColor() {
-			m.say("theme %s (NO_COLOR is set: no colour)", arg)
+		if m.noColor {
+			m.say("theme %s, without colour (NO_COLOR)", arg)
 		} else {
 			m.say("theme %s", arg)
 		}

@@ -40,9 +40,14 @@ type Options struct {
 	User     cases.User
 	Today    func() cases.Date  // the date rules use
 	Renderer *lipgloss.Renderer // nil = lipgloss.DefaultRenderer(); over SSH, bm.MakeRenderer(session)
-	Theme    string             // "" = from Config or "default"
+	Theme    string             // "" = from Config or "default"; an explicit name wins over Config
 	Config   Config             // parsed config.toml (keys, theme, policy); zero = defaults
 	ReadOnly bool
+	// NoColor asks for no colour in this session whatever the theme, as the client's NO_COLOR does over SSH:
+	// every theme is drawn in its monochrome form (bold, underline, reverse video) and :theme keeps it so. The
+	// process's own NO_COLOR (themes.NoColor) does the same for every session. A renderer whose colour profile is
+	// termenv.Ascii writes no escape sequence at all, whatever the theme.
+	NoColor bool
 }
 
 // Watch forwards every store change (a cases.Change value) into a program through send, typically

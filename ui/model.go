@@ -42,6 +42,7 @@ type Model struct {
 	rows     rowPaints // the queue's row styles, precomputed
 	keys     *keyMap
 	readOnly bool
+	noColor  bool // every theme without colour (Options.NoColor or the process's NO_COLOR)
 
 	width, height int
 
@@ -73,6 +74,7 @@ func New(opt Options) tea.Model {
 		r:        opt.Renderer,
 		keys:     newKeyMap(),
 		readOnly: opt.ReadOnly,
+		noColor:  opt.NoColor || themes.NoColor(),
 		drafts:   map[string]string{},
 		width:    80,
 		height:   24,
@@ -89,9 +91,6 @@ func New(opt Options) tea.Model {
 	}
 	if name == "" {
 		name = "default"
-	}
-	if themes.NoColor() {
-		name = "monochrome"
 	}
 	if err := m.setTheme(name); err != nil {
 		_ = m.setTheme("default")
@@ -125,10 +124,14 @@ func (m *Model) applyRole() {
 	}
 }
 
+// setTheme styles the session with a theme, without its colours when the session asks for none.
 func (m *Model) setTheme(name string) error {
 	t, err := themes.Lookup(name)
 	if err != nil {
 		return err
+	}
+	if m.noColor {
+		t = t.Colourless()
 	}
 	m.st = t.Styles(m.r)
 	m.rows = rowPaints{cursor: paintOf(m.st.Cursor), marked: paintOf(m.st.Marked), overdue: paintOf(m.st.Overdue),
@@ -141,13 +144,20 @@ func (m *Model) setTheme(name string) error {
 func (m *Model) newInput(prompt string) textinput.Model {
 	ti := textinput.New()
 	ti.Prompt = prompt
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	m.styleInput(&ti)
+	return ti
+}
+
+// styleInput gives a one-line input this session's styles, every one of them built on its renderer: a style
+// left from the input's defaults would be drawn with the global renderer's colour profile instead.
+func (m *Model) styleInput(ti *textinput.Model) {
 	ti.PromptStyle = m.st.InputPrompt
 	ti.TextStyle = m.st.InputText
 	ti.PlaceholderStyle = m.st.InputPlaceholder
+	ti.CompletionStyle = m.st.InputPlaceholder
 	ti.Cursor.Style = m.r.NewStyle().Reverse(true)
 	ti.Cursor.TextStyle = m.st.InputText
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	return ti
 }
 
 // newTextarea is a multi-line input styled for this renderer.
@@ -157,25 +167,45 @@ func (m *Model) newTextarea(placeholder string) textarea.Model {
 	ta.ShowLineNumbers = false
 	ta.Prompt = "│ "
 	ta.CharLimit = cases.MaxNote
+	ta.Cursor.SetMode(cursor.CursorStatic)
+	m.styleTextarea(&ta)
+	return ta
+}
+
+// styleTextarea is styleInput for a multi-line input.
+func (m *Model) styleTextarea(ta *textarea.Model) {
 	style := textarea.Style{
-		Base:        m.r.NewStyle(),
-		CursorLine:  m.st.InputText,
-		EndOfBuffer: m.st.Muted,
-		LineNumber:  m.st.Muted,
-		Placeholder: m.st.InputPlaceholder,
-		Prompt:      m.st.InputPrompt,
-		Text:        m.st.InputText,
+		Base:             m.r.NewStyle(),
+		CursorLine:       m.st.InputText,
+		CursorLineNumber: m.st.Muted,
+		EndOfBuffer:      m.st.Muted,
+		LineNumber:       m.st.Muted,
+		Placeholder:      m.st.InputPlaceholder,
+		Prompt:           m.st.InputPrompt,
+		Text:             m.st.InputText,
 	}
 	ta.FocusedStyle, ta.BlurredStyle = style, style
 	ta.Cursor.Style = m.r.NewStyle().Reverse(true)
 	ta.Cursor.TextStyle = m.st.InputText
-	ta.Cursor.SetMode(cursor.CursorStatic)
-	return ta
+	// the textarea works out its current style on Focus and Blur only
+	if ta.Focused() {
+		ta.Focus()
+	} else {
+		ta.Blur()
+	}
 }
 
+// restyleInputs gives every input of the session the styles of a new theme.
 func (m *Model) restyleInputs() {
-	m.cmd.PromptStyle, m.cmd.TextStyle = m.st.InputPrompt, m.st.InputText
-	m.q.input.PromptStyle, m.q.input.TextStyle = m.st.InputPrompt, m.st.InputText
+	m.styleInput(&m.cmd)
+	m.styleInput(&m.q.input)
+	if m.dec.c != nil {
+		m.styleInput(&m.dec.amount)
+		m.styleTextarea(&m.dec.reasons)
+	}
+	if m.dlg != nil {
+		m.styleTextarea(&m.dlg.ta)
+	}
 }
 
 type rowPaints struct{ cursor, marked, overdue, dueSoon, text, head paint }
