@@ -99,7 +99,7 @@ func historyKey(id string, seq uint64) []byte {
 // History returns the case's audit events, oldest first. It wraps cases.ErrNotFound when the case does not exist.
 func (s *Store) History(id string) ([]cases.Event, error) {
 	var out []cases.Event
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bCases).Get([]byte(id)) == nil {
 			return fmt.Errorf("case %s: %w", id, cases.ErrNotFound)
 		}
@@ -129,7 +129,7 @@ func (s *Store) History(id string) ([]cases.Event, error) {
 // prev does not match the hash of the event before it, or its seq does not match its place).
 func (s *Store) VerifyAudit() (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		want := uint64(1)
 		prev := ""
 		c := tx.Bucket(bAudit).Cursor()

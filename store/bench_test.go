@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -225,4 +226,46 @@ func BenchmarkLoad(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+}
+
+// BenchmarkFilteredQueue is the workstation filtering as a supervisor types: a free-text word and a due-date term
+// over the open cases of a whole Center of the large store, first window of rows, as ui asks for it.
+func BenchmarkFilteredQueue(b *testing.B) {
+	s, err := Open(bigStore(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	today := cases.DateOf(time.Now())
+	first, err := s.Queue(cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: 1, Today: today})
+	if err != nil || len(first.Rows) == 0 {
+		b.Fatalf("no open ELEC case: %v", err)
+	}
+	word := strings.ToLower(strings.Fields(first.Rows[0].Importer)[0])
+	for _, tc := range []struct {
+		name, filter string
+		sort         cases.SortKey
+	}{
+		{"text+due<7d/due", word + " due:<7d", cases.SortDue},
+		{"text+due<7d/importer", word + " due:<7d", cases.SortImporter},
+		{"text/due", word, cases.SortDue},
+		{"due<7d/amount", "due:<7d", cases.SortAmount},
+	} {
+		f, err := cases.ParseFilter(tc.filter)
+		if err != nil {
+			b.Fatal(err)
+		}
+		q := cases.QueueQuery{Center: "ELEC", Sort: tc.sort, Filter: f, OpenOnly: true, Limit: 120, Today: today}
+		b.Run(tc.name, func(b *testing.B) {
+			var total int
+			for b.Loop() {
+				p, err := s.Queue(q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total = p.Total
+			}
+			b.ReportMetric(float64(total), "matches")
+		})
+	}
 }

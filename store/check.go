@@ -26,7 +26,7 @@ func (s *Store) Check() error {
 		}
 		return len(problems) < maxProblems
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		for err := range tx.Check() { // drain fully: the checker goroutine writes every error
 			report("bbolt: %v", err)
 		}
@@ -93,7 +93,7 @@ func (s *Store) Check() error {
 					k, v = c.Next()
 				default:
 					if !bytes.Equal(v, vs[i]) {
-						report("index %q: entry for case %s has a stale status or kind", name, keyID(k, name[len(name)-1]))
+						report("index %q: entry for case %s has a stale status, kind or copy of its row", name, keyID(k, name[len(name)-1]))
 					}
 					i++
 					k, v = c.Next()

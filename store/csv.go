@@ -512,7 +512,6 @@ func parseCSV(r io.Reader, bad *[]RowError) ([]parsedCase, error) {
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
 		end := cr.InputOffset()
 		size := end - start
 		start = end
@@ -527,6 +526,7 @@ func parseCSV(r io.Reader, bad *[]RowError) ([]parsedCase, error) {
 			}
 			return nil, err
 		}
+		line, _ := cr.FieldPos(0) // only after a record was read: FieldPos panics after an error
 		if size > MaxImportRow {
 			*bad = append(*bad, RowError{Line: line, Reason: fmt.Sprintf("the row is over %d MiB, the limit", MaxImportRow>>20)})
 			continue

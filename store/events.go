@@ -15,7 +15,7 @@ var ErrLocked = bolt.ErrTimeout
 // Events calls fn for every audit event in log order, inside one read transaction, so the sequence it sees is
 // one consistent prefix of the log. It stops at fn's first error and returns it.
 func (s *Store) Events(fn func(cases.Event) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
 			var e cases.Event
 			if err := json.Unmarshal(v, &e); err != nil {

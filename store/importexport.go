@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -52,6 +54,55 @@ func (e RowError) Error() string {
 	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Reason)
 }
 
+// clean makes a row error safe and short enough to print: it quotes what came from the file (an unknown field or
+// column name, a bad value) wherever that holds something a terminal would act on (an escape sequence, a control
+// character, invalid UTF-8), and cuts the field to 64 and the reason to 400 bytes.
+func (e *RowError) clean() {
+	e.Field = shorten(printable(e.Field), 64)
+	e.Reason = shorten(printable(e.Reason), 400)
+}
+
+// printable escapes, Go-style (\x1b, \u202e, \xff), every rune of s that is neither graphic nor a space.
+func printable(s string) string {
+	ok := true
+	for _, r := range s {
+		if r == utf8.RuneError || (r != ' ' && !unicode.IsGraphic(r)) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == ' ' || (r != utf8.RuneError && unicode.IsGraphic(r)):
+			b.WriteString(s[i : i+n])
+		default:
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// shorten cuts s to at most max bytes at a rune boundary, marking the cut with "...".
+func shorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
 // maxShownRows bounds the rows Error prints; Rows always holds all of them.
 const maxShownRows = 1000
 
@@ -61,13 +112,13 @@ func (e *ImportError) Error() string {
 	if len(e.Rows) == 1 {
 		noun = "row"
 	}
-	fmt.Fprintf(&b, "import %s: %d bad %s; nothing imported", e.File, len(e.Rows), noun)
+	fmt.Fprintf(&b, "import %s: %d bad %s; nothing imported", printable(e.File), len(e.Rows), noun)
 	for i, r := range e.Rows {
 		if i == maxShownRows {
 			fmt.Fprintf(&b, "\n... and %d more", len(e.Rows)-maxShownRows)
 			break
 		}
-		fmt.Fprintf(&b, "\n%s %s", e.File, r.Error())
+		fmt.Fprintf(&b, "\n%s %s", printable(e.File), r.Error())
 	}
 	return b.String()
 }
@@ -85,65 +136,26 @@ type parsedCase struct {
 // The actor must be an admin or the Operator.
 func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 	base := filepath.Base(name)
-	var parse func(io.Reader, *[]RowError) ([]parsedCase, error)
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".jsonl", ".ndjson":
-		parse = parseJSONL
-	case ".csv":
-		parse = parseCSV
-	default:
-		return 0, fmt.Errorf("import %s: want a .jsonl or .csv file", base)
-	}
-	if err := s.db.View(func(tx *bolt.Tx) error { return checkAdmin(tx, actor) }); err != nil {
+	if err := s.view(func(tx *bolt.Tx) error { return checkAdmin(tx, actor) }); err != nil {
 		return 0, fmt.Errorf("import %s: %w", base, err)
 	}
-	lr := &limitReader{r: r, left: maxImportFile}
-	var bad []RowError
-	rows, err := parse(lr, &bad)
-	if lr.over {
-		return 0, fmt.Errorf("import %s: the file is over %d bytes (%d MiB), the limit; split it", base, maxImportFile, maxImportFile>>20)
-	}
+	rows, bad, err := readImport(r, name)
 	if err != nil {
-		return 0, fmt.Errorf("import %s: %w", base, err)
+		return 0, err
 	}
-	firstLine := map[string]int{}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		users, err := s.caseHolders(tx)
 		if err != nil {
 			return err
 		}
-		for _, p := range rows {
-			c := p.c
-			cases.Normalize(c)
-			for _, e := range cases.Validate(c) {
-				var fe *cases.FieldError
-				if errors.As(e, &fe) {
-					bad = append(bad, RowError{Line: p.line, Field: fe.Field, Reason: fe.Reason})
-				} else {
-					bad = append(bad, RowError{Line: p.line, Reason: e.Error()})
-				}
-			}
-			if c.ID != "" {
-				if l, ok := firstLine[c.ID]; ok {
-					bad = append(bad, RowError{Line: p.line, Field: "id", Reason: fmt.Sprintf("case %s is also on line %d", c.ID, l)})
-				} else {
-					firstLine[c.ID] = p.line
-				}
-				if tx.Bucket(bCases).Get([]byte(c.ID)) != nil {
-					bad = append(bad, RowError{Line: p.line, Field: "id", Reason: fmt.Sprintf("case %s is already in the store", c.ID)})
-				}
-			}
-			if msg := holderProblem(users, c); msg != "" {
-				bad = append(bad, RowError{Line: p.line, Field: "assignee", Reason: msg})
-			}
-		}
+		cb := tx.Bucket(bCases)
+		checkImport(rows, &bad, users, func(id string) bool { return cb.Get([]byte(id)) != nil })
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("import %s: %w", base, err)
 	}
 	if len(bad) > 0 {
-		slices.SortStableFunc(bad, func(a, b RowError) int { return a.Line - b.Line })
 		return 0, &ImportError{File: base, Rows: bad}
 	}
 	if len(rows) == 0 {
@@ -189,6 +201,68 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 	}
 	s.feed.publish(cases.Change{Seq: seq, Action: "import", Actor: actor, Cases: ids, At: now})
 	return len(batch), nil
+}
+
+// readImport reads an import file (the format chosen by the extension of name) into cases without looking at any
+// store: it returns the cases read, the rows that could not be read (each naming its line and, where it can, its
+// field), and an error for a problem with the file as a whole (wrong extension, over MaxImportFile, unreadable).
+func readImport(r io.Reader, name string) ([]parsedCase, []RowError, error) {
+	base := filepath.Base(name)
+	var parse func(io.Reader, *[]RowError) ([]parsedCase, error)
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jsonl", ".ndjson":
+		parse = parseJSONL
+	case ".csv":
+		parse = parseCSV
+	default:
+		return nil, nil, fmt.Errorf("import %s: want a .jsonl or .csv file", base)
+	}
+	lr := &limitReader{r: r, left: maxImportFile}
+	var bad []RowError
+	rows, err := parse(lr, &bad)
+	if lr.over {
+		return nil, nil, fmt.Errorf("import %s: the file is over %d bytes (%d MiB), the limit; split it", base, maxImportFile, maxImportFile>>20)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("import %s: %w", base, err)
+	}
+	return rows, bad, nil
+}
+
+// checkImport checks the cases read from an import file, adding to bad every problem: cases.Validate (after
+// cases.Normalize, which it applies), ids unique within the file, ids not already in the store (exists), and
+// assignees who can hold the case (users). On return bad is in line order and every entry is safe to print.
+func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User, exists func(id string) bool) {
+	firstLine := map[string]int{}
+	for _, p := range rows {
+		c := p.c
+		cases.Normalize(c)
+		for _, e := range cases.Validate(c) {
+			var fe *cases.FieldError
+			if errors.As(e, &fe) {
+				*bad = append(*bad, RowError{Line: p.line, Field: fe.Field, Reason: fe.Reason})
+			} else {
+				*bad = append(*bad, RowError{Line: p.line, Reason: e.Error()})
+			}
+		}
+		if c.ID != "" {
+			if l, ok := firstLine[c.ID]; ok {
+				*bad = append(*bad, RowError{Line: p.line, Field: "id", Reason: fmt.Sprintf("case %s is also on line %d", c.ID, l)})
+			} else {
+				firstLine[c.ID] = p.line
+			}
+			if exists(c.ID) {
+				*bad = append(*bad, RowError{Line: p.line, Field: "id", Reason: fmt.Sprintf("case %s is already in the store", c.ID)})
+			}
+		}
+		if msg := holderProblem(users, c); msg != "" {
+			*bad = append(*bad, RowError{Line: p.line, Field: "assignee", Reason: msg})
+		}
+	}
+	for i := range *bad {
+		(*bad)[i].clean()
+	}
+	slices.SortStableFunc(*bad, func(a, b RowError) int { return a.Line - b.Line })
 }
 
 type limitReader struct {
@@ -337,7 +411,7 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 	default:
 		return 0, fmt.Errorf("export: format %q: want jsonl or csv", format)
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bCases).ForEach(func(k, v []byte) error {
 			c, err := decodeCase(v)
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -16,8 +17,10 @@ import (
 // Indexes. Each scope (a reviewer's cases, a Center's cases) has one nested bucket in "index" per sort and per
 // open/decided split, named scope 0x00 split sort, where scope is 'a'+assignee or 'c'+center, split is 'o' (open)
 // or 'x' (decided) and sort is one of sortCodes. Keys are the sort key followed by the case id, so a page of a
-// queue is a seek and a walk over keys; values are two bytes (status code, kind code) so status and kind filters
-// need no row decode.
+// queue is a seek and a walk over keys. Values start with two bytes (status code, kind code), so status and kind
+// filters need no row decode. In the due-date indexes the value then holds a copy of the rest of the case's queue
+// row (see appendRowCopy): a filtered queue is one sequential walk of one index, reading no other bucket, where
+// looking each row up by id would be one random read per case of the scope. Check verifies every copy.
 
 const (
 	sortDue      = 'd'
@@ -27,6 +30,9 @@ const (
 )
 
 var sortCodes = []byte{sortDue, sortReceived, sortAmount, sortImporter}
+
+// sortOther stands for any sort but due where only the difference matters.
+const sortOther = sortReceived
 
 func sortCode(k cases.SortKey) (byte, error) {
 	switch k {
@@ -135,8 +141,66 @@ var indexValues = func() map[[2]byte][]byte {
 	return m
 }()
 
-func indexValue(r *cases.QueueRow) []byte {
+// indexValue is the value of r's entry in an index of the given sort; its result may be shared, never modify it.
+func indexValue(r *cases.QueueRow, sort byte) []byte {
+	if sort == sortDue {
+		return appendDueValue(nil, r)
+	}
 	return indexValues[[2]byte{statusCode(r.Status), kindCode(r.Kind)}]
+}
+
+// appendDueValue appends the value of r's entry in a due-date index: status and kind codes, then the row copy.
+func appendDueValue(b []byte, r *cases.QueueRow) []byte {
+	if cap(b) == 0 {
+		b = make([]byte, 0, dueValueSize(r))
+	}
+	b = append(b, statusCode(r.Status), kindCode(r.Kind))
+	return appendRowCopy(b, r)
+}
+
+func dueValueSize(r *cases.QueueRow) int {
+	return 2 + 4*binary.MaxVarintLen16 + len(r.Center) + len(r.Assignee) + len(r.Importer) + len(r.Entry) + 3*binary.MaxVarintLen64
+}
+
+// appendRowCopy appends the parts of a queue row that a due-date index entry does not already hold (the key holds
+// the due date and the id, the first two value bytes the status and kind): length-prefixed center, assignee,
+// importer and entry, then varints received and revenue and uvarint version.
+func appendRowCopy(b []byte, r *cases.QueueRow) []byte {
+	for _, s := range []string{r.Center, r.Assignee, r.Importer, r.Entry} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.AppendVarint(b, int64(r.Received))
+	b = binary.AppendVarint(b, int64(r.Revenue))
+	return binary.AppendUvarint(b, r.Version)
+}
+
+// rowFromDueEntry rebuilds a queue row from a due-date index entry. With view set the row's strings point into k
+// and v (valid until the transaction ends; cloneRow makes them independent). It reports false when the entry holds
+// no usable copy (a status or kind this version does not know), and the caller reads the row instead.
+func rowFromDueEntry(k, v []byte, r *cases.QueueRow, view bool) bool {
+	if len(k) < 4 || len(v) < 2 || v[0] == 0 || v[1] == 0 || int(v[0]) > len(cases.Statuses) || int(v[1]) > len(cases.Kinds) {
+		return false
+	}
+	d := decoder{b: v[2:], view: view}
+	*r = cases.QueueRow{
+		Due:    cases.Date(binary.BigEndian.Uint32(k) ^ 0x80000000),
+		Status: cases.Statuses[v[0]-1],
+		Kind:   cases.Kinds[v[1]-1],
+	}
+	if view {
+		r.ID = unsafe.String(unsafe.SliceData(k[4:]), len(k)-4)
+	} else {
+		r.ID = string(k[4:])
+	}
+	r.Center = d.str()
+	r.Assignee = d.str()
+	r.Importer = d.str()
+	r.Entry = d.str()
+	r.Received = cases.Date(d.varint())
+	r.Revenue = cases.Cents(d.varint())
+	r.Version = d.uvarint()
+	return !d.err && len(d.b) == 0
 }
 
 func (s *Store) index(tx *bolt.Tx, r *cases.QueueRow) error {
@@ -148,7 +212,7 @@ func (s *Store) index(tx *bolt.Tx, r *cases.QueueRow) error {
 			if err != nil {
 				return err
 			}
-			if err := b.Put(indexKey(r, so), indexValue(r)); err != nil {
+			if err := b.Put(indexKey(r, so), indexValue(r, so)); err != nil {
 				return err
 			}
 		}
@@ -280,13 +344,14 @@ func (s *Store) putCase(tx *bolt.Tx, old, c *cases.Case) error {
 // expected is what the index and stats buckets should hold for a set of rows; rebuild writes it and Check
 // compares against it.
 type expected struct {
-	keys   map[string][][]byte // index bucket name -> keys
-	vals   map[string][][]byte // parallel values
-	stats  map[string][]byte
-	arena  []byte
-	nrows  int
-	totals map[string]*totals
-	hist   map[string]uint64
+	keys    map[string][][]byte // index bucket name -> keys
+	vals    map[string][][]byte // parallel values
+	stats   map[string][]byte
+	arena   []byte
+	scratch []byte
+	nrows   int
+	totals  map[string]*totals
+	hist    map[string]uint64
 }
 
 func newExpected() *expected {
@@ -310,7 +375,12 @@ func (e *expected) add(r *cases.QueueRow) {
 			name := string(indexName(sc, open, so))
 			k := appendIndexKey(e.alloc(16+len(r.ID)+len(r.Importer)), r, so)
 			e.keys[name] = append(e.keys[name], k)
-			e.vals[name] = append(e.vals[name], indexValue(r))
+			v := indexValue(r, sortOther)
+			if so == sortDue {
+				e.scratch = appendDueValue(e.scratch[:0], r)
+				v = append(e.alloc(len(e.scratch)), e.scratch...)
+			}
+			e.vals[name] = append(e.vals[name], v)
 		}
 		tk := string(totalsKey(sc))
 		t := e.totals[tk]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -78,9 +79,9 @@ func TestOpenRefusals(t *testing.T) {
 		path := filepath.Join(dir, "newer.db")
 		s := openTest(t, path)
 		s.Close()
-		rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
+		rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(SchemaVersion+1)) })
 		_, err := Open(path, Options{})
-		if err == nil || !strings.Contains(err.Error(), "schema version 2, newer than this ceedesk") {
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema version %d, newer than this ceedesk", SchemaVersion+1)) {
 			t.Fatalf("Open = %v", err)
 		}
 	})
@@ -228,6 +229,21 @@ func TestCheckFindsDamagedIndexes(t *testing.T) {
 			r.Due++
 			tx.Bucket(bRows).Put(bytes.Clone(k), encodeRow(&r))
 		}, "queue row is missing or stale"},
+		{"row copy in a due index stale", func(tx *bolt.Tx) {
+			b := tx.Bucket(bIndex).Bucket(indexName(scopeCenter("ELEC"), true, sortDue))
+			k, v := b.Cursor().First()
+			var r cases.QueueRow
+			if !rowFromDueEntry(k, v, &r, false) {
+				panic("the due index holds no row copy")
+			}
+			r.Importer = "Someone Else Ltd"
+			b.Put(bytes.Clone(k), appendDueValue(nil, &r))
+		}, "stale status, kind or copy of its row"},
+		{"row copy in a due index missing", func(tx *bolt.Tx) {
+			b := tx.Bucket(bIndex).Bucket(indexName(scopeAssignee("alice"), true, sortDue))
+			k, v := b.Cursor().Last()
+			b.Put(bytes.Clone(k), []byte{v[0], v[1]})
+		}, "stale status, kind or copy of its row"},
 		{"count wrong", func(tx *bolt.Tx) {
 			st := tx.Bucket(bStats)
 			tk := totalsKey(scopeCenter("ELEC"))

@@ -124,7 +124,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	defer func() { s.db.NoSync, s.db.NoGrowSync, s.db.AllocSize = savedSync, savedGrow, savedAlloc }()
 
 	var users map[string]cases.User
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.boltUpdate(func(tx *bolt.Tx) error {
 		var err error
 		if users, err = s.caseHolders(tx); err != nil {
 			return err
@@ -145,7 +145,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 				return fmt.Errorf("case %s is given twice", batch[i].ID)
 			}
 		}
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		err := s.boltUpdate(func(tx *bolt.Tx) error {
 			a := openAudit(tx)
 			if err := s.insertBulk(tx, a, actor, "seed", "", batch, now); err != nil {
 				return err
@@ -188,7 +188,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	if loadErr == nil && len(batch) > 0 {
 		loadErr = flush()
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error { return s.rebuild(tx, false) })
+	err = s.boltUpdate(func(tx *bolt.Tx) error { return s.rebuild(tx, false) })
 	if err == nil {
 		err = s.db.Sync()
 	}

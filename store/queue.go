@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,7 +35,7 @@ func getCase(tx *bolt.Tx, id string) (*cases.Case, error) {
 // Case returns the stored case; it wraps cases.ErrNotFound when there is none. The caller owns the result.
 func (s *Store) Case(id string) (*cases.Case, error) {
 	var c *cases.Case
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		c, err = getCase(tx, id)
 		return err
@@ -112,6 +113,9 @@ func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n := filterSize(q.Filter); n > cases.MaxFilter {
+		return nil, fmt.Errorf("%w: filter is %d characters; the limit is %d", cases.ErrInvalid, n, cases.MaxFilter)
+	}
 	p := &plan{scope: scope, sort: so, open: true, decided: !q.OpenOnly, filter: q.Filter, today: q.Today}
 	if p.today == 0 {
 		p.today = s.today()
@@ -145,9 +149,19 @@ func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
 	return p, nil
 }
 
+// filterSize is the length of a filter's query text, or of its text terms when it was built without one: each
+// term is matched against every row of the scope, so a filter is held to cases.MaxFilter however it was made.
+func filterSize(f cases.Filter) int {
+	n := len(f.Importer) + len(f.Assignee) + len(f.Center)
+	for i, w := range f.Words {
+		n += len(w) + min(i, 1) // a space between words
+	}
+	return max(n, len(f.Query))
+}
+
 // match applies the plan's quick checks to an index value, then the filter to the decoded row.
 func (p *plan) quick(v []byte) bool {
-	if len(v) != 2 {
+	if len(v) < 2 {
 		return true
 	}
 	if p.anyStatus && !p.statuses[v[0]&7] {
@@ -187,9 +201,27 @@ func readRowAs(rows *bolt.Bucket, id []byte, decode func([]byte, *cases.QueueRow
 	return r, nil
 }
 
+// entryRow returns the queue row of an index entry: from the entry's own copy in a due-date index, else from the
+// rows bucket. With view set the row's strings are valid only inside the transaction (cloneRow keeps a row).
+func entryRow(rows *bolt.Bucket, k, v []byte, sort byte, view bool) (cases.QueueRow, error) {
+	var r cases.QueueRow
+	if sort == sortDue && rowFromDueEntry(k, v, &r, view) {
+		return r, nil
+	}
+	if view {
+		return readRowView(rows, keyID(k, sort))
+	}
+	return readRow(rows, keyID(k, sort))
+}
+
+// sortInMemory is the number of matching rows up to which a filtered queue in a sort other than due is ordered in
+// memory; more matches are ordered by a second walk of that sort's index.
+var sortInMemory = 1 << 14
+
 // Queue returns one window of a reviewer's or a Center's queue and the size of the whole queue after the filter.
-// Without a filter it seeks in the ordered index and decodes only the rows returned; with one it decodes the rows
-// of that scope only.
+// Without a filter it seeks in the ordered index and decodes only the rows returned. With one, it walks the scope's
+// due-date index once, in key order, testing the row copies the entries hold; in another sort it then orders the
+// matches (see scanOtherSort). No filtered query reads rows at random, nor any case.
 func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 	p, err := s.plan(q)
 	if err != nil {
@@ -202,8 +234,11 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 	limit = min(limit, MaxPage)
 	offset := max(q.Offset, 0)
 	page := cases.QueuePage{Offset: offset}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		rows := tx.Bucket(bRows)
+		if p.scan && p.sort != sortDue {
+			return scanOtherSort(tx, p, offset, limit, &page)
+		}
 		w := newWalker(tx, p.scope, p.sort, p.open, p.decided)
 		if !p.scan && !p.anyStatus && !p.anyKind {
 			t := decodeTotals(tx.Bucket(bStats).Get(totalsKey(p.scope)))
@@ -219,11 +254,11 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 				}
 			}
 			for len(page.Rows) < limit {
-				k, _ := w.next()
+				k, v := w.next()
 				if k == nil {
 					break
 				}
-				r, err := readRow(rows, keyID(k, p.sort))
+				r, err := entryRow(rows, k, v, p.sort, false)
 				if err != nil {
 					return err
 				}
@@ -239,7 +274,7 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 			if !p.scan {
 				n++
 				if n > offset && len(page.Rows) < limit {
-					r, err := readRow(rows, keyID(k, p.sort))
+					r, err := entryRow(rows, k, v, p.sort, false)
 					if err != nil {
 						return err
 					}
@@ -247,7 +282,7 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 				}
 				continue
 			}
-			r, err := readRowView(rows, keyID(k, p.sort))
+			r, err := entryRow(rows, k, v, p.sort, true)
 			if err != nil {
 				return err
 			}
@@ -266,6 +301,73 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 	return page, err
 }
 
+// scanOtherSort answers a filtered query in a sort other than due. It finds the matching rows in one walk of the
+// scope's due-date index (sequential, the rows in the values), then orders them: up to sortInMemory matches by
+// sorting them on their index keys; past that by walking the wanted sort's index once, keeping the entries whose
+// ids matched and reading only the rows of the page.
+func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) error {
+	rows := tx.Bucket(bRows)
+	var kept []cases.QueueRow
+	var ids map[string]struct{} // views into the transaction's pages
+	w := newWalker(tx, p.scope, sortDue, p.open, p.decided)
+	for k, v := w.next(); k != nil; k, v = w.next() {
+		if !p.quick(v) {
+			continue
+		}
+		r, err := entryRow(rows, k, v, sortDue, true)
+		if err != nil {
+			return err
+		}
+		if !p.match(&r) {
+			continue
+		}
+		switch {
+		case ids == nil && len(kept) < sortInMemory:
+			cloneRow(&r)
+			kept = append(kept, r)
+			continue
+		case ids == nil:
+			ids = make(map[string]struct{}, 4*sortInMemory)
+			for i := range kept {
+				ids[kept[i].ID] = struct{}{}
+			}
+			kept = nil
+		}
+		ids[r.ID] = struct{}{}
+	}
+	if ids == nil {
+		keys := make([][]byte, len(kept))
+		ord := make([]int, len(kept))
+		for i := range kept {
+			keys[i], ord[i] = indexKey(&kept[i], p.sort), i
+		}
+		slices.SortFunc(ord, func(a, b int) int { return bytes.Compare(keys[a], keys[b]) })
+		page.Total = len(kept)
+		for i := offset; i < len(ord) && len(page.Rows) < limit; i++ {
+			page.Rows = append(page.Rows, kept[ord[i]])
+		}
+		return nil
+	}
+	n := 0
+	w = newWalker(tx, p.scope, p.sort, p.open, p.decided)
+	for k, _ := w.next(); k != nil; k, _ = w.next() {
+		id := keyID(k, p.sort)
+		if _, ok := ids[string(id)]; !ok {
+			continue
+		}
+		n++
+		if n > offset && len(page.Rows) < limit {
+			r, err := readRow(rows, id)
+			if err != nil {
+				return err
+			}
+			page.Rows = append(page.Rows, r)
+		}
+	}
+	page.Total = n
+	return nil
+}
+
 // Counts returns the queue's headline numbers as of q.Today (today when zero); Offset, Limit and Sort are ignored.
 // Without a filter they come from per-scope statistics; with one, from the open rows of that scope.
 func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
@@ -275,7 +377,7 @@ func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
 		return cases.Counts{}, err
 	}
 	var c cases.Counts
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if !p.scan && !p.anyStatus && !p.anyKind {
 			c = scopeCounts(tx, p.scope, p.today)
 			return nil
@@ -286,7 +388,7 @@ func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
 			if !p.quick(v) {
 				continue
 			}
-			r, err := readRowView(rows, keyID(k, sortDue))
+			r, err := entryRow(rows, k, v, sortDue, true)
 			if err != nil {
 				return err
 			}
@@ -327,17 +429,17 @@ func (s *Store) Approvals(center string) ([]cases.QueueRow, error) {
 	var out []cases.QueueRow
 	scope := scopeCenter(strings.ToUpper(center))
 	pending := statusCode(cases.StatusPendingApproval)
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if decodeTotals(tx.Bucket(bStats).Get(totalsKey(scope))).Pending == 0 {
 			return nil
 		}
 		rows := tx.Bucket(bRows)
 		w := newWalker(tx, scope, sortDue, true, false)
 		for k, v := w.next(); k != nil; k, v = w.next() {
-			if len(v) == 2 && v[0] != pending {
+			if len(v) >= 2 && v[0] != pending {
 				continue
 			}
-			r, err := readRow(rows, keyID(k, sortDue))
+			r, err := entryRow(rows, k, v, sortDue, false)
 			if err != nil {
 				return err
 			}
@@ -361,7 +463,7 @@ func (s *Store) Workload(center string, today cases.Date) ([]cases.Load, error) 
 		return nil, err
 	}
 	var out []cases.Load
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		for _, u := range users {
 			if u.Role != cases.RoleReviewer && u.Role != cases.RoleSupervisor {
 				continue

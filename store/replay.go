@@ -15,7 +15,7 @@ import (
 // event out of place). Together with VerifyAudit it shows the log is both intact and complete.
 func (s *Store) VerifyHistory() (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		states := map[string]*cases.State{}
 		err := tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
 			var e cases.Event

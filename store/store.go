@@ -6,11 +6,12 @@
 // ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
 // published to in-process subscribers.
 //
-// Layout of the file (schema version 1):
+// Layout of the file (schema version 2; migrate.go has the history and the steps from older versions):
 //
 //	cases    id -> encoded cases.Case
 //	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
-//	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+id, values status,kind
+//	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+id, values status,
+//	         kind and, in the due-date indexes, a copy of the rest of the queue row (index.go)
 //	stats    per scope: totals (all, open, pending, revenue) and a histogram of open cases per due date
 //	history  id 0x00 seq -> nothing: the audit events of a case
 //	users    name -> JSON cases.User
@@ -42,8 +43,9 @@ import (
 // trusted like an admin for user and key management; it never works cases.
 const Operator = "operator"
 
-// SchemaVersion is the layout version this package reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout version this package reads and writes. Open migrates a store of an older version
+// (see migrate.go) and refuses a newer one.
+const SchemaVersion = 2
 
 // Options configure Open.
 type Options struct {
@@ -91,10 +93,12 @@ var (
 
 // Open opens the store at path, creating and initialising it when the file does not exist or is empty.
 //
-// Open never re-initialises a file that has content: a file that is not a bbolt database, is truncated, or has a
-// newer schema is refused with an error saying which. When another process holds the file, Open waits
-// opt.Timeout and then fails with an error naming the file. When the store's indexes were computed under a
-// different Policy (due dates depend on it), Open recomputes rows and indexes in one transaction.
+// Open never re-initialises a file that has content: a file that is not a bbolt database, is truncated, is damaged
+// or has a newer schema is refused with an error saying which. When another process holds the file, Open waits
+// opt.Timeout and then fails with an error naming the file. A store of an older schema is migrated: Open first
+// writes a backup beside it, PATH.schema-N.bak, then migrates in one transaction; if that fails the store is left
+// as it was and the error names the backup. When the store's indexes were computed under a different Policy (due
+// dates depend on it), Open recomputes rows and indexes in one transaction.
 func Open(path string, opt Options) (*Store, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = time.Second
@@ -108,12 +112,17 @@ func Open(path string, opt Options) (*Store, error) {
 	if err := precheck(path, opt.ReadOnly); err != nil {
 		return nil, err
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:         opt.Timeout,
-		NoSync:          opt.NoSync,
-		ReadOnly:        opt.ReadOnly,
-		FreelistType:    bolt.FreelistMapType,
-		InitialMmapSize: 1 << 30,
+	var db *bolt.DB
+	err := guard(path, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{
+			Timeout:         opt.Timeout,
+			NoSync:          opt.NoSync,
+			ReadOnly:        opt.ReadOnly,
+			FreelistType:    bolt.FreelistMapType,
+			InitialMmapSize: 1 << 30,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, openError(path, err)
@@ -233,8 +242,9 @@ func policyFingerprint(p cases.Policy) []byte {
 // init checks the schema of an existing store, initialises a new one, and re-indexes when the policy changed or a
 // bulk load was interrupted.
 func (s *Store) init() error {
-	var fresh, reindex bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	var fresh, reindex, migrate bool
+	var schema uint64
+	err := s.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
 			empty := true
@@ -249,11 +259,17 @@ func (s *Store) init() error {
 		if len(v) != 8 {
 			return fmt.Errorf("store %s is not a ceedesk store: no schema version", s.path)
 		}
-		switch n := binary.BigEndian.Uint64(v); {
-		case n > SchemaVersion:
-			return fmt.Errorf("store %s has schema version %d, newer than this ceedesk (%d); upgrade ceedesk", s.path, n, SchemaVersion)
-		case n < SchemaVersion:
-			return fmt.Errorf("store %s has unknown schema version %d", s.path, n)
+		switch schema = binary.BigEndian.Uint64(v); {
+		case schema > SchemaVersion:
+			return fmt.Errorf("store %s has schema version %d, newer than this ceedesk (%d); upgrade ceedesk", s.path, schema, SchemaVersion)
+		case schema < SchemaVersion:
+			for n := schema; n < SchemaVersion; n++ {
+				if _, ok := migrations[n]; !ok {
+					return fmt.Errorf("store %s has schema version %d, which this ceedesk cannot migrate", s.path, schema)
+				}
+			}
+			migrate = true
+			return nil
 		}
 		for _, b := range allBuckets {
 			if tx.Bucket(b) == nil {
@@ -269,6 +285,9 @@ func (s *Store) init() error {
 		return err
 	}
 	if s.readOnly {
+		if migrate {
+			return fmt.Errorf("store %s has schema version %d, older than this ceedesk (%d); open it read-write once to migrate it (a backup is written first)", s.path, schema, SchemaVersion)
+		}
 		if fresh {
 			return fmt.Errorf("store %s is empty; open it read-write once to initialise it", s.path)
 		}
@@ -278,7 +297,7 @@ func (s *Store) init() error {
 		return nil
 	}
 	if fresh {
-		return s.db.Update(func(tx *bolt.Tx) error {
+		return s.boltUpdate(func(tx *bolt.Tx) error {
 			for _, b := range allBuckets {
 				if _, err := tx.CreateBucket(b); err != nil {
 					return err
@@ -294,8 +313,11 @@ func (s *Store) init() error {
 			return meta.Put(mCases, be64(0))
 		})
 	}
+	if migrate {
+		return s.migrate(schema)
+	}
 	if reindex {
-		return s.db.Update(func(tx *bolt.Tx) error { return s.rebuild(tx, true) })
+		return s.boltUpdate(func(tx *bolt.Tx) error { return s.rebuild(tx, true) })
 	}
 	return nil
 }
@@ -321,7 +343,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.db.Update(fn)
+	return s.boltUpdate(fn)
 }
 
 func be64(v uint64) []byte {
@@ -341,7 +363,7 @@ func metaUint(tx *bolt.Tx, key []byte) uint64 {
 // Backup writes a consistent copy of the whole store to w from one read transaction; writers continue meanwhile.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err

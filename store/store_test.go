@@ -338,6 +338,16 @@ func TestQueueMatchesBruteForce(t *testing.T) {
 	mustCheck(t, s)
 }
 
+// Filtered queues in a sort other than due order their matches in memory up to sortInMemory, and by a second
+// index walk past it; with the threshold at 2 nearly every query takes the second way.
+func TestFilteredQueueOrderedByASecondWalk(t *testing.T) {
+	old := sortInMemory
+	sortInMemory = 2
+	defer func() { sortInMemory = old }()
+	s, cs := fixture(t, 400)
+	checkQueues(t, s, cs)
+}
+
 func TestQueuePagesWalkTheWholeQueue(t *testing.T) {
 	s, cs := fixture(t, 300)
 	var seen []string

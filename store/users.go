@@ -189,7 +189,7 @@ func (s *Store) SetUser(actor string, u cases.User) error {
 // User returns the named user; it wraps cases.ErrNotFound when there is none.
 func (s *Store) User(name string) (cases.User, error) {
 	var u cases.User
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		u, err = getUser(tx, name)
 		return err
@@ -200,7 +200,7 @@ func (s *Store) User(name string) (cases.User, error) {
 // Users lists the users of a Center ("" = all), sorted by name.
 func (s *Store) Users(center string) ([]cases.User, error) {
 	var out []cases.User
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
 			var u cases.User
 			if err := json.Unmarshal(v, &u); err != nil {
@@ -304,7 +304,7 @@ func (s *Store) RevokeKey(actor, fingerprint string) error {
 // Keys lists a user's keys ("" = everyone's), revoked ones included, by fingerprint.
 func (s *Store) Keys(user string) ([]Key, error) {
 	var out []Key
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bKeys).ForEach(func(fp, v []byte) error {
 			var k Key
 			if err := json.Unmarshal(v, &k); err != nil {
@@ -324,7 +324,7 @@ func (s *Store) Keys(user string) ([]Key, error) {
 // a disabled user wraps cases.ErrForbidden.
 func (s *Store) UserByKey(fingerprint string) (cases.User, error) {
 	var u cases.User
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bKeys).Get([]byte(fingerprint))
 		if v == nil {
 			return fmt.Errorf("key %s: %w", fingerprint, cases.ErrNotFound)

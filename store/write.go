@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -106,8 +107,20 @@ func (s *Store) Decide(actor, id string, version uint64, d cases.Decision, today
 	})
 }
 
+// checkReason refuses a reason or comment longer than cases.MaxReasons characters: it is kept in the audit log,
+// which nothing ever trims.
+func checkReason(what, text string) error {
+	if n := utf8.RuneCountInString(text); n > cases.MaxReasons {
+		return fmt.Errorf("%w: the %s is %d characters; the limit is %d", cases.ErrInvalid, what, n, cases.MaxReasons)
+	}
+	return nil
+}
+
 // Approve makes a pending decision final (cases.Approve); the comment is recorded in the audit event.
 func (s *Store) Approve(actor, id string, version uint64, comment string) (*cases.Case, error) {
+	if err := checkReason("comment", comment); err != nil {
+		return nil, err
+	}
 	return s.change1(actor, "approve", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
 		return cases.Approve(c, u, comment, now)
 	})
@@ -115,6 +128,9 @@ func (s *Store) Approve(actor, id string, version uint64, comment string) (*case
 
 // Return sends a pending decision back to review with a comment (cases.Return).
 func (s *Store) Return(actor, id string, version uint64, comment string) (*cases.Case, error) {
+	if err := checkReason("comment", comment); err != nil {
+		return nil, err
+	}
 	return s.change1(actor, "return", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
 		return cases.Return(c, u, comment, now)
 	})
@@ -138,6 +154,9 @@ func (s *Store) RequestInfo(actor, id string, version uint64, question string, t
 func (s *Store) Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%w: assign: no cases named", cases.ErrInvalid)
+	}
+	if err := checkReason("reason", reason); err != nil {
+		return nil, err
 	}
 	var target cases.User
 	edits := make([]edit, len(ids))

@@ -1,0 +1,47 @@
+package store
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// bbolt trusts the pages of its file: a damaged page makes it panic (an impossible page type, a page that names
+// another page id) or follow a page number outside the mapped file, which is a memory fault. Every transaction of
+// this package runs through guard, which turns both into an error naming the file, so a damaged store is a message
+// and never a crash of the server that every session shares.
+
+// damagedError is a read or write that stopped on a damaged page.
+type damagedError struct {
+	path string
+	what any
+}
+
+func (e *damagedError) Error() string {
+	return fmt.Sprintf("store %s is damaged (%v); restore it from a backup (ceedesk restore FILE)", e.path, e.what)
+}
+
+// guard runs fn, turning a panic or memory fault inside it into a *damagedError. bbolt rolls back the transaction
+// a panic leaves, so the store stays usable for whatever does not touch the damaged page.
+func (s *Store) guard(fn func() error) error { return guard(s.path, fn) }
+
+func guard(path string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &damagedError{path: path, what: r}
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return fn()
+}
+
+// view runs fn in one guarded read transaction.
+func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	return s.guard(func() error { return s.db.View(fn) })
+}
+
+// boltUpdate runs fn in one guarded write transaction, without the read-only check and writer lock of update.
+func (s *Store) boltUpdate(fn func(tx *bolt.Tx) error) error {
+	return s.guard(func() error { return s.db.Update(fn) })
+}

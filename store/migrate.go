@@ -1,0 +1,102 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Schema history. Each step turns a store of schema `from` into one of from+1. Steps run in order, all in ONE
+// write transaction, after Open has written a backup of the store beside it (PATH.schema-N.bak), so a migration
+// either completes or leaves the file exactly as it was.
+//
+//	0  cases, users, keys, audit and meta only: the layout before the derived buckets
+//	1  + rows, index, stats and history, derived from the cases and the audit log
+//	2  due-date index entries carry a copy of their queue row (filtered queues read one index sequentially)
+type migration struct {
+	what  string
+	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what rebuild derives
+	// reindex: the step changes the derived rows, indexes or statistics; the migration rebuilds them once, from
+	// the cases, after the last step
+	reindex bool
+}
+
+// migrations is keyed by the schema version a step starts from.
+var migrations = map[uint64]migration{
+	0: {"add queue rows, indexes, statistics and case histories, derived from the cases and the audit log", addDerivedBuckets, true},
+	1: {"keep a copy of each queue row in the due-date indexes", nil, true},
+}
+
+// migrateFault, when set by a test, is called after each step and fails the migration with its error.
+var migrateFault func(from uint64) error
+
+// addDerivedBuckets creates the derived buckets of schema 1 afresh and fills the case histories from the audit log
+// (every event that names a case); rows, indexes and statistics are then rebuilt from the cases.
+func addDerivedBuckets(s *Store, tx *bolt.Tx) error {
+	for _, name := range [][]byte{bRows, bIndex, bStats, bHistory} {
+		if tx.Bucket(name) != nil {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	hist := tx.Bucket(bHistory)
+	hist.FillPercent = 0.9
+	return tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
+		var e struct {
+			Seq  uint64 `json:"seq"`
+			Case string `json:"case"`
+		}
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("audit event %x: %w", k, err)
+		}
+		if e.Case == "" {
+			return nil
+		}
+		return hist.Put(historyKey(e.Case, e.Seq), nil)
+	})
+}
+
+// migrate brings a store of schema from up to SchemaVersion: it writes the backup PATH.schema-N.bak (a consistent
+// copy, synced to disk) and then runs every step and the rebuild they call for in one transaction, stamping the new
+// version last. On any failure the store is unchanged and the error names the backup.
+func (s *Store) migrate(from uint64) error {
+	backup := fmt.Sprintf("%s.schema-%d.bak", s.path, from)
+	if _, err := s.BackupFile(backup); err != nil {
+		return fmt.Errorf("store %s has schema version %d; writing a backup before migrating it to version %d failed, so it is unchanged: %w", s.path, from, SchemaVersion, err)
+	}
+	err := s.boltUpdate(func(tx *bolt.Tx) error {
+		reindex := false
+		for v := from; v < SchemaVersion; v++ {
+			m, ok := migrations[v]
+			if !ok {
+				return fmt.Errorf("no step from schema version %d", v)
+			}
+			if m.apply != nil {
+				if err := m.apply(s, tx); err != nil {
+					return fmt.Errorf("step %d to %d (%s): %w", v, v+1, m.what, err)
+				}
+			}
+			if migrateFault != nil {
+				if err := migrateFault(v); err != nil {
+					return fmt.Errorf("step %d to %d (%s): %w", v, v+1, m.what, err)
+				}
+			}
+			reindex = reindex || m.reindex
+		}
+		if reindex {
+			if err := s.rebuild(tx, true); err != nil {
+				return fmt.Errorf("rebuilding rows and indexes: %w", err)
+			}
+		}
+		return tx.Bucket(bMeta).Put(mSchema, be64(SchemaVersion))
+	})
+	if err != nil {
+		return fmt.Errorf("store %s: migrating schema version %d to %d failed, so the store is unchanged (a copy from before the attempt is %s): %w", s.path, from, SchemaVersion, backup, err)
+	}
+	return nil
+}
