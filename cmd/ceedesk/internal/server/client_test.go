@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -36,9 +37,18 @@ func newIdentity(t testing.TB) identity {
 		line: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))}
 }
 
-// dial connects to addr as user with the given auth methods; the handshake, too, is bounded in time.
+// connLifetime bounds every test connection: when it has passed, the connection is closed under whatever is
+// still waiting on it (a session to open, a request's reply, a command's output), so no test waits on the
+// server for ever. It is far longer than any test needs.
+const connLifetime = 3 * time.Minute
+
+// dial connects to addr as user with the given auth methods; the handshake is bounded in time, and the
+// connection lives at most connLifetime.
 func dial(t testing.TB, addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
-	t.Helper()
+	return dialFor(t, connLifetime, addr, user, auth...)
+}
+
+func dialFor(t testing.TB, lifetime time.Duration, addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		return nil, err
@@ -54,6 +64,8 @@ func dial(t testing.TB, addr, user string, auth ...gossh.AuthMethod) (*gossh.Cli
 		return nil, err
 	}
 	conn.SetDeadline(time.Time{})
+	expire := time.AfterFunc(lifetime, func() { conn.Close() })
+	t.Cleanup(func() { expire.Stop() })
 	return gossh.NewClient(c, chans, reqs), nil
 }
 
@@ -84,29 +96,45 @@ type terminal struct {
 
 func openTerminal(t testing.TB, c *gossh.Client, w, h int) *terminal {
 	t.Helper()
+	term, err := startTerminal(t, c, w, h, "xterm-256color", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return term
+}
+
+// startTerminal opens a PTY session of the given TERM, with env sent as the client's environment (as ssh's
+// SendEnv does) before the shell starts. Unlike openTerminal it may be called from any goroutine.
+func startTerminal(t testing.TB, c *gossh.Client, w, h int, termName string, env []string) (*terminal, error) {
 	sess, err := c.NewSession()
 	if err != nil {
-		t.Fatalf("new session: %v", err)
+		return nil, fmt.Errorf("new session: %w", err)
 	}
-	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
-		t.Fatalf("pty: %v", err)
+	t.Cleanup(func() { sess.Close() })
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := sess.Setenv(k, v); err != nil {
+			return nil, fmt.Errorf("setenv %s: %w", k, err)
+		}
+	}
+	if err := sess.RequestPty(termName, h, w, gossh.TerminalModes{}); err != nil {
+		return nil, fmt.Errorf("pty: %w", err)
 	}
 	stdin, err := sess.StdinPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	term := &terminal{t: t, sess: sess, stdin: stdin, done: make(chan struct{})}
 	term.changed = sync.NewCond(&term.mu)
 	if err := sess.Shell(); err != nil {
-		t.Fatalf("shell: %v", err)
+		return nil, fmt.Errorf("shell: %w", err)
 	}
 	go term.read(stdout)
-	t.Cleanup(func() { sess.Close() })
-	return term
+	return term, nil
 }
 
 func (term *terminal) read(r io.Reader) {
@@ -222,9 +250,24 @@ func (term *terminal) command(line string) {
 
 func (term *terminal) send(keys string) {
 	term.t.Helper()
-	if _, err := term.stdin.Write([]byte(keys)); err != nil {
-		term.t.Fatalf("send %q: %v", keys, err)
+	if err := term.write(keys); err != nil {
+		term.t.Fatal(err)
 	}
+}
+
+// write sends keys; unlike send it may be called from any goroutine.
+func (term *terminal) write(keys string) error {
+	if _, err := term.stdin.Write([]byte(keys)); err != nil {
+		return fmt.Errorf("send %q: %w", keys, err)
+	}
+	return nil
+}
+
+// raw is everything the server sent since mark, escape sequences included.
+func (term *terminal) rawSince(from int) string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return string(term.raw.Bytes()[from:])
 }
 
 // ended waits for the session to end and returns its exit error (nil for status 0).
@@ -247,23 +290,38 @@ func tail(s string, n int) string {
 // run runs a command without a PTY and returns its output and exit status.
 func run(t testing.TB, c *gossh.Client, cmd string, stdin string) (stdout, stderr string, status int) {
 	t.Helper()
+	stdout, stderr, status, err := runCommand(c, cmd, stdin, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stdout, stderr, status
+}
+
+// runCommand runs a command in a new session of c and returns its output and exit status. A command that has
+// not ended after timeout has its session closed and is an error. It may be called from any goroutine.
+func runCommand(c *gossh.Client, cmd, stdin string, timeout time.Duration) (stdout, stderr string, status int, err error) {
 	sess, err := c.NewSession()
 	if err != nil {
-		t.Fatalf("new session: %v", err)
+		return "", "", 0, fmt.Errorf("run %q: new session: %w", cmd, err)
 	}
 	defer sess.Close()
+	expired := time.AfterFunc(timeout, func() { sess.Close() })
+	defer expired.Stop()
 	var out, errb bytes.Buffer
 	sess.Stdout, sess.Stderr = &out, &errb
 	sess.Stdin = strings.NewReader(stdin)
 	err = sess.Run(cmd)
+	if !expired.Stop() {
+		return out.String(), errb.String(), 0, fmt.Errorf("run %q: no exit after %v", cmd, timeout)
+	}
 	switch e := err.(type) {
 	case nil:
 	case *gossh.ExitError:
 		status = e.ExitStatus()
 	default:
-		t.Fatalf("run %q: %v (stderr %q)", cmd, err, errb.String())
+		return out.String(), errb.String(), 0, fmt.Errorf("run %q: %v (stderr %q)", cmd, err, errb.String())
 	}
-	return out.String(), errb.String(), status
+	return out.String(), errb.String(), status, nil
 }
 
 // impostor offers another user's public key, which the server accepts when asked whether it would, but cannot

@@ -13,6 +13,7 @@ import (
 
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
+	"ceedesk/cmd/ceedesk/internal/cli"
 	"ceedesk/store"
 
 	"github.com/charmbracelet/log"
@@ -56,6 +57,9 @@ type fixtureOptions struct {
 	exec  func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	desk  func(d *desk) // changes to the server's desk before it serves (probe models)
 	quiet bool          // log at warning level only (benchmarks)
+	cli   bool          // run commands with the real ceedesk commands (package cli) instead of echoExec
+	// load replaces the synthetic caseload: it gets the store (with the demo users added) and the generator.
+	load func(st *store.Store, gen *synth.Generator)
 }
 
 func start(t testing.TB, opt fixtureOptions) *fixture {
@@ -76,15 +80,24 @@ func start(t testing.TB, opt fixtureOptions) *fixture {
 			t.Fatalf("add user %s: %v", u.Name, err)
 		}
 	}
-	n := 0
-	if _, err := st.Load(store.Operator, func() (*cases.Case, bool) {
-		if n == opt.cases {
-			return nil, false
+	if opt.load != nil {
+		opt.load(st, gen)
+	} else {
+		n := 0
+		if _, err := st.Load(store.Operator, func() (*cases.Case, bool) {
+			if n == opt.cases {
+				return nil, false
+			}
+			n++
+			return gen.Next(), true
+		}, nil); err != nil {
+			t.Fatalf("load cases: %v", err)
 		}
-		n++
-		return gen.Next(), true
-	}, nil); err != nil {
-		t.Fatalf("load cases: %v", err)
+	}
+	if opt.cli {
+		opt.exec = func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			return cli.Run(ctx, &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: testToday, User: &u}, args)
+		}
 	}
 
 	fx := &fixture{t: t, st: st, logs: &syncBuffer{}, served: make(chan error, 1)}

@@ -21,13 +21,22 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// desk is what the server needs besides the listener: who a key belongs to, the workstation model for a user,
+// desk is what the server needs besides the listener: who a key belongs to, the workstation model for a session,
 // and the change feed. New builds it from the store and the ui package.
 type desk struct {
 	userByKey func(fingerprint string) (cases.User, error)
-	model     func(u cases.User, r *lipgloss.Renderer) tea.Model
+	model     func(w seat) tea.Model
 	watch     func(send func(tea.Msg)) (stop func())
 	exec      func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+// seat is what one session's workstation is built from.
+type seat struct {
+	user     cases.User
+	remote   string             // the client's address, for the log
+	renderer *lipgloss.Renderer // styles for the client's terminal
+	theme    string             // "" = the configured theme; "monochrome" when the client asked for no colour
+	log      *log.Logger        // the server log, for the session's writes
 }
 
 // settings are Config's plain values after defaults.
@@ -97,6 +106,9 @@ func newServer(set settings, d desk) (*Server, error) {
 				return &gossh.ServerConfig{AuthLogCallback: s.authAttempt}
 			}
 			srv.ConnectionFailedCallback = s.connectionFailed
+			// Sessions only (no port forwarding, no other channel types), each with a context that ends when
+			// the client closes it, even on a connection it keeps open.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
 			return nil
 		},
 		// Middlewares run last to first: a session is identified and logged, then either runs a command or,

@@ -18,7 +18,6 @@ import (
 	"ceedesk/ui"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/log"
 )
 
@@ -49,8 +48,9 @@ func New(cfg Config) (*Server, error) {
 	st := cfg.Store
 	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger}, desk{
 		userByKey: st.UserByKey,
-		model: func(u cases.User, r *lipgloss.Renderer) tea.Model {
-			return ui.New(ui.Options{Desk: st, User: u, Today: cfg.Today, Renderer: r, Config: cfg.UI})
+		model: func(w seat) tea.Model {
+			d := &loggedDesk{Desk: st, log: w.log, user: w.user.Name, remote: w.remote}
+			return ui.New(ui.Options{Desk: d, User: w.user, Today: cfg.Today, Renderer: w.renderer, Theme: w.theme, Config: cfg.UI})
 		},
 		watch: func(send func(tea.Msg)) func() { return ui.Watch(st, send) },
 		exec:  cfg.Exec,

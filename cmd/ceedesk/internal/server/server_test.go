@@ -15,7 +15,6 @@ import (
 	"ceedesk/cases"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/log"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -256,11 +255,21 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 		t.Error("a new connection was accepted during Shutdown")
 	}
 	close(release)
-	if out := <-backup; !strings.Contains(out, "backup written") {
-		t.Errorf("command in flight: %q", out)
+	select {
+	case out := <-backup:
+		if !strings.Contains(out, "backup written") {
+			t.Errorf("command in flight: %q", out)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the command in flight never returned its output")
 	}
-	if err := <-shut; err != nil {
-		t.Errorf("Shutdown: %v", err)
+	select {
+	case err := <-shut:
+		if err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Shutdown did not return")
 	}
 	select {
 	case err := <-fx.served:
@@ -374,8 +383,8 @@ func (p probe) View() string { return fmt.Sprintf("size %dx%d colours %s\n", p.w
 func TestTerminalSizeAndColours(t *testing.T) {
 	profiles := []string{"TrueColor", "ANSI256", "ANSI", "Ascii"}
 	fx := start(t, fixtureOptions{desk: func(d *desk) {
-		d.model = func(_ cases.User, r *lipgloss.Renderer) tea.Model {
-			return probe{profile: profiles[r.ColorProfile()]}
+		d.model = func(w seat) tea.Model {
+			return probe{profile: profiles[w.renderer.ColorProfile()]}
 		}
 	}})
 	alice := fx.user("alice")
@@ -504,4 +513,43 @@ func TestHostKeyCreatedOnceAndReused(t *testing.T) {
 	os.Chmod(path, 0o600)
 	fx := start(t, fixtureOptions{})
 	_ = fx
+}
+
+// Sessions typing spaces into their text inputs at the same moment share no memory: bubbletea hands every
+// program the same rune slice for a space and bubbles' text inputs write a key's runes in place, which the race
+// detector caught in the soak test (go test -race fails here without the server's copy).
+func TestTypingSpacesInManySessions(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	names := []string{"alice", "bob", "carol", "dave"}
+	terms := make([]*terminal, len(names))
+	for i, name := range names {
+		terms[i] = openTerminal(t, mustDial(t, fx.addr, fx.user(name)), 100, 30)
+		terms[i].mustSee(0, fx.workstation(name)...)
+		m := terms[i].mark()
+		terms[i].send(":")
+		if !terms[i].waitOutput(m, 5*time.Second) {
+			t.Fatalf("%s: no command line after ':'", name)
+		}
+	}
+	errs := make(chan error, len(terms))
+	forEach(len(terms), len(terms), func(i int) {
+		for k := 0; k < 20; k++ {
+			if err := terms[i].write("  "); err != nil {
+				errs <- err
+				return
+			}
+		}
+		m := terms[i].mark()
+		if err := terms[i].write("help\r"); err != nil {
+			errs <- err
+			return
+		}
+		if !terms[i].waitOutput(m, 5*time.Second) {
+			errs <- fmt.Errorf("%s: no screen after the command", names[i])
+		}
+	})
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }

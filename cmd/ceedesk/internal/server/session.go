@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -159,28 +160,68 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 		for i, a := range args {
 			clean[i] = cases.CleanLine(a)
 		}
-		// A command keeps running when the server starts shutting down; it is cancelled when its client goes
-		// away or when Shutdown runs out of time.
+		// A command keeps running when the server starts shutting down; it is cancelled when its client closes
+		// the session or the connection (the session's context, see sessionChannel), or when Shutdown runs out
+		// of time.
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
 		stop := context.AfterFunc(s.hardStop, cancel)
 		defer stop()
 
 		start := time.Now()
-		status := s.desk.exec(ctx, ss.user, args, sess, sess, sess.Stderr())
-		s.set.logger.Info("command", "user", ss.user.Name, "remote", sess.RemoteAddr().String(),
-			"args", strings.Join(clean, " "), "status", status, "duration", time.Since(start).Round(time.Millisecond))
+		stderr := &firstLine{w: sess.Stderr()}
+		status := s.desk.exec(ctx, ss.user, args, sess, sess, stderr)
+		kv := []any{"user", ss.user.Name, "remote", sess.RemoteAddr().String(), "args", strings.Join(clean, " "),
+			"status", status, "duration", time.Since(start).Round(time.Millisecond)}
+		switch {
+		case ctx.Err() != nil && sess.Context().Err() != nil:
+			s.set.logger.Warn("command", append(kv, "ended_by", "client closed the session")...)
+		case ctx.Err() != nil:
+			s.set.logger.Warn("command", append(kv, "ended_by", "shutdown")...)
+		case status != 0:
+			s.set.logger.Warn("command", append(kv, "error", stderr.String())...)
+		default:
+			s.set.logger.Info("command", kv...)
+		}
 		sess.Exit(status)
 	}
+}
+
+// firstLine passes a command's error output on to the client and keeps its first line for the server log:
+// ceedesk's commands say what went wrong first (a usage error is followed by the usage).
+type firstLine struct {
+	w io.Writer
+
+	mu   sync.Mutex
+	head []byte // at most maxHead bytes of the start of the output
+}
+
+const maxHead = 512
+
+func (l *firstLine) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	if room := maxHead - len(l.head); room > 0 {
+		l.head = append(l.head, p[:min(room, len(p))]...)
+	}
+	l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// String is the first line that has text, cleaned for the log.
+func (l *firstLine) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	line, _, _ := strings.Cut(strings.TrimSpace(string(l.head)), "\n")
+	return strings.TrimSpace(cases.CleanLine(line))
 }
 
 // workstation runs the workstation for a session with a terminal until the user quits, the client closes the
 // session or the connection, or the server ends it (idle timeout, Shutdown).
 //
 // It does what wish's bubbletea middleware does, with two differences: the program ends when the client closes
-// the session even though its connection stays open (the ssh.Context belongs to the connection, and the window
-// channel is closed when the session's requests end; wish v1.4.7 then spins sending zero window sizes), and the
-// window channel is drained until it is closed, so a late window change never blocks the session's requests.
+// the session even though its connection stays open (the window channel is closed when the session's requests
+// end; wish v1.4.7 then spins sending zero window sizes), and the window channel is drained until it is closed,
+// so a late window change never blocks the session's requests.
 func (s *Server) workstation(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ss := s.session(sess)
@@ -211,13 +252,23 @@ func (s *Server) program(sess ssh.Session, ss *session) *tea.Program {
 	if ss.endReason() != "" {
 		return nil
 	}
-	model := s.desk.model(ss.user, bm.MakeRenderer(sess))
+	r, theme := sessionColours(sess)
+	model := s.desk.model(seat{user: ss.user, remote: sess.RemoteAddr().String(), renderer: r, theme: theme, log: s.set.logger})
 	opts := append(bm.MakeOptions(sess),
 		tea.WithAltScreen(),
 		tea.WithoutSignalHandler(), // the server's signals belong to Shutdown, not to each session
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
-			switch msg.(type) {
-			case tea.KeyMsg, tea.MouseMsg:
+			switch k := msg.(type) {
+			case tea.KeyMsg:
+				ss.lastInput.Store(time.Now().UnixNano())
+				if k.Type == tea.KeySpace {
+					// bubbletea gives every space key the same rune slice, in every program, and bubbles'
+					// text inputs sanitize a key's runes in place: two sessions typing a space at once would
+					// write to it together.
+					k.Runes = []rune{' '}
+					return k
+				}
+			case tea.MouseMsg:
 				ss.lastInput.Store(time.Now().UnixNano())
 			}
 			return msg

@@ -1,0 +1,132 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+
+	"ceedesk/cases"
+	"ceedesk/ui"
+
+	"github.com/charmbracelet/log"
+)
+
+// loggedDesk is the store as one session's workstation sees it. Every call goes to the store unchanged; after
+// each write the server log gets one line naming the action, the session's user and remote address, the case or
+// cases and what came of it: Info when the store committed it, Warn with the store's reason when it refused.
+// Reads are not logged.
+type loggedDesk struct {
+	ui.Desk
+	log    *log.Logger
+	user   string
+	remote string
+}
+
+func (d *loggedDesk) who(actor string) []any {
+	kv := []any{"user", d.user, "remote", d.remote}
+	if actor != d.user { // the workstation acts as its user; say so if it ever does not
+		kv = append(kv, "actor", cases.CleanLine(actor))
+	}
+	return kv
+}
+
+func (d *loggedDesk) wrote(action, actor string, kv ...any) {
+	d.log.Info(action, append(d.who(actor), kv...)...)
+}
+
+func (d *loggedDesk) refused(action, actor string, err error, kv ...any) {
+	kv = append(d.who(actor), kv...)
+	d.log.Warn(action+" refused", append(kv, "reason", cases.CleanLine(err.Error()))...)
+}
+
+func (d *loggedDesk) StartReview(actor, id string, version uint64) (*cases.Case, error) {
+	c, err := d.Desk.StartReview(actor, id, version)
+	switch {
+	case err != nil:
+		d.refused("start review", actor, err, "case", cases.CleanLine(id), "version", version)
+	case version == 0 || c.Version != version: // opening a case already in review writes nothing
+		d.wrote("start review", actor, "case", c.ID, "status", c.Status, "version", c.Version)
+	}
+	return c, err
+}
+
+func (d *loggedDesk) Decide(actor, id string, version uint64, dec cases.Decision, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.Decide(actor, id, version, dec, today)
+	if err != nil {
+		d.refused("decide", actor, err, "case", cases.CleanLine(id), "version", version, "outcome", cases.CleanLine(string(dec.Outcome)))
+		return c, err
+	}
+	kv := []any{"case", c.ID, "outcome", dec.Outcome, "status", c.Status, "version", c.Version}
+	if dec.Amount != 0 {
+		kv = append(kv, "amount", dec.Amount.String())
+	}
+	d.wrote("decide", actor, kv...)
+	return c, nil
+}
+
+func (d *loggedDesk) Approve(actor, id string, version uint64, comment string) (*cases.Case, error) {
+	c, err := d.Desk.Approve(actor, id, version, comment)
+	if err != nil {
+		d.refused("approve", actor, err, "case", cases.CleanLine(id), "version", version)
+		return c, err
+	}
+	kv := []any{"case", c.ID}
+	if c.Decision != nil {
+		kv = append(kv, "outcome", c.Decision.Outcome, "decided_by", c.Decision.By)
+	}
+	d.wrote("approve", actor, append(kv, "version", c.Version)...)
+	return c, nil
+}
+
+func (d *loggedDesk) Return(actor, id string, version uint64, comment string) (*cases.Case, error) {
+	c, err := d.Desk.Return(actor, id, version, comment)
+	if err != nil {
+		d.refused("return", actor, err, "case", cases.CleanLine(id), "version", version)
+		return c, err
+	}
+	d.wrote("return", actor, "case", c.ID, "to", c.Assignee, "version", c.Version)
+	return c, nil
+}
+
+func (d *loggedDesk) AddNote(actor, id string, version uint64, text string) (*cases.Case, error) {
+	c, err := d.Desk.AddNote(actor, id, version, text)
+	if err != nil {
+		d.refused("note", actor, err, "case", cases.CleanLine(id), "version", version)
+		return c, err
+	}
+	d.wrote("note", actor, "case", c.ID, "version", c.Version)
+	return c, nil
+}
+
+func (d *loggedDesk) RequestInfo(actor, id string, version uint64, question string, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.RequestInfo(actor, id, version, question, today)
+	if err != nil {
+		d.refused("request info", actor, err, "case", cases.CleanLine(id), "version", version)
+		return c, err
+	}
+	kv := []any{"case", c.ID, "status", c.Status}
+	if n := len(c.Requests); n > 0 {
+		kv = append(kv, "due", c.Requests[n-1].Due.String())
+	}
+	d.wrote("request info", actor, append(kv, "version", c.Version)...)
+	return c, nil
+}
+
+// Assign logs the cases in the order given, with each one's new version.
+func (d *loggedDesk) Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error) {
+	cs, err := d.Desk.Assign(actor, ids, to, reason, today)
+	clean := make([]string, len(ids))
+	for i, id := range ids {
+		clean[i] = cases.CleanLine(id)
+	}
+	if err != nil {
+		d.refused("assign", actor, err, "case", strings.Join(clean, ","), "to", cases.CleanLine(to))
+		return cs, err
+	}
+	versions := make([]string, len(cs))
+	for i, c := range cs {
+		versions[i] = strconv.FormatUint(c.Version, 10)
+	}
+	d.wrote("assign", actor, "case", strings.Join(clean, ","), "to", to, "reason", cases.CleanLine(reason),
+		"version", strings.Join(versions, ","))
+	return cs, nil
+}
