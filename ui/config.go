@@ -5,10 +5,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -58,16 +64,30 @@ type rawConfig struct {
 	} `toml:"policy"`
 }
 
-// LoadConfig reads a config file. A missing file gives the defaults. Every error names the file, the line and the
-// key: a syntax error, a key ceedesk does not know, or a value it cannot use.
+// maxConfigSize is the largest config file LoadConfig reads: a config is a few hundred bytes, and a bigger file
+// is a mistake (the wrong path, a log, a device) that should not be read into memory.
+const maxConfigSize = 1 << 20
+
+// LoadConfig reads a config file. A missing file gives the defaults. Every error names the file, and where it
+// can the line and the key: a file over 1 MiB (refused without reading the rest), a syntax error, a key ceedesk
+// does not know, or a value it cannot use. An error quotes at most a few dozen characters of what the file says,
+// with control characters escaped, so it is safe to print on a terminal.
 func LoadConfig(path string) (Config, error) {
 	cfg := Config{Theme: "default", Policy: cases.DefaultPolicy()}
-	src, err := os.ReadFile(path)
+	name := one(path)
+	src, err := readConfig(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return cfg, nil
 	}
 	if err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said once, below
+		}
+		return cfg, fmt.Errorf("config %s: %v", name, err)
+	}
+	if err := checkNesting(src); err != nil {
+		return cfg, fmt.Errorf("%s %v", name, err)
 	}
 	var raw rawConfig
 	md, err := toml.Decode(string(src), &raw)
@@ -76,14 +96,18 @@ func LoadConfig(path string) (Config, error) {
 		if errors.As(err, &pe) {
 			where := ""
 			if pe.LastKey != "" {
-				where = " " + pe.LastKey + ":"
+				where = " " + clip(pe.LastKey) + ":"
 			}
-			return cfg, fmt.Errorf("%s line %d:%s %s", path, pe.Position.Line, where, pe.Message)
+			return cfg, fmt.Errorf("%s line %d:%s %s", name, pe.Position.Line, where, clip(pe.Message))
 		}
-		return cfg, fmt.Errorf("%s: %v", path, err)
+		return cfg, fmt.Errorf("%s: %s", name, clip(err.Error()))
 	}
 	bad := func(key, format string, a ...any) error {
-		return fmt.Errorf("%s line %d: %s: %s", path, keyLine(src, key), key, fmt.Sprintf(format, a...))
+		at := ""
+		if n := keyLine(src, key); n > 0 {
+			at = fmt.Sprintf(" line %d", n)
+		}
+		return fmt.Errorf("%s%s: %s: %s", name, at, clip(key), fmt.Sprintf(format, a...))
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
@@ -91,29 +115,36 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if md.IsDefined("theme") {
 		if _, err := themes.Lookup(raw.Theme); err != nil {
-			return cfg, bad("theme", "%v", err)
+			return cfg, bad("theme", "%s is not a theme; want one of %s", quoted(raw.Theme), strings.Join(themes.Names(), ", "))
 		}
 		cfg.Theme = raw.Theme
 	}
 	if md.IsDefined("idle_timeout") {
 		d, err := time.ParseDuration(raw.IdleTimeout)
-		if err != nil || d <= 0 {
-			return cfg, bad("idle_timeout", "%q is not a duration such as \"30m\" or \"1h\"", raw.IdleTimeout)
+		if err != nil || d < minIdle || d > maxIdle {
+			return cfg, bad("idle_timeout", "%s is not a duration from 1m to 720h, such as \"30m\" or \"1h\"", quoted(raw.IdleTimeout))
 		}
 		cfg.IdleTimeout = d
 	}
 	if len(raw.Keys) > 0 {
 		km := newKeyMap()
-		for name, ks := range raw.Keys {
+		names := make([]string, 0, len(raw.Keys))
+		for name := range raw.Keys {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			ks := raw.Keys[name]
+			key := "keys." + name
 			if km.byName(name) == nil {
-				return cfg, bad("keys."+name, "unknown binding; want one of %s", strings.Join(keyNames(), ", "))
+				return cfg, bad(key, "unknown binding; want one of %s", strings.Join(keyNames(), ", "))
 			}
 			if len(ks) == 0 {
-				return cfg, bad("keys."+name, "needs at least one key")
+				return cfg, bad(key, "needs at least one key")
 			}
 			for _, k := range ks {
-				if k == "" {
-					return cfg, bad("keys."+name, "a key is empty")
+				if err := checkKey(k); err != nil {
+					return cfg, bad(key, "%v", err)
 				}
 			}
 		}
@@ -124,13 +155,13 @@ func LoadConfig(path string) (Config, error) {
 	case nil:
 	case string:
 		c, err := cases.ParseUSD(v)
-		if err != nil || c < 0 {
-			return cfg, bad("policy.approval_threshold", "%q is not a dollar amount such as \"10000.00\"", v)
+		if err != nil || c < 0 || c > maxThreshold {
+			return cfg, bad("policy.approval_threshold", "%s is not a dollar amount such as \"10000.00\"", quoted(v))
 		}
 		cfg.Policy.ApprovalThreshold = c
 	case int64:
-		if v < 0 || v > 90_000_000_000_000 {
-			return cfg, bad("policy.approval_threshold", "%d is not a dollar amount", v)
+		if v < 0 || v > int64(maxThreshold/100) {
+			return cfg, bad("policy.approval_threshold", "%d is not a dollar amount such as \"10000.00\"", v)
 		}
 		cfg.Policy.ApprovalThreshold = cases.Cents(v * 100)
 	default:
@@ -158,10 +189,168 @@ func LoadConfig(path string) (Config, error) {
 	return cfg, nil
 }
 
+const (
+	minIdle, maxIdle = time.Minute, 720 * time.Hour
+	// maxThreshold is the largest approval threshold: $90 trillion, far above any revenue at stake, and far from
+	// overflowing cents.
+	maxThreshold = cases.Cents(90_000_000_000_000_00)
+)
+
+// readConfig reads at most maxConfigSize bytes; a longer file is an error, even one (a device, a pipe) whose size
+// the file system does not know.
+func readConfig(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, errors.New("is a directory, not a file")
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > maxConfigSize {
+		size := "more than 1 MiB"
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fmt.Sprintf("%d bytes", fi.Size())
+		}
+		return nil, fmt.Errorf("the file is %s; a config file is at most 1 MiB (%d bytes)", size, maxConfigSize)
+	}
+	return src, nil
+}
+
+// maxNesting bounds how deep a config nests arrays, tables and dotted keys. ceedesk's own keys go two deep; the
+// TOML decoder takes time and memory that grow with the square of the depth, so a deeply nested file of a few
+// hundred kilobytes would take minutes and gigabytes to refuse.
+const maxNesting = 16
+
+// checkNesting refuses, before decoding, a file that nests brackets or braces, or dots the parts of a key, more
+// than maxNesting deep. It reads strings and comments as TOML does, so text in them counts for nothing.
+func checkNesting(src []byte) error {
+	const (
+		normal = iota
+		comment
+		basic     // "..."
+		literal   // '...'
+		mlBasic   // """..."""
+		mlLiteral // '''...'''
+	)
+	state, line, depth, dots := normal, 1, 0, 0
+	triple := func(i int, q byte) bool { return i+2 < len(src) && src[i+1] == q && src[i+2] == q }
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c == '\n' {
+			line++
+			dots = 0
+			if state != mlBasic && state != mlLiteral {
+				state = normal
+			}
+			continue
+		}
+		switch state {
+		case normal:
+			switch c {
+			case '#':
+				state = comment
+			case '"':
+				if triple(i, '"') {
+					state, i = mlBasic, i+2
+				} else {
+					state = basic
+				}
+			case '\'':
+				if triple(i, '\'') {
+					state, i = mlLiteral, i+2
+				} else {
+					state = literal
+				}
+			case '[', '{':
+				if depth++; depth > maxNesting {
+					return fmt.Errorf("line %d: nested more than %d deep; a ceedesk config nests two deep at most", line, maxNesting)
+				}
+			case ']', '}':
+				depth = max(depth-1, 0)
+			case '.':
+				if dots++; dots > maxNesting {
+					return fmt.Errorf("line %d: a key of more than %d dotted parts; ceedesk's keys have two at most", line, maxNesting)
+				}
+			}
+		case basic:
+			switch c {
+			case '\\':
+				if i+1 < len(src) && src[i+1] != '\n' {
+					i++
+				}
+			case '"':
+				state = normal
+			}
+		case literal:
+			if c == '\'' {
+				state = normal
+			}
+		case mlBasic:
+			switch {
+			case c == '\\' && i+1 < len(src) && src[i+1] != '\n':
+				i++
+			case c == '"' && triple(i, '"'):
+				state, i = normal, i+2
+			}
+		case mlLiteral:
+			if c == '\'' && triple(i, '\'') {
+				state, i = normal, i+2
+			}
+		}
+	}
+	return nil
+}
+
+// checkKey says what is wrong with a key name of the [keys] table: keys are short names such as "d", "ctrl+s",
+// "shift+tab" or " " (space), with no control characters.
+func checkKey(k string) error {
+	switch {
+	case k == "":
+		return errors.New("a key is empty")
+	case utf8.RuneCountInString(k) > 32:
+		return fmt.Errorf("key %s is too long for a key name", quoted(k))
+	case !utf8.ValidString(k):
+		return fmt.Errorf("key %s is not valid UTF-8", quoted(k))
+	case k != " " && strings.TrimSpace(k) != k:
+		return fmt.Errorf("key %s has spaces around it", quoted(k))
+	}
+	for _, r := range k {
+		if unicode.IsControl(r) || r != ' ' && unicode.IsSpace(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Errorf("key %s has a control character; write keys such as \"d\", \"ctrl+s\" or \" \"", quoted(k))
+		}
+	}
+	return nil
+}
+
+// quoted quotes a value read from a config for an error: control characters escaped, at most 48 characters of it.
+func quoted(s string) string {
+	const most = 48
+	if utf8.RuneCountInString(s) <= most {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(string([]rune(s)[:most])) + "…"
+}
+
+// clip makes text that came from a config (a key, a parser message quoting it) safe and short for an error.
+func clip(s string) string {
+	const most = 120
+	s = one(s)
+	if utf8.RuneCountInString(s) > most {
+		s = string([]rune(s)[:most]) + "…"
+	}
+	return s
+}
+
 // keyLine finds the line on which a dotted key ("policy.validation_days") is written, or 0 when it cannot tell.
 func keyLine(src []byte, dotted string) int {
 	table := ""
 	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, maxConfigSize+1)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
