@@ -348,8 +348,12 @@ func (sk *soak) command(c *gossh.Client, user, action, line string, writes int) 
 	switch status {
 	case 0:
 	case 1:
+		why, ok := refusal(errOut)
+		if !ok { // a failure other than losing a race to another session's change
+			return fmt.Errorf("%s: refused: %s", line, strings.TrimSpace(errOut))
+		}
 		sk.mu.Lock()
-		sk.refused[action+": "+refusal(errOut)]++
+		sk.refused[action+": "+why]++
 		sk.mu.Unlock()
 		return nil
 	default:
@@ -374,16 +378,17 @@ func (sk *soak) command(c *gossh.Client, user, action, line string, writes int) 
 	return nil
 }
 
-// refusal is the kind of a refusal, for the report: the store's reason without case ids, names and times.
-func refusal(stderr string) string {
-	msg := strings.TrimSpace(stderr)
+// refusal is the kind of a refusal, for the report: the store's reason without case ids, names and times. It
+// is false for anything but the refusals concurrent sessions cause each other: a case changed, reassigned,
+// decided, approved or returned by someone else between the pick and the command.
+func refusal(stderr string) (string, bool) {
 	for _, kind := range []string{"was changed by", "only the assignee", "already decided", "already has a decision waiting",
-		"no decision waiting", "already assigned", "approver is never the decider", "original decision", "is decided"} {
-		if strings.Contains(msg, kind) {
-			return kind
+		"no decision waiting", "is decided", "original decision"} {
+		if strings.Contains(stderr, kind) {
+			return kind, true
 		}
 	}
-	return msg
+	return "", false
 }
 
 // mine is one of reviewer's open cases the pick accepts, chosen at random; "" when there is none.
@@ -665,6 +670,18 @@ func (sk *soak) report(took, backupTook time.Duration, backupAt int64, total int
 	t.Logf("soak: action to acknowledgement: median %v, p99 %v, slowest %v (%s)",
 		sk.timings[len(sk.timings)/2].took.Round(100*time.Microsecond), sk.timings[len(sk.timings)*99/100].took.Round(100*time.Microsecond),
 		slowest.took.Round(100*time.Microsecond), slowest.what)
+	var slowCommand, slowScreen timing
+	for _, tm := range sk.timings {
+		slow := &slowCommand
+		if strings.HasPrefix(tm.what, "desk") {
+			slow = &slowScreen
+		}
+		if tm.took > slow.took {
+			*slow = tm
+		}
+	}
+	t.Logf("soak: slowest command %v (%s); slowest workstation action %v (%s)", slowCommand.took.Round(100*time.Microsecond),
+		slowCommand.what, slowScreen.took.Round(100*time.Microsecond), slowScreen.what)
 	t.Logf("soak: acknowledged %d decisions by command and %d on screen, %d notes, %d requests for information, %d reassignments, %d approvals, %d returns",
 		count["decide"], len(sk.screen), count["note"], count["request_info"], count["assign"], count["approve"], count["return"])
 	var why []string
@@ -719,7 +736,7 @@ func (sk *soak) checkWrites() {
 				}
 				continue
 			}
-			if a.version == 0 || a.version > uint64(len(hist)) {
+			if a.version > uint64(len(hist)) {
 				t.Errorf("%s by %s on %s acknowledged at version %d; the case has %d events", a.action, a.actor, id, a.version, len(hist))
 				continue
 			}
