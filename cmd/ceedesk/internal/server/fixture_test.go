@@ -202,13 +202,20 @@ func (fx *fixture) openCase(reviewer string) *cases.Case {
 		if c.Status != cases.StatusAssigned && c.Status != cases.StatusInReview {
 			continue
 		}
-		if s := cases.Outcomes(c); len(s) > 0 && !s[0].Reasons && !s[0].Amount && !s[0].Lines &&
-			!cases.NeedsApproval(c, cases.Decision{Outcome: s[0].Outcome}, fx.st.Policy()) {
+		if decidableOutright(c, fx.st.Policy()) {
 			return c
 		}
 	}
 	fx.t.Fatalf("no open case of %s decidable without a form", reviewer)
 	return nil
+}
+
+// decidableOutright reports whether the first outcome of the case's kind decides it with nothing more to give
+// (no reasons, amount or lines) and no approval to wait for: a workstation decides it with d, enter, y.
+func decidableOutright(c *cases.Case, p cases.Policy) bool {
+	s := cases.Outcomes(c)
+	return len(s) > 0 && !s[0].Reasons && !s[0].Amount && !s[0].Lines &&
+		!cases.NeedsApproval(c, cases.Decision{Outcome: s[0].Outcome}, p)
 }
 
 // logHas reports whether some line of the server log has every part.

@@ -230,8 +230,7 @@ func loadServer(t *testing.T, dir string) {
 		if c.Center != "ELEC" || !c.Status.Open() || c.Status == cases.StatusPendingApproval {
 			continue
 		}
-		if s := cases.Outcomes(c); len(s) == 0 || s[0].Reasons || s[0].Amount || s[0].Lines ||
-			cases.NeedsApproval(c, cases.Decision{Outcome: s[0].Outcome}, st.Policy()) {
+		if !decidableOutright(c, st.Policy()) {
 			continue
 		}
 		c.Assignee, c.Status = "", cases.StatusNew

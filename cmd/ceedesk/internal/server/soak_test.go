@@ -285,8 +285,7 @@ func (sk *soak) seed(st *store.Store, gen *synth.Generator) {
 			continue
 		}
 		c.Assignee, c.Status, c.Decision, c.Version = "", cases.StatusNew, nil, 0
-		if s := cases.Outcomes(c); len(easy) < soakDesks*perDesk && len(s) > 0 && !s[0].Reasons && !s[0].Amount &&
-			!s[0].Lines && !cases.NeedsApproval(c, cases.Decision{Outcome: s[0].Outcome}, st.Policy()) {
+		if len(easy) < soakDesks*perDesk && decidableOutright(c, st.Policy()) {
 			easy = append(easy, c)
 		} else {
 			any = append(any, c)
