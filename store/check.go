@@ -14,10 +14,13 @@ import (
 // maxProblems bounds how many problems Check reports.
 const maxProblems = 20
 
-// Check verifies the whole store in one read transaction: bbolt's own page checks, then that every case has the
-// queue row its content gives under the store's Policy, that the index and statistics buckets hold exactly the
-// entries those rows call for (no missing, extra or stale entry), that the case count in meta is right, and that
-// every history entry points at an audit event of that case. It reports up to 20 problems.
+// Check verifies the whole store in one read transaction. First it reads every key and value of every bucket; a
+// page it cannot read (bbolt panics, or a page reference leads outside the file) is reported with the bucket it
+// belongs to, and Check stops there, the store being damaged. Then bbolt's own page checks; then that every case
+// record is intact (its checksum) and has the queue row its content gives under the store's Policy, that the index
+// buckets hold exactly the entries those rows call for (no missing, extra or stale entry, every row copy equal to
+// its row), that the statistics and the case count in meta are right, and that every history entry points at an
+// audit event. It reports up to 20 problems.
 func (s *Store) Check() error {
 	var problems []error
 	report := func(format string, a ...any) bool {
@@ -27,6 +30,23 @@ func (s *Store) Check() error {
 		return len(problems) < maxProblems
 	}
 	err := s.view(func(tx *bolt.Tx) error {
+		damaged := false
+		tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if err := guard(s.path, func() error { return readAll(b) }); err != nil {
+				var de *damagedError
+				if errors.As(err, &de) {
+					report("bucket %s: a page cannot be read (%v)", name, de.what)
+				} else {
+					report("bucket %s: %v", name, err)
+				}
+				damaged = true
+			}
+			return nil
+		})
+		if damaged {
+			// bbolt's checker runs in a goroutine of its own, where a damaged page reference is a fatal fault
+			return fmt.Errorf("the store is damaged; restore it from a backup (ceedesk restore FILE)")
+		}
 		for err := range tx.Check() { // drain fully: the checker goroutine writes every error
 			report("bbolt: %v", err)
 		}
@@ -134,6 +154,33 @@ func (s *Store) Check() error {
 	}
 	return nil
 }
+
+// readAll reads every key and value of b and of the buckets nested in it, touching the first and last byte of each
+// so that a page reference leading outside the file faults here, under guard.
+func readAll(b *bolt.Bucket) error {
+	var sink byte
+	touch := func(p []byte) {
+		if len(p) > 0 {
+			sink ^= p[0] ^ p[len(p)-1]
+		}
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		touch(k)
+		touch(v)
+		if v == nil {
+			if nb := b.Bucket(k); nb != nil {
+				if err := readAll(nb); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	readSink = sink
+	return nil
+}
+
+var readSink byte // keeps readAll's reads from being optimised away
 
 var errStop = errors.New("too many problems")
 

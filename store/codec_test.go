@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 	"time"
@@ -66,10 +67,22 @@ func TestDamagedRecordsAreErrorsNotPanics(t *testing.T) {
 	var c cases.Case
 	n := 0
 	fill(reflect.ValueOf(&c).Elem(), &n)
-	b := encodeCaseBinary(&c)
-	for i := 0; i < len(b); i++ {
-		if _, err := decodeCase(b[:i]); err == nil {
-			t.Fatalf("a case record cut to %d of %d bytes decoded", i, len(b))
+	for _, b := range [][]byte{encodeCaseBinary(&c), mustEncode(t, &c)} {
+		for i := 0; i < len(b); i++ {
+			if _, err := decodeCase(b[:i]); err == nil {
+				t.Fatalf("a case record (format %c) cut to %d of %d bytes decoded", b[0], i, len(b))
+			}
+		}
+	}
+	// every single damaged byte of a written record is found, wherever it is
+	b := mustEncode(t, &c)
+	for i := 1; i < len(b); i++ {
+		for _, flip := range []byte{0x01, 0x80, 0xff} {
+			d := bytes.Clone(b)
+			d[i] ^= flip
+			if _, err := decodeCase(d); err == nil {
+				t.Fatalf("a case record with byte %d of %d flipped (^%#x) decoded", i, len(b), flip)
+			}
 		}
 	}
 	r := c.Row(cases.DefaultPolicy())
@@ -79,5 +92,32 @@ func TestDamagedRecordsAreErrorsNotPanics(t *testing.T) {
 		if err := decodeRow(rb[:i], &x); err == nil {
 			t.Fatalf("a row cut to %d of %d bytes decoded", i, len(rb))
 		}
+	}
+}
+
+func mustEncode(t *testing.T, c *cases.Case) []byte {
+	b, err := encodeCase(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b[0] != caseChecked {
+		t.Fatalf("cases are written in format %c", b[0])
+	}
+	return b
+}
+
+// Records written before checksums (format B) still read.
+func TestUncheckedRecordsStillRead(t *testing.T) {
+	var c cases.Case
+	n := 0
+	fill(reflect.ValueOf(&c).Elem(), &n)
+	c.Notes[1].At = c.Notes[1].At.UTC()
+	old, err := decodeCase(encodeCaseBinary(&c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := decodeCase(mustEncode(t, &c))
+	if err != nil || !reflect.DeepEqual(old, checked) {
+		t.Fatalf("formats B and C differ: %v", err)
 	}
 }

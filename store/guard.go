@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -44,4 +45,13 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 // boltUpdate runs fn in one guarded write transaction, without the read-only check and writer lock of update.
 func (s *Store) boltUpdate(fn func(tx *bolt.Tx) error) error {
 	return s.guard(func() error { return s.db.Update(fn) })
+}
+
+// damagedRecord adds the store file and what to do to an error that stopped on a damaged record (a case whose
+// checksum fails, a row that does not decode); other errors pass unchanged.
+func (s *Store) damagedRecord(err error) error {
+	if errors.Is(err, errChecksum) || errors.Is(err, errCase) || errors.Is(err, errRow) {
+		return fmt.Errorf("store %s is damaged: %w; restore it from a backup (ceedesk restore FILE)", s.path, err)
+	}
+	return err
 }

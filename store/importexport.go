@@ -434,7 +434,7 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 		err = ferr
 	}
 	if err != nil {
-		return n, fmt.Errorf("export: %w", err)
+		return n, fmt.Errorf("export: %w", s.damagedRecord(err))
 	}
 	return n, nil
 }

@@ -347,6 +347,7 @@ type expected struct {
 	keys    map[string][][]byte // index bucket name -> keys
 	vals    map[string][][]byte // parallel values
 	stats   map[string][]byte
+	only    byte // a sort code: the index buckets of that sort only; 0 for all
 	arena   []byte
 	scratch []byte
 	nrows   int
@@ -372,6 +373,9 @@ func (e *expected) add(r *cases.QueueRow) {
 	open := r.Status.Open()
 	for _, sc := range rowScopes(r) {
 		for _, so := range sortCodes {
+			if e.only != 0 && so != e.only {
+				continue
+			}
 			name := string(indexName(sc, open, so))
 			k := appendIndexKey(e.alloc(16+len(r.ID)+len(r.Importer)), r, so)
 			e.keys[name] = append(e.keys[name], k)
@@ -473,26 +477,8 @@ func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
 			return err
 		}
 	}
-	idx := tx.Bucket(bIndex)
-	names := make([]string, 0, len(e.keys))
-	for name := range e.keys {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		b, err := idx.CreateBucket([]byte(name))
-		if err != nil {
-			return err
-		}
-		b.FillPercent = 1.0
-		ks, vs := e.sorted(name)
-		for i := range ks {
-			if err := b.Put(ks[i], vs[i]); err != nil {
-				return err
-			}
-		}
-		delete(e.keys, name)
-		delete(e.vals, name)
+	if err := writeIndexes(tx.Bucket(bIndex), e); err != nil {
+		return err
 	}
 	st := tx.Bucket(bStats)
 	st.FillPercent = 1.0
@@ -514,6 +500,64 @@ func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
 		return err
 	}
 	return meta.Delete(mDirty)
+}
+
+// rebuildDueIndexes rewrites only the due-date index buckets from the rows, for a change of what their values hold.
+// Rewriting one sort instead of all four keeps the pages a transaction holds twice (old until commit, and new) to a
+// quarter, which matters for a migration of a large store.
+func (s *Store) rebuildDueIndexes(tx *bolt.Tx) error {
+	e := newExpected()
+	e.only = sortDue
+	err := tx.Bucket(bRows).ForEach(func(k, v []byte) error {
+		var r cases.QueueRow
+		if err := decodeRow(v, &r); err != nil {
+			return fmt.Errorf("row %s: %w", k, err)
+		}
+		e.add(&r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	idx := tx.Bucket(bIndex)
+	var old [][]byte
+	idx.ForEachBucket(func(name []byte) error {
+		if len(name) > 0 && name[len(name)-1] == sortDue {
+			old = append(old, bytes.Clone(name))
+		}
+		return nil
+	})
+	for _, name := range old {
+		if err := idx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	return writeIndexes(idx, e)
+}
+
+// writeIndexes creates the index buckets e holds, writing each in key order into full pages.
+func writeIndexes(idx *bolt.Bucket, e *expected) error {
+	names := make([]string, 0, len(e.keys))
+	for name := range e.keys {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		b, err := idx.CreateBucket([]byte(name))
+		if err != nil {
+			return err
+		}
+		b.FillPercent = 1.0
+		ks, vs := e.sorted(name)
+		for i := range ks {
+			if err := b.Put(ks[i], vs[i]); err != nil {
+				return err
+			}
+		}
+		delete(e.keys, name)
+		delete(e.vals, name)
+	}
+	return nil
 }
 
 // scopeOf validates a query's scope.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -16,16 +17,24 @@ import (
 //	2  due-date index entries carry a copy of their queue row (filtered queues read one index sequentially)
 type migration struct {
 	what  string
-	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what rebuild derives
-	// reindex: the step changes the derived rows, indexes or statistics; the migration rebuilds them once, from
-	// the cases, after the last step
-	reindex bool
+	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what is derived
+	// derive says what the step changes among the derived buckets; the migration rebuilds the most any step asks
+	// for, once, after the last step
+	derive derivation
 }
+
+type derivation int
+
+const (
+	deriveNothing    derivation = iota
+	deriveDueIndexes            // the due-date index buckets, from the rows
+	deriveAll                   // rows from the cases, then every index and the statistics
+)
 
 // migrations is keyed by the schema version a step starts from.
 var migrations = map[uint64]migration{
-	0: {"add queue rows, indexes, statistics and case histories, derived from the cases and the audit log", addDerivedBuckets, true},
-	1: {"keep a copy of each queue row in the due-date indexes", nil, true},
+	0: {"add queue rows, indexes, statistics and case histories, derived from the cases and the audit log", addDerivedBuckets, deriveAll},
+	1: {"keep a copy of each queue row in the due-date indexes", nil, deriveDueIndexes},
 }
 
 // migrateFault, when set by a test, is called after each step and fails the migration with its error.
@@ -70,7 +79,7 @@ func (s *Store) migrate(from uint64) error {
 		return fmt.Errorf("store %s has schema version %d; writing a backup before migrating it to version %d failed, so it is unchanged: %w", s.path, from, SchemaVersion, err)
 	}
 	err := s.boltUpdate(func(tx *bolt.Tx) error {
-		reindex := false
+		derive := deriveNothing
 		for v := from; v < SchemaVersion; v++ {
 			m, ok := migrations[v]
 			if !ok {
@@ -86,12 +95,22 @@ func (s *Store) migrate(from uint64) error {
 					return fmt.Errorf("step %d to %d (%s): %w", v, v+1, m.what, err)
 				}
 			}
-			reindex = reindex || m.reindex
+			derive = max(derive, m.derive)
 		}
-		if reindex {
-			if err := s.rebuild(tx, true); err != nil {
-				return fmt.Errorf("rebuilding rows and indexes: %w", err)
-			}
+		// a store indexed under another policy, or whose bulk load was interrupted, needs everything rebuilt anyway
+		meta := tx.Bucket(bMeta)
+		if derive > deriveNothing && (!bytes.Equal(meta.Get(mPolicyFP), policyFingerprint(s.policy)) || meta.Get(mDirty) != nil) {
+			derive = deriveAll
+		}
+		var err error
+		switch derive {
+		case deriveAll:
+			err = s.rebuild(tx, true)
+		case deriveDueIndexes:
+			err = s.rebuildDueIndexes(tx)
+		}
+		if err != nil {
+			return fmt.Errorf("rebuilding the derived buckets: %w", err)
 		}
 		return tx.Bucket(bMeta).Put(mSchema, be64(SchemaVersion))
 	})

@@ -194,3 +194,19 @@ func TestMigrationStepsCoverEveryOlderVersion(t *testing.T) {
 		t.Error("a migration step starts from the current schema version")
 	}
 }
+
+func TestMigrationUnderANewPolicyReindexes(t *testing.T) {
+	s, cs := fixture(t, 200)
+	path := s.Path()
+	s.Close()
+	makeSchema1(t, path)
+	p := cases.DefaultPolicy()
+	p.ValidationDays = 30
+	s2, err := Open(path, Options{Policy: p, NoSync: true, Now: testClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	mustCheck(t, s2)
+	checkQueues(t, s2, cs)
+}

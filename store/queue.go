@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -40,17 +41,28 @@ func (s *Store) Case(id string) (*cases.Case, error) {
 		c, err = getCase(tx, id)
 		return err
 	})
-	return c, err
+	return c, s.damagedRecord(err)
 }
 
 // walker yields one scope's index entries in sort order, merging the open and decided splits when both are wanted.
+// On a due-date index it can be held to a range of due dates: it seeks to the first and stops after the last.
 type walker struct {
-	curs []*bolt.Cursor
-	k, v [][]byte
+	curs   []*bolt.Cursor
+	k, v   [][]byte
+	until  []byte // with a range: entries whose key is greater than this (the last due date's prefix) end the walk
+	ranged bool
 }
 
-func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool) *walker {
+// dueRange is an inclusive range of due dates.
+type dueRange struct{ from, to cases.Date }
+
+// newWalker walks the scope's index of the given sort; due, if not nil, holds a due-date index to that range.
+func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *dueRange) *walker {
 	w := &walker{}
+	var from []byte
+	if due != nil && sort == sortDue {
+		from, w.until, w.ranged = dateKey(nil, due.from), dateKey(nil, due.to), true
+	}
 	idx := tx.Bucket(bIndex)
 	for _, split := range []bool{true, false} {
 		if (split && !open) || (!split && !decided) {
@@ -61,8 +73,13 @@ func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool) *walker
 			continue
 		}
 		c := b.Cursor()
-		k, v := c.First()
-		if k == nil {
+		var k, v []byte
+		if from != nil {
+			k, v = c.Seek(from)
+		} else {
+			k, v = c.First()
+		}
+		if k = w.bound(k); k == nil {
 			continue
 		}
 		w.curs = append(w.curs, c)
@@ -70,6 +87,14 @@ func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool) *walker
 		w.v = append(w.v, v)
 	}
 	return w
+}
+
+// bound returns k, or nil when k is past the walk's range.
+func (w *walker) bound(k []byte) []byte {
+	if w.ranged && k != nil && bytes.Compare(k[:min(len(k), 4)], w.until) > 0 {
+		return nil
+	}
+	return k
 }
 
 // next returns the next entry, or nil at the end.
@@ -84,7 +109,8 @@ func (w *walker) next() ([]byte, []byte) {
 		return nil, nil
 	}
 	k, v := w.k[i], w.v[i]
-	w.k[i], w.v[i] = w.curs[i].Next()
+	nk, nv := w.curs[i].Next()
+	w.k[i], w.v[i] = w.bound(nk), nv
 	return k, v
 }
 
@@ -102,6 +128,7 @@ type plan struct {
 	center        string // extra condition when both Assignee and Center are given
 	filter        cases.Filter
 	today         cases.Date
+	due           *dueRange // the due dates the filter admits, when it has a due term
 }
 
 func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
@@ -142,11 +169,36 @@ func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
 	if q.Assignee != "" && q.Center != "" {
 		p.center = q.Center
 	}
+	p.due = dueRangeOf(f, p.today)
 	// status and kind terms are decided exactly from the index value (quick); only other terms need the row
 	rest := f
 	rest.OpenOnly, rest.Query, rest.Statuses, rest.Kinds = false, "", nil, nil
 	p.scan = !rest.Empty() || p.center != ""
 	return p, nil
+}
+
+// dueRangeOf turns a filter's due term into the range of due dates it admits as of today (the same arithmetic as
+// cases.Filter.Match), or nil when the filter has none.
+func dueRangeOf(f cases.Filter, today cases.Date) *dueRange {
+	if f.DueOp == "" {
+		return nil
+	}
+	at := int64(today) + int64(f.DueDays)
+	lo, hi := int64(math.MinInt32), int64(math.MaxInt32)
+	switch f.DueOp {
+	case "<":
+		hi = at - 1
+	case "<=":
+		hi = at
+	case ">":
+		lo = at + 1
+	case ">=":
+		lo = at
+	default:
+		lo, hi = at, at
+	}
+	clamp := func(v int64) cases.Date { return cases.Date(min(max(v, math.MinInt32), math.MaxInt32)) }
+	return &dueRange{clamp(lo), clamp(hi)}
 }
 
 // filterSize is the length of a filter's query text, or of its text terms when it was built without one: each
@@ -239,7 +291,7 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 		if p.scan && p.sort != sortDue {
 			return scanOtherSort(tx, p, offset, limit, &page)
 		}
-		w := newWalker(tx, p.scope, p.sort, p.open, p.decided)
+		w := newWalker(tx, p.scope, p.sort, p.open, p.decided, p.due)
 		if !p.scan && !p.anyStatus && !p.anyKind {
 			t := decodeTotals(tx.Bucket(bStats).Get(totalsKey(p.scope)))
 			if p.open {
@@ -309,7 +361,7 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 	rows := tx.Bucket(bRows)
 	var kept []cases.QueueRow
 	var ids map[string]struct{} // views into the transaction's pages
-	w := newWalker(tx, p.scope, sortDue, p.open, p.decided)
+	w := newWalker(tx, p.scope, sortDue, p.open, p.decided, p.due)
 	for k, v := w.next(); k != nil; k, v = w.next() {
 		if !p.quick(v) {
 			continue
@@ -349,7 +401,7 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 		return nil
 	}
 	n := 0
-	w = newWalker(tx, p.scope, p.sort, p.open, p.decided)
+	w = newWalker(tx, p.scope, p.sort, p.open, p.decided, nil)
 	for k, _ := w.next(); k != nil; k, _ = w.next() {
 		id := keyID(k, p.sort)
 		if _, ok := ids[string(id)]; !ok {
@@ -383,7 +435,7 @@ func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
 			return nil
 		}
 		rows := tx.Bucket(bRows)
-		w := newWalker(tx, p.scope, sortDue, p.open, false)
+		w := newWalker(tx, p.scope, sortDue, p.open, false, p.due)
 		for k, v := w.next(); k != nil; k, v = w.next() {
 			if !p.quick(v) {
 				continue
@@ -434,7 +486,7 @@ func (s *Store) Approvals(center string) ([]cases.QueueRow, error) {
 			return nil
 		}
 		rows := tx.Bucket(bRows)
-		w := newWalker(tx, scope, sortDue, true, false)
+		w := newWalker(tx, scope, sortDue, true, false, nil)
 		for k, v := w.next(); k != nil; k, v = w.next() {
 			if len(v) >= 2 && v[0] != pending {
 				continue

@@ -136,7 +136,10 @@ func Open(path string, opt Options) (*Store, error) {
 }
 
 func openError(path string, err error) error {
+	var de *damagedError
 	switch {
+	case errors.As(err, &de):
+		return err
 	case errors.Is(err, bolt.ErrTimeout):
 		return fmt.Errorf("store %s is held by another ceedesk process (the server?); stop it, or run the command through the server over SSH: %w", path, err)
 	case errors.Is(err, bolt.ErrInvalid):
@@ -314,7 +317,17 @@ func (s *Store) init() error {
 		})
 	}
 	if migrate {
-		return s.migrate(schema)
+		if err := s.migrate(schema); err != nil {
+			return err
+		}
+		err := s.view(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(bMeta)
+			reindex = !bytes.Equal(meta.Get(mPolicyFP), policyFingerprint(s.policy)) || meta.Get(mDirty) != nil
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	if reindex {
 		return s.boltUpdate(func(tx *bolt.Tx) error { return s.rebuild(tx, true) })

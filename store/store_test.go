@@ -264,7 +264,7 @@ func current(t testing.TB, s *Store, cs []*cases.Case) []*cases.Case {
 
 func checkQueues(t *testing.T, s *Store, cs []*cases.Case) {
 	t.Helper()
-	filters := []string{"", "kind:protest", "status:review", "status:open", "status:decided", "due:overdue", "amount:>10000", "acme", "kind:psc,pea status:assigned", "due:week"}
+	filters := []string{"", "kind:protest", "status:review", "status:open", "status:decided", "due:overdue", "amount:>10000", "acme", "kind:psc,pea status:assigned", "due:week", "due:>30d", "due:=5d", "due:>=-3d status:review"}
 	n := 0
 	for _, scope := range []cases.QueueQuery{{Assignee: "alice"}, {Center: "ELEC"}, {Center: "PHARMA"}, {Assignee: "erin", Center: "PHARMA"}, {Assignee: "nobody"}} {
 		for _, sort := range cases.SortKeys {
