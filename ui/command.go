@@ -49,11 +49,10 @@ func (m *Model) run(line string) tea.Cmd {
 		m.setSort(k)
 		m.pane = paneQueue
 	case "filter", "f":
-		if err := m.setFilter(arg); err != nil {
-			m.fail(err)
-			return nil
-		}
 		m.q.input.SetValue(arg)
+		if err := m.setFilter(arg); err != nil {
+			return m.editFilter() // the query stays in the filter input, its error under it
+		}
 		m.pane = paneQueue
 	case "theme":
 		if err := m.setTheme(arg); err != nil {

@@ -243,7 +243,7 @@ func (d *decisionState) build(m *Model) (cases.Decision, error) {
 	if s.Reasons {
 		rec.Reasons = strings.TrimSpace(d.reasons.Value())
 	}
-	if s.Amount {
+	if s.Amount && strings.TrimSpace(d.amount.Value()) != "" { // an empty amount is for CheckDecision to name, in order
 		a, err := cases.ParseUSD(d.amount.Value())
 		if err != nil {
 			return rec, err
@@ -270,7 +270,7 @@ func (d *decisionState) build(m *Model) (cases.Decision, error) {
 func (d *decisionState) review(m *Model) {
 	rec, err := d.build(m)
 	if err != nil {
-		d.err = one(err.Error())
+		d.err = says(err)
 		return
 	}
 	d.err = ""
@@ -292,7 +292,7 @@ func (d *decisionState) write(m *Model) {
 			return
 		}
 		m.fail(err)
-		d.err = one(err.Error())
+		d.err = says(err)
 		return
 	}
 	m.dec = decisionState{} // written: no draft to come back to
@@ -321,7 +321,7 @@ func (d *decisionState) conflict(m *Model, ce *cases.ConflictError) {
 	why := m.d.why
 	if why == "" {
 		if err := cases.CanDecide(m.user, fresh); err != nil {
-			why = err.Error()
+			why = says(err)
 		} else if fresh.Status == cases.StatusPendingApproval {
 			why = "the case has a decision waiting for a supervisor's approval"
 		}
@@ -406,13 +406,25 @@ func (d *decisionState) view(m *Model, h int) string {
 		if d.err != "" {
 			b.WriteString("\n" + st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
 		}
-		b.WriteString("\n" + st.Muted.Render(" enter choose · esc back to the case"))
 	case stageForm:
 		s := d.spec()
 		b.WriteString(" " + st.Section.Render(s.Title) + "\n")
 		if s.Notice != "" {
-			b.WriteString(st.Muted.Render(wrap(" Notice: "+s.Notice, m.width-2)) + "\n")
+			b.WriteString(st.Muted.Render(strings.TrimSuffix(paragraph(" Notice: ", s.Notice, m.width), "\n")) + "\n")
 		}
+		if d.err != "" {
+			// above the fields, so that it shows however many fields and lines follow
+			b.WriteString(st.Bad.Render(strings.TrimSuffix(paragraph(" ✗ ", d.err, m.width), "\n")) + "\n")
+		}
+		// the reasons take the room the other fields leave: three lines at least, ten at most
+		rest := 0
+		for _, f := range d.fields {
+			rest += 2
+			if f == fieldLines {
+				rest += min(len(c.Entry.Lines), 6)
+			}
+		}
+		d.reasons.SetHeight(clamp(h-strings.Count(b.String(), "\n")-rest, 3, 10))
 		for i, f := range d.fields {
 			focus := i == d.focus
 			label := func(t string) string {
@@ -438,29 +450,15 @@ func (d *decisionState) view(m *Model, h int) string {
 				b.WriteString("\n" + label(what) + "  " + d.amount.View() + "\n")
 			case fieldLines:
 				b.WriteString("\n" + label("Lines allowed (space toggles)") + "\n")
-				for j, l := range c.Entry.Lines {
-					box := "[ ]"
-					if d.lines[l.Number] {
-						box = "[x]"
-					}
-					cur := "  "
-					if focus && j == d.lineCur {
-						cur = "> "
-					}
-					b.WriteString(fit(fmt.Sprintf("  %s%s %3d  %s  %s  %s", cur, box, l.Number, cases.FormatHTS(l.HTS), fit(one(l.Description), 30), l.Duty), m.width) + "\n")
-				}
+				d.linesView(&b, c, focus, max(h-strings.Count(b.String(), "\n"), 1), m.width)
 			}
 		}
-		if d.err != "" {
-			b.WriteString("\n" + st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
-		}
-		b.WriteString("\n" + st.Muted.Render(" ctrl+s review the record · tab next field · esc back to outcomes"))
 	case stageConfirm:
 		b.WriteString(" " + st.Section.Render("This record will be written to case "+one(c.ID)+":") + "\n")
 		decisionText(record{b: &b, st: st, w: m.width}, d.record)
 		b.WriteString("\n")
 		if d.record.Approval {
-			b.WriteString(st.Warn.Render(" ▲ "+approvalWhy(c, d.record, m.desk.Policy())) + "\n")
+			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", approvalWhy(c, d.record, m.desk.Policy()), m.width), "\n")) + "\n")
 		} else {
 			b.WriteString(st.Good.Render(" This decides the case.") + "\n")
 		}
@@ -473,6 +471,33 @@ func (d *decisionState) view(m *Model, h int) string {
 		b.WriteString("\n" + st.Key.Render(" esc") + " back to the case")
 	}
 	return b.String()
+}
+
+// linesView lists the entry's lines with their boxes in at most rows lines, a window around the cursor when the
+// entry has more lines than that.
+func (d *decisionState) linesView(b *strings.Builder, c *cases.Case, focus bool, rows, w int) {
+	ls := c.Entry.Lines
+	top, end := 0, len(ls)
+	if len(ls) > rows {
+		show := max(rows-1, 1) // one line says how many more
+		top = clamp(d.lineCur-show/2, 0, len(ls)-show)
+		end = top + show
+	}
+	for j := top; j < end; j++ {
+		l := ls[j]
+		box := "[ ]"
+		if d.lines[l.Number] {
+			box = "[x]"
+		}
+		cur := "  "
+		if focus && j == d.lineCur {
+			cur = "> "
+		}
+		fmt.Fprintf(b, "%s\n", fit(fmt.Sprintf("  %s%s %3d  %s  %s %s", cur, box, l.Number, cases.FormatHTS(l.HTS), fit(one(l.Description), 30), fitLeft(l.Duty.String(), 13)), w))
+	}
+	if top > 0 || end < len(ls) {
+		fmt.Fprintf(b, "      lines %d–%d of %d; j/k moves\n", top+1, end, len(ls))
+	}
 }
 
 func needsText(s cases.OutcomeSpec) string {

@@ -79,7 +79,7 @@ func (m *Model) workReason(c *cases.Case) string {
 		return "this session is read-only"
 	}
 	if err := cases.CanWork(m.user, c); err != nil {
-		return err.Error()
+		return says(err)
 	}
 	if !c.Status.Open() {
 		return "the case is decided"
@@ -200,7 +200,11 @@ func (d *detailState) view(m *Model, h int) string {
 	if d.why != "" {
 		sub = m.st.Warn.Render(" read-only: " + one(d.why))
 	} else {
-		sub = m.st.Muted.Render(fmt.Sprintf(" version %d · d decide · n note · i request information · ]/[ next/previous", c.Version))
+		sub = fmt.Sprintf(" version %d", c.Version)
+		if c.UpdatedBy != "" && !c.UpdatedAt.IsZero() {
+			sub += fmt.Sprintf(" · last changed by %s at %s", one(c.UpdatedBy), c.UpdatedAt.Format("2006-01-02 15:04"))
+		}
+		sub = m.st.Muted.Render(sub)
 	}
 	d.vp.Height = max(h-detailChrome, 1)
 	pct := ""
@@ -287,7 +291,7 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	field("Entered value", e.TotalValue().String())
 	field("Duty", e.TotalDuty().String())
 	if len(e.Lines) > 0 {
-		descW := max(w-2-4-13-4-14-7-13-6, 10)
+		descW := clamp(w-2-4-13-4-14-7-13-6, 10, 60)
 		b.WriteString(st.ColumnHead.Render(fmt.Sprintf("  %s %s %s %s %s %s %s", fitLeft("#", 3), fit("HTS", 12), fit("DESCRIPTION", descW), fit("ORIG", 4), fitLeft("VALUE", 14), fitLeft("RATE", 6), fitLeft("DUTY", 13))) + "\n")
 		for _, l := range e.Lines {
 			b.WriteString(fmt.Sprintf("  %s %s %s %s %s %s %s\n", fitLeft(fmt.Sprint(l.Number), 3), fit(cases.FormatHTS(l.HTS), 12), fit(one(l.Description), descW), fit(one(l.Origin), 4), fitLeft(l.Value.String(), 14), fitLeft(fmt.Sprintf("%d.%02d%%", l.RateBP/100, l.RateBP%100), 6), fitLeft(l.Duty.String(), 13)))

@@ -210,7 +210,7 @@ func (m *Model) dialogRefused(err error) {
 		}
 		return
 	}
-	d.err = one(err.Error())
+	d.err = says(err)
 }
 
 func isConflict(err error) bool {

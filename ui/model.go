@@ -49,6 +49,7 @@ type Model struct {
 	pane, back pane // back: where esc returns from the detail pane
 	help       bool
 	helpTop    int // first line of help shown
+	helpRows   int // lines of help, from the last view
 	cmdActive  bool
 	cmd        textinput.Model
 	status     string
@@ -220,7 +221,7 @@ func (m *Model) say(format string, a ...any) {
 
 // fail puts an error in the status line, as text safe for the terminal.
 func (m *Model) fail(err error) {
-	m.status, m.statusBad = one(err.Error()), true
+	m.status, m.statusBad = says(err), true
 }
 
 // refused explains a refused write; a conflict reloads the case and says so.
@@ -269,6 +270,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return m, m.mouse(msg)
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			// keys typed faster than the terminal is read (a held key, a slow link) arrive as one message; each
+			// is a key of its own, and may move the focus for the next
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+			}
+			return m, tea.Batch(cmds...)
+		}
 		return m, m.key(msg)
 	}
 	return m, m.forward(msg)
@@ -299,7 +309,6 @@ func (m *Model) resize(w, h int) {
 		m.dlg.layout(m)
 	}
 	m.cmd.Width = w - 3
-	m.q.input.Width = w - 12
 }
 
 // changed applies a change committed anywhere (this session, another session, the command line). The queue and
@@ -319,9 +328,13 @@ func (m *Model) changed(c cases.Change) {
 	}
 	m.q.refresh(m)
 	if m.d.c != nil && touched(m.d.c.ID) {
+		before := m.d.c.Version
 		m.reloadCase()
-		if m.pane == paneDecision {
+		switch {
+		case m.pane == paneDecision:
 			m.dec.seen(m.d.c)
+		case m.pane == paneDetail && m.d.c.Version != before && m.status == "":
+			m.say("case %s was just changed by %s at %s", one(m.d.c.ID), one(orNobody(m.d.c.UpdatedBy)), m.d.c.UpdatedAt.Format("15:04"))
 		}
 	}
 	switch m.pane {
@@ -339,12 +352,13 @@ func (m *Model) changed(c cases.Change) {
 }
 
 // key handles a key press: force-quit first, then whatever has the focus (dialog, command line, filter, help),
-// then the pane.
+// then the pane. The status line speaks of the last key or change: a key press clears it.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	if key := msg.String(); key == "ctrl+c" {
 		return tea.Quit
 	}
+	m.status, m.statusBad = "", false
 	if k.Redraw.pressed(msg) {
 		return tea.ClearScreen
 	}
@@ -369,6 +383,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			m.helpTop += m.height / 2
 		case k.PageUp.pressed(msg):
 			m.helpTop = max(m.helpTop-m.height/2, 0)
+		case k.Top.pressed(msg):
+			m.helpTop = 0
+		case k.Bottom.pressed(msg):
+			m.helpTop = m.helpRows
 		}
 		return nil
 	}

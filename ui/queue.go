@@ -22,6 +22,7 @@ type queueState struct {
 
 	rows   []cases.QueueRow // the window: rows [winOff, winOff+len(rows)) of the queue
 	winOff int
+	idW    int // width of the CASE column: the longest id in the window, so no id is cut
 	total  int
 	cursor int // index in the whole queue
 	top    int // index of the first visible row
@@ -41,7 +42,8 @@ func (q *queueState) init(m *Model) {
 	q.marks = map[string]bool{}
 	q.input = m.newInput("/ ")
 	q.input.Placeholder = "id, importer, entry number, or kind:protest status:review due:<7d importer:acme"
-	q.input.CharLimit = cases.MaxFilter
+	// a query over cases.MaxFilter is kept and refused with the reason; this only bounds a runaway paste
+	q.input.CharLimit = 4 * cases.MaxFilter
 	q.height = m.height - 3 - queueChrome
 }
 
@@ -100,6 +102,7 @@ func (q *queueState) fetch(m *Model) {
 		}
 		q.err = nil
 		q.rows, q.winOff, q.total = p.Rows, p.Offset, p.Total
+		q.idW = idWidth(q.rows)
 		if q.total == 0 || q.cursor < q.total && q.top < q.total {
 			break
 		}
@@ -109,6 +112,16 @@ func (q *queueState) fetch(m *Model) {
 	if q.total == 0 {
 		q.cursor, q.top = 0, 0
 	}
+}
+
+// idWidth is the width of the CASE column for rows: 14 cells (a protest number), more for a longer id, up to the
+// longest id a case may have.
+func idWidth(rows []cases.QueueRow) int {
+	w := 14
+	for i := range rows {
+		w = max(w, width(one(rows[i].ID)))
+	}
+	return min(w, 32)
 }
 
 // scroll keeps the cursor on screen.
@@ -182,10 +195,7 @@ func (q *queueState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 			}
 		}
 	case m.is(msg, k.Filter):
-		q.filtering = true
-		q.input.SetValue(q.filter.Query)
-		q.input.CursorEnd()
-		return q.input.Focus()
+		return m.editFilter()
 	case m.is(msg, k.Sort):
 		m.setSort(q.sort.Next())
 	case m.is(msg, k.Mark):
@@ -250,10 +260,27 @@ func (m *Model) setFilter(text string) error {
 	return nil
 }
 
-// filterKey edits the filter; the queue follows every keystroke that makes a valid query.
+// editFilter opens the filter input on the query in force, or on the refused query the user was writing.
+func (m *Model) editFilter() tea.Cmd {
+	q := &m.q
+	q.filtering = true
+	if q.filterErr == "" {
+		q.input.SetValue(q.filter.Query)
+	}
+	q.input.CursorEnd()
+	m.pane = paneQueue
+	return q.input.Focus()
+}
+
+// filterKey edits the filter; the queue follows every keystroke that makes a valid query. A query that does not
+// parse stays in the input with its error under it: enter does not leave it, esc clears the filter.
 func (q *queueState) filterKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 	switch msg.String() {
 	case "enter":
+		if q.filterErr != "" {
+			m.status, m.statusBad = "fix the filter or press esc to clear it", true
+			return nil
+		}
 		q.filtering = false
 		q.input.Blur()
 		return nil
@@ -292,21 +319,28 @@ func (q *queueState) click(m *Model, y int) tea.Cmd {
 
 // columns is the queue's layout for a width.
 type columns struct {
+	id       int
 	importer int
+	assignee bool // a Center's queue shows who holds each case
 	entry    bool
 	wide     bool // full status titles
 }
 
-func queueColumns(width int) columns {
-	// cursor, mark, due mark, due date, days left, kind, case id, status and revenue take 65 cells (87 with the
-	// entry number and full status titles); the importer takes the rest.
-	fixed := 65
-	c := columns{}
+// queueColumns lays the queue out: cursor, mark and due mark, due date, days left, kind, case id, status and
+// revenue always; the assignee in a Center's queue from 100 cells, the entry number and full status titles from
+// 110; the importer takes the rest.
+func queueColumns(width, idW int, center bool) columns {
+	c := columns{id: idW}
+	fixed := 5 + 10 + 1 + 6 + 1 + 4 + 1 + idW + 1 + 1 + 8 + 14
 	if width >= 110 {
 		c.entry, c.wide = true, true
-		fixed = 87
+		fixed += 14 + 8
 	}
-	c.importer = max(width-fixed, 8)
+	if center && width >= 100 {
+		c.assignee = true
+		fixed += 11
+	}
+	c.importer = clamp(width-fixed, 8, 44) // wider only spreads the columns apart
 	return c
 }
 
@@ -320,11 +354,24 @@ func (q *queueState) view(m *Model, h int) string {
 		b.WriteString(m.firstRunView())
 		return b.String()
 	}
-	cols := queueColumns(m.width)
+	cols := queueColumns(m.width, max(q.idW, 14), q.query(m).Center != "")
+	rows := q.height
 	if q.filterErr != "" {
-		// the error takes the place of the column heads, under the query it is about; the rows keep the last
-		// query that parsed
-		b.WriteString(m.st.Bad.Render(fit(" ✗ "+one(q.filterErr), m.width)))
+		// the error takes the place of the column heads, under the query it is about, on two lines at most (the
+		// rows give way); the rows keep the last query that parsed
+		lines := strings.Split(wrap(" ✗ "+one(q.filterErr), m.width-1), "\n")
+		if len(lines) > 2 {
+			lines = lines[:2]
+			lines[1] = fit(lines[1]+" …", m.width)
+		}
+		rows -= len(lines) - 1
+		for i, l := range lines {
+			if i > 0 {
+				b.WriteByte('\n')
+				l = "   " + strings.TrimLeft(l, " ")
+			}
+			b.WriteString(m.st.Bad.Render(fit(l, m.width)))
+		}
 	} else {
 		b.WriteString(m.rows.head.on(fit(q.head(cols), m.width)))
 	}
@@ -341,7 +388,7 @@ func (q *queueState) view(m *Model, h int) string {
 		return b.String()
 	}
 	today := m.today()
-	end := min(q.top+q.height, q.total)
+	end := min(q.top+rows, q.total)
 	for i := q.top; i < end; i++ {
 		b.WriteByte('\n')
 		r := q.row(i)
@@ -356,8 +403,11 @@ func (q *queueState) view(m *Model, h int) string {
 
 func (q *queueState) head(c columns) string {
 	var b strings.Builder
-	b.WriteString("     " + fit("DUE", 10) + fitLeft("LEFT", 5) + "  " + fit("KIND", 4) + " " + fit("CASE", 14) + " ")
+	b.WriteString("     " + fit("DUE", 10) + " " + fitLeft("LEFT", 6) + " " + fit("KIND", 4) + " " + fit("CASE", c.id) + " ")
 	b.WriteString(fit("IMPORTER", c.importer))
+	if c.assignee {
+		b.WriteString(" " + fit("ASSIGNEE", 10))
+	}
 	if c.entry {
 		b.WriteString(" " + fit("ENTRY", 13))
 	}
@@ -370,6 +420,7 @@ func (q *queueState) head(c columns) string {
 	return b.String()
 }
 
+// line is one row of the queue. A decided case has met its clock: it carries no due mark and no days left.
 func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, today cases.Date) string {
 	var b strings.Builder
 	b.Grow(m.width + 8)
@@ -384,17 +435,29 @@ func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, toda
 	} else {
 		b.WriteString("  ")
 	}
-	mark := dueMark(today, r.Due)
+	mark, left := dueMark(today, r.Due), daysLeft(today, r.Due)
+	if !r.Status.Open() {
+		mark, left = " ", ""
+	}
 	b.WriteString(mark)
 	b.WriteByte(' ')
 	b.WriteString(fit(r.Due.String(), 10))
-	b.WriteString(fitLeft(daysLeft(today, r.Due), 5))
-	b.WriteString("  ")
+	b.WriteByte(' ')
+	b.WriteString(fitLeft(left, 6))
+	b.WriteByte(' ')
 	b.WriteString(fit(r.Kind.Short(), 4))
 	b.WriteByte(' ')
-	b.WriteString(fit(one(r.ID), 14))
+	b.WriteString(fit(one(r.ID), c.id))
 	b.WriteByte(' ')
 	b.WriteString(fit(one(r.Importer), c.importer))
+	if c.assignee {
+		b.WriteByte(' ')
+		who := one(r.Assignee)
+		if who == "" {
+			who = "—"
+		}
+		b.WriteString(fit(who, 10))
+	}
 	if c.entry {
 		b.WriteByte(' ')
 		b.WriteString(fit(one(r.Entry), 13))
@@ -420,23 +483,68 @@ func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, toda
 	return m.rows.text.on(s)
 }
 
+// countsLine is the queue's headline numbers, in words that fit the width: the longest form that fits.
 func (q *queueState) countsLine(m *Model) string {
 	c := q.counts
 	scope := "your queue"
 	if q.query(m).Center != "" {
 		scope = "Center " + one(m.user.Center)
 	}
-	parts := []string{
-		m.st.Title.Render(scope),
-		fmt.Sprintf("open %d", c.Open),
-		m.st.Overdue.Render(fmt.Sprintf("! overdue %d", c.Overdue)),
-		m.st.DueSoon.Render(fmt.Sprintf("• due this week %d", c.DueWeek)),
+	forms := [][5]string{
+		{"open %d", "! overdue %d", "• due this week %d", "awaiting approval %d", "at stake %s"},
+		{"%d open", "! %d overdue", "• %d due this week", "%d pending", "%s at stake"},
+		{"%d open", "! %d overdue", "• %d this week", "%d pending", "%s"},
+		{"%d open", "! %d overdue", "• %d this week", "%d pending", "≈%s"},
 	}
-	if c.Pending > 0 {
-		parts = append(parts, fmt.Sprintf("awaiting approval %d", c.Pending))
+	var line string
+	for _, f := range forms {
+		plain := []string{scope, fmt.Sprintf(f[0], c.Open), fmt.Sprintf(f[1], c.Overdue), fmt.Sprintf(f[2], c.DueWeek)}
+		styled := []string{m.st.Title.Render(scope), plain[1], m.st.Overdue.Render(plain[2]), m.st.DueSoon.Render(plain[3])}
+		if c.Pending > 0 {
+			p := fmt.Sprintf(f[3], c.Pending)
+			plain, styled = append(plain, p), append(styled, p)
+		}
+		stake := fmt.Sprintf(f[4], c.Revenue)
+		if strings.HasPrefix(f[4], "≈") {
+			stake = "≈" + roughly(c.Revenue)
+		}
+		plain, styled = append(plain, stake), append(styled, stake)
+		line = " " + strings.Join(styled, " · ")
+		if width(" "+strings.Join(plain, " · ")) <= m.width {
+			break
+		}
 	}
-	parts = append(parts, "at stake "+c.Revenue.String())
-	return fit(" "+strings.Join(parts, " · "), m.width)
+	return fit(line, m.width)
+}
+
+// roughly is an amount to three significant figures, cut not rounded, in whole-number arithmetic: $39.7M,
+// $875K, $950.
+func roughly(c cases.Cents) string {
+	sign := ""
+	if c < 0 {
+		sign, c = "-", -c
+	}
+	dollars := int64(c) / 100
+	for _, u := range []struct {
+		div    int64
+		suffix string
+	}{{1_000_000_000, "B"}, {1_000_000, "M"}, {1_000, "K"}} {
+		if dollars < u.div {
+			continue
+		}
+		v := dollars / (u.div / 100) // hundredths of the unit
+		var n string
+		switch {
+		case v >= 10_000:
+			n = fmt.Sprint(v / 100)
+		case v >= 1_000:
+			n = fmt.Sprintf("%d.%d", v/100, v/10%10)
+		default:
+			n = fmt.Sprintf("%d.%02d", v/100, v%100)
+		}
+		return sign + "$" + n + u.suffix
+	}
+	return fmt.Sprintf("%s$%d", sign, dollars)
 }
 
 func (q *queueState) filterLine(m *Model) string {
@@ -449,17 +557,18 @@ func (q *queueState) filterLine(m *Model) string {
 	if len(q.marks) > 0 {
 		pos += fmt.Sprintf(" · %d marked", len(q.marks))
 	}
-	right := fmt.Sprintf("sort: %s · %s ", q.sort, pos)
+	right := fmt.Sprintf(" sort: %s · %s ", q.sort, pos)
+	w := m.width - width(right)
 	var left string
 	switch {
 	case q.filtering:
+		q.input.Width = max(w-4, 8) // " / " and the cursor
 		left = " " + q.input.View()
 	case q.filter.Query != "":
 		left = " filter: " + one(q.filter.Query)
 	default:
 		left = m.st.Muted.Render(" / to filter")
 	}
-	w := m.width - len([]rune(right))
 	return fit(left, w) + m.st.Muted.Render(right)
 }
 

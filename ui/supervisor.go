@@ -18,9 +18,11 @@ type supervisorState struct {
 	approvals []cases.QueueRow
 	apCursor  int
 	apCase    *cases.Case
+	deciders  map[string]string // case id -> who decided it, for the approvals list
 
 	users        []cases.User
 	usCursor     int
+	holding      map[string]int // user -> how many of the cases being reassigned they hold
 	reassignIDs  []string
 	reassignTo   string
 	reassignBack pane
@@ -76,8 +78,13 @@ func (m *Model) workloadView(h int) string {
 	today := m.today()
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render("Workload board · "+one(m.user.Center)) + st.Muted.Render(" · as of "+today.String()) + "\n\n")
+	nameW := 8
+	for _, l := range m.sup.loads {
+		nameW = max(nameW, width(one(l.User))+1)
+	}
+	nameW = min(nameW, 17)
 	row := func(cur, name, open, overdue, week, pending, stake, oldest string) string {
-		return fit(" "+cur+fit(name, 12)+fitLeft(open, 6)+fitLeft(overdue, 10)+fitLeft(week, 12)+fitLeft(pending, 9)+fitLeft(stake, 15)+"  "+oldest, m.width)
+		return fit(" "+cur+fit(name, nameW)+fitLeft(open, 6)+fitLeft(overdue, 10)+fitLeft(week, 12)+fitLeft(pending, 9)+fitLeft(stake, 15)+"  "+oldest, m.width)
 	}
 	b.WriteString(st.ColumnHead.Render(row("  ", "REVIEWER", "OPEN", "! OVERDUE", "• THIS WEEK", "PENDING", "AT STAKE", "OLDEST CLOCK")) + "\n")
 	var tot cases.Counts
@@ -112,7 +119,7 @@ func (m *Model) workloadView(h int) string {
 		b.WriteString(st.Muted.Render("   nobody in this Center holds cases yet") + "\n")
 	}
 	b.WriteString(st.Muted.Render(row("  ", "total", fmt.Sprint(tot.Open), fmt.Sprint(tot.Overdue), fmt.Sprint(tot.DueWeek), fmt.Sprint(tot.Pending), tot.Revenue.String(), "")) + "\n")
-	b.WriteString("\n" + st.Muted.Render(" enter show that reviewer's cases · b propose a rebalance of due-this-week load · esc queue"))
+	b.WriteString("\n" + st.Muted.Render(strings.TrimSuffix(paragraph(" ", "enter shows that reviewer's cases; b proposes moves that even out the load due this week", m.width), "\n")))
 	return b.String()
 }
 
@@ -192,15 +199,21 @@ func (m *Model) rebalanceView(h int) string {
 	st := m.st
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render("Proposed rebalance of due-this-week load") + "\n")
-	b.WriteString(st.Muted.Render(" Nothing is written until you confirm. Each move is recorded with the reason \"rebalance due-this-week load\".") + "\n\n")
-	b.WriteString(st.ColumnHead.Render(fit("   CASE            FROM            TO", m.width)) + "\n")
-	rows := max(h-8, 1)
+	hint := strings.TrimSuffix(paragraph(" ", "Nothing is written until you confirm. Each move is recorded with the reason \"rebalance due-this-week load\".", m.width), "\n")
+	b.WriteString(st.Muted.Render(hint) + "\n\n")
+	idW, fromW := 14, 10
+	for _, mv := range m.sup.moves {
+		idW, fromW = max(idW, width(one(mv.Case))), max(fromW, width(one(mv.From)))
+	}
+	idW, fromW = min(idW, 32), min(fromW, 32)
+	b.WriteString(st.ColumnHead.Render(fit("   "+fit("CASE", idW)+"  "+fit("FROM", fromW)+"   TO", m.width)) + "\n")
+	rows := max(h-6-strings.Count(hint, "\n"), 1)
 	for i, mv := range m.sup.moves {
-		if i == rows {
-			b.WriteString(st.Muted.Render(fmt.Sprintf("   … and %d more", len(m.sup.moves)-rows)) + "\n")
+		if i == rows-1 && len(m.sup.moves) > rows {
+			b.WriteString(st.Muted.Render(fmt.Sprintf("   … and %d more", len(m.sup.moves)-i)) + "\n")
 			break
 		}
-		b.WriteString(fit(fmt.Sprintf("   %s %s → %s", fit(one(mv.Case), 15), fit(one(mv.From), 15), one(mv.To)), m.width) + "\n")
+		b.WriteString(fit("   "+fit(one(mv.Case), idW)+"  "+fit(one(mv.From), fromW)+" → "+one(mv.To), m.width) + "\n")
 	}
 	b.WriteString("\n" + st.Key.Render(" y/enter") + fmt.Sprintf(" make these %d moves   ", len(m.sup.moves)) + st.Key.Render("esc/n") + " cancel")
 	return b.String()
@@ -230,6 +243,18 @@ func (m *Model) startReassign(ids []string) {
 		return
 	}
 	m.sup.users, m.sup.usCursor, m.sup.reassignIDs = holders, 0, ids
+	m.sup.holding = map[string]int{}
+	for _, id := range ids[:min(len(ids), 200)] {
+		if c, err := m.desk.Case(id); err == nil && c.Assignee != "" {
+			m.sup.holding[c.Assignee]++
+		}
+	}
+	for i, u := range holders { // start on the first who does not hold them all already
+		if m.sup.holding[u.Name] < len(ids) {
+			m.sup.usCursor = i
+			break
+		}
+	}
 	m.sup.reassignBack = m.pane
 	m.pane = paneReassign
 }
@@ -274,15 +299,25 @@ func (m *Model) reassignView(h int) string {
 	s := &m.sup
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render(fmt.Sprintf("Reassign %s", plural(len(s.reassignIDs), "case", "cases"))) + st.Muted.Render(" · "+one(strings.Join(s.reassignIDs, ", "))) + "\n\n")
-	b.WriteString(" Choose who takes them:\n")
+	if len(s.reassignIDs) == 1 {
+		b.WriteString(" Choose who takes it:\n")
+	} else {
+		b.WriteString(" Choose who takes them:\n")
+	}
 	for i, u := range s.users {
-		line := fmt.Sprintf("   %s %s %s", fit(one(u.Name), 14), fit(string(u.Role), 11), one(u.Display))
+		holds := ""
+		switch n := s.holding[u.Name]; {
+		case n > 0 && len(s.reassignIDs) == 1:
+			holds = "  (holds it now)"
+		case n > 0:
+			holds = fmt.Sprintf("  (holds %d of them now)", n)
+		}
+		line := fmt.Sprintf("   %s %s %s", fit(one(u.Name), 14), fit(string(u.Role), 11), one(u.Display)+holds)
 		if i == s.usCursor {
 			line = st.Cursor.Render(fit(" > "+line[3:], m.width))
 		}
 		b.WriteString(line + "\n")
 	}
-	b.WriteString("\n" + st.Muted.Render(" enter choose · esc cancel"))
 	return b.String()
 }
 
@@ -301,6 +336,12 @@ func (m *Model) loadApprovals() {
 	}
 	m.sup.approvals = rows
 	m.sup.apCursor = clamp(m.sup.apCursor, 0, max(len(rows)-1, 0))
+	m.sup.deciders = map[string]string{}
+	for _, r := range rows[:min(len(rows), 500)] {
+		if c, err := m.desk.Case(r.ID); err == nil && c.Decision != nil {
+			m.sup.deciders[r.ID] = c.Decision.By
+		}
+	}
 	m.loadApprovalCase()
 }
 
@@ -380,25 +421,26 @@ func (m *Model) approvalsView(h int) string {
 		b.WriteString(st.Muted.Render("   Nothing waits for approval.") + "\n")
 		return b.String()
 	}
-	impW := max(m.width-71, 8)
-	b.WriteString(st.ColumnHead.Render(fit("    "+fit("DUE", 10)+fitLeft("LEFT", 6)+"  "+fit("KIND", 4)+" "+fit("CASE", 14)+" "+fit("IMPORTER", impW)+" "+fit("DECIDED BY", 12)+fitLeft("AT STAKE", 14), m.width)) + "\n")
+	idW := idWidth(m.sup.approvals)
+	impW := clamp(m.width-56-idW, 8, 44)
+	b.WriteString(st.ColumnHead.Render(fit("    "+fit("DUE", 10)+" "+fitLeft("LEFT", 6)+" "+fit("KIND", 4)+" "+fit("CASE", idW)+" "+fit("IMPORTER", impW)+" "+fit("DECIDED BY", 12)+fitLeft("AT STAKE", 14), m.width)) + "\n")
 	listH := min(len(m.sup.approvals), max(h/2-3, 3))
 	top := max(m.sup.apCursor-listH+1, 0)
 	for i := top; i < min(top+listH, len(m.sup.approvals)); i++ {
 		r := m.sup.approvals[i]
-		by := ""
+		by := m.sup.deciders[r.ID]
 		if i == m.sup.apCursor && m.sup.apCase != nil && m.sup.apCase.Decision != nil {
 			by = m.sup.apCase.Decision.By
-			if by == m.user.Name {
-				by += " (you)"
-			}
+		}
+		if by == m.user.Name {
+			by += " (you)"
 		}
 		cur := " "
 		if i == m.sup.apCursor {
 			cur = ">"
 		}
-		line := fit(fmt.Sprintf("%s %s %s %s  %s %s %s %s %s", cur, dueMark(today, r.Due), fit(r.Due.String(), 10), fitLeft(daysLeft(today, r.Due), 5),
-			fit(r.Kind.Short(), 4), fit(one(r.ID), 14), fit(one(r.Importer), impW), fit(one(by), 12), fitLeft(r.Revenue.String(), 14)), m.width)
+		line := fit(fmt.Sprintf("%s %s %s %s %s %s %s %s%s", cur, dueMark(today, r.Due), fit(r.Due.String(), 10), fitLeft(daysLeft(today, r.Due), 6),
+			fit(r.Kind.Short(), 4), fit(one(r.ID), idW), fit(one(r.Importer), impW), fit(one(by), 12), fitLeft(r.Revenue.String(), 14)), m.width)
 		if i == m.sup.apCursor {
 			line = st.Cursor.Render(line)
 		}
@@ -408,6 +450,5 @@ func (m *Model) approvalsView(h int) string {
 		b.WriteString("\n" + st.Section.Render(" DECISION ON "+one(c.ID)) + "\n")
 		decisionText(record{b: &b, st: st, w: m.width}, *c.Decision)
 	}
-	b.WriteString("\n" + st.Muted.Render(" y approve · x return to the reviewer · enter open the case · esc queue"))
 	return b.String()
 }

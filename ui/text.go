@@ -154,3 +154,13 @@ func (p paint) on(s string) string {
 	}
 	return p.pre + s + p.post
 }
+
+// says is an error as a person reads it: the rule's own words, without the sentinel ("invalid: ", "not
+// permitted: ") that tells a program what kind of refusal it is, and safe for one line of the terminal.
+func says(err error) string {
+	s := err.Error()
+	for _, sentinel := range []error{cases.ErrInvalid, cases.ErrForbidden} {
+		s = strings.ReplaceAll(s, sentinel.Error()+": ", "")
+	}
+	return one(s)
+}
