@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
@@ -352,5 +353,32 @@ func TestDocumentedMinimalRowImports(t *testing.T) {
 	c, err := s.Case("PEA-26-900001")
 	if err != nil || c.Entry.Lines[0].HTS != "8528520000" || c.PEA.DutyDiff != 125000 || c.Version != 1 || c.UpdatedBy != Operator {
 		t.Fatalf("imported %+v, %v", c, err)
+	}
+}
+
+// Field and column names and values from the file reach the report escaped, never raw (found by FuzzImportJSONL
+// and FuzzImportCSV: an unknown field named with an escape sequence was printed as is).
+func TestImportErrorsEscapeWhatATerminalWouldActOn(t *testing.T) {
+	s, _ := fixture(t, 1)
+	for _, tc := range []struct{ file, content, want string }{
+		{"e.jsonl", "{\"\\u001b]0;pwned\\u0007\":1}\n", `line 1: \x1b]0;pwned\a: unknown field`},
+		{"e.csv", "id,\x1b[31mcolour\xff\nX,red\n", `line 1: \x1b[31mcolour\xff: unknown column`},
+		{"e.csv", "id,\u202eloc\nX,1\n", `line 1: \u202eloc: unknown column`},
+	} {
+		_, err := s.Import(strings.NewReader(tc.content), tc.file, Operator)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("%q: %v; want %q", tc.content, err, tc.want)
+		}
+		for _, r := range err.Error() {
+			if r != '\n' && r != ' ' && !unicode.IsGraphic(r) {
+				t.Fatalf("%q: the report holds %U", tc.content, r)
+			}
+		}
+	}
+	// a broken quote right after the header is a bad row, not a crash
+	_, err := s.Import(strings.NewReader("id\n\""), "q.csv", Operator)
+	var ie *ImportError
+	if !errors.As(err, &ie) || ie.Rows[0].Line != 2 {
+		t.Fatalf("broken quote: %v", err)
 	}
 }
