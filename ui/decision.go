@@ -382,10 +382,10 @@ func (d *decisionState) view(m *Model, h int) string {
 	}
 	st := m.st
 	var b strings.Builder
-	b.WriteString(fit(fmt.Sprintf(" %s  %s · %s · %s at stake", st.Title.Render("Decide "+one(c.ID)), c.Kind.Title(), one(c.Importer.Name), c.Revenue()), m.width))
+	b.WriteString(fit(fmt.Sprintf(" %s  %s · %s at stake · %s", st.Title.Render("Decide "+one(c.ID)), c.Kind.Title(), c.Revenue(), one(c.Importer.Name)), m.width))
 	b.WriteString("\n")
 	if d.notice != "" {
-		b.WriteString(st.Warn.Render(fit(" ▲ "+d.notice, m.width)))
+		b.WriteString(st.Warn.Render(paragraph(" ▲ ", d.notice, m.width)))
 	}
 	b.WriteString("\n")
 	switch d.stage {

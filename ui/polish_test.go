@@ -257,3 +257,19 @@ func TestRoughly(t *testing.T) {
 		}
 	}
 }
+
+// The notice of a change under the decision pane is whole on a small screen.
+func TestDecisionNoticeWrapsOnASmallScreen(t *testing.T) {
+	s := newTestStore(t)
+	m := newTestModel(t, s, "alice", 80, 24)
+	m.openCase("PSC-25-000001", paneQueue)
+	press(m, "d")
+	if _, err := s.AddNote("sofia", "PSC-25-000001", 0, "Wait for the broker."); err != nil {
+		t.Fatal(err)
+	}
+	m.Update(change("note", "sofia", "PSC-25-000001"))
+	v := m.View()
+	if !strings.Contains(v, "changed by sofia at") || !strings.Contains(v, "version you saw") || !strings.Contains(v, "Outcomes a post-summary correction allows") {
+		t.Fatalf("the notice should show whole, above the outcomes:\n%s", v)
+	}
+}
