@@ -311,11 +311,11 @@ func (d *decisionState) write(m *Model) {
 // keeps their record on screen and says why it cannot be written.
 func (d *decisionState) conflict(m *Model, ce *cases.ConflictError) {
 	m.reloadCase()
-	msg := conflictText(ce)
-	m.status, m.statusBad = msg+" — check it and try again", true
 	if m.pane != paneDecision {
 		return // reloadCase took the case away from this user and said so
 	}
+	msg := conflictText(ce)
+	m.status, m.statusBad = msg, true
 	fresh := m.d.c
 	d.c, d.notice = fresh, ""
 	why := m.d.why
@@ -341,6 +341,7 @@ func (d *decisionState) conflict(m *Model, ce *cases.ConflictError) {
 		}
 	}
 	d.err = msg + ": nothing was written; check the change, then write your decision again"
+	m.status += " — check it and try again"
 	if d.choice < 0 {
 		d.choice, d.stage = 0, stageOutcome
 		return

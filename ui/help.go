@@ -197,7 +197,9 @@ func (m *Model) footerHints() (main, kept []hint) {
 			add(&main, "request info", k.Info)
 		}
 		add(&main, "next/previous case", k.NextCase, k.PrevCase)
-		add(&main, "reassign", k.Reassign)
+		if m.d.c != nil && m.d.c.Status.Open() {
+			add(&main, "reassign", k.Reassign)
+		}
 		add(&main, "scroll", k.Down, k.Up)
 		add(&main, "back", k.Back)
 		helpQuit()

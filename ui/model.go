@@ -583,17 +583,26 @@ func (m *Model) View() string {
 	return b.String()
 }
 
+// titleBar says where the user is: the Center (by code alone when its name does not fit), who they are, the pane
+// and the date the rules use.
 func (m *Model) titleBar() string {
-	center := m.user.Center
-	if c, err := cases.LookupCenter(center); err == nil {
-		center = c.Code + " " + c.Name
-	}
-	left := fmt.Sprintf(" ceedesk · %s · %s (%s)", one(center), one(m.user.Name), m.user.Role)
-	if m.readOnly {
-		left += " · read-only"
+	code := one(m.user.Center)
+	centers := []string{code}
+	if c, err := cases.LookupCenter(m.user.Center); err == nil {
+		centers = []string{c.Code + " " + c.Name, c.Code}
 	}
 	right := fmt.Sprintf("%s · %s ", m.pane, m.today())
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	var left string
+	for _, center := range centers {
+		left = fmt.Sprintf(" ceedesk · %s · %s (%s)", center, one(m.user.Name), m.user.Role)
+		if m.readOnly {
+			left += " · read-only"
+		}
+		if width(left)+width(right)+1 <= m.width {
+			break
+		}
+	}
+	gap := m.width - width(left) - width(right)
 	if gap < 1 {
 		return m.st.Header.Render(fit(left, m.width))
 	}

@@ -273,3 +273,17 @@ func TestDecisionNoticeWrapsOnASmallScreen(t *testing.T) {
 		t.Fatalf("the notice should show whole, above the outcomes:\n%s", v)
 	}
 }
+
+// A Center whose name is long is named by its code when the title bar would otherwise lose the pane and the date.
+func TestTitleBarKeepsPaneAndDate(t *testing.T) {
+	s := newTestStore(t)
+	m := newTestModel(t, s, "erin", 80, 24)
+	title := strings.Split(m.View(), "\n")[0]
+	if !strings.Contains(title, "PHARMA · erin (reviewer)") || !strings.Contains(title, "queue · 2026-03-02") {
+		t.Fatalf("title %q", title)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 24})
+	if title := strings.Split(m.View(), "\n")[0]; !strings.Contains(title, "PHARMA Pharmaceuticals, Health & Chemicals") {
+		t.Fatalf("a wide screen has room for the name: %q", title)
+	}
+}
