@@ -11,12 +11,15 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
 
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
 	"ceedesk/cmd/ceedesk/internal/cli"
 	"ceedesk/store"
+	"ceedesk/themes"
 	"ceedesk/ui"
 )
 
@@ -68,11 +71,20 @@ func workstation(ctx context.Context, st *store.Store, u cases.User, today cases
 	if g.today == "" {
 		today = 0 // follow the real date across midnight
 	}
+	// Under NO_COLOR, termenv drops every attribute, bold and reverse video too, which would hide the cursor row
+	// and the input cursor; a terminal that can show colour keeps its attributes and the workstation its colour
+	// off (NO_COLOR asks for no colour, not for no emphasis).
+	r := lipgloss.NewRenderer(os.Stdout)
+	if themes.NoColor() && r.ColorProfile() == termenv.Ascii && r.Output().ColorProfile() != termenv.Ascii {
+		r.SetColorProfile(termenv.ANSI)
+	}
 	model := ui.New(ui.Options{
-		Desk:   st,
-		User:   u,
-		Theme:  cfg.Theme,
-		Config: cfg,
+		Desk:     st,
+		User:     u,
+		Theme:    cfg.Theme,
+		Renderer: r,
+		NoColor:  themes.NoColor(),
+		Config:   cfg,
 		Today: func() cases.Date {
 			if today != 0 {
 				return today

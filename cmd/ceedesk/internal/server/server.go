@@ -50,7 +50,8 @@ func New(cfg Config) (*Server, error) {
 		userByKey: st.UserByKey,
 		model: func(w seat) tea.Model {
 			d := &loggedDesk{Desk: st, log: w.log, user: w.user.Name, remote: w.remote}
-			return ui.New(ui.Options{Desk: d, User: w.user, Today: cfg.Today, Renderer: w.renderer, Theme: w.theme, Config: cfg.UI})
+			// A seat's theme is "monochrome" only when its client asked for no colour; :theme must not undo that.
+			return ui.New(ui.Options{Desk: d, User: w.user, Today: cfg.Today, Renderer: w.renderer, Theme: w.theme, NoColor: w.theme == "monochrome", Config: cfg.UI})
 		},
 		watch: func(send func(tea.Msg)) func() { return ui.Watch(st, send) },
 		exec:  cfg.Exec,
