@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // MaxFilter is the longest filter query accepted.
@@ -46,8 +47,8 @@ func (f Filter) Empty() bool {
 // ParseFilter reads a filter query; an error names the term that is wrong and why.
 func ParseFilter(q string) (Filter, error) {
 	f := Filter{Query: q}
-	if len(q) > MaxFilter {
-		return f, fmt.Errorf("filter is %d characters; the limit is %d", len(q), MaxFilter)
+	if n := utf8.RuneCountInString(q); n > MaxFilter || len(q) > 4*MaxFilter {
+		return f, fmt.Errorf("filter is %d characters; the limit is %d", n, MaxFilter)
 	}
 	terms, err := splitTerms(q)
 	if err != nil {

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -192,5 +193,15 @@ func BenchmarkFilterMatch(b *testing.B) {
 	today := d("2026-03-02")
 	for i := 0; i < b.N; i++ {
 		f.Match(&r, today)
+	}
+}
+
+func TestFilterLimitCountsCharacters(t *testing.T) {
+	q := strings.Repeat("é", MaxFilter)
+	if _, err := ParseFilter(q); err != nil {
+		t.Errorf("%d non-ASCII characters are within the limit: %v", MaxFilter, err)
+	}
+	if _, err := ParseFilter(q + "é"); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%d characters", MaxFilter+1)) {
+		t.Errorf("one over the limit: %v", err)
 	}
 }

@@ -220,6 +220,14 @@ func CanAdmin(u User) error {
 	return nil
 }
 
+// limit refuses text longer than max characters.
+func limit(what, text string, max int) error {
+	if n := utf8.RuneCountInString(text); n > max {
+		return invalid("%s is %d characters; the limit is %d", what, n, max)
+	}
+	return nil
+}
+
 func orNobody(s string) string {
 	if s == "" {
 		return "nobody"
@@ -277,6 +285,9 @@ func Assign(c *Case, actor, to User, reason string, today Date, now time.Time) e
 	}
 	if c.Assignee != "" && strings.TrimSpace(reason) == "" {
 		return invalid("a reassignment needs a reason")
+	}
+	if err := limit("the reason", reason, MaxReasons); err != nil {
+		return err
 	}
 	if c.Assignee == to.Name {
 		return invalid("case %s is already assigned to %s", c.ID, to.Name)
@@ -394,6 +405,9 @@ func Approve(c *Case, actor User, comment string, now time.Time) error {
 	if err := CanApprove(actor, c); err != nil {
 		return err
 	}
+	if err := limit("the comment", comment, MaxReasons); err != nil {
+		return err
+	}
 	if err := move(c, StatusDecided); err != nil {
 		return err
 	}
@@ -412,6 +426,9 @@ func Return(c *Case, actor User, comment string, now time.Time) error {
 	}
 	if strings.TrimSpace(comment) == "" {
 		return invalid("returning a decision needs a comment for the reviewer")
+	}
+	if err := limit("the comment", comment, MaxReasons); err != nil {
+		return err
 	}
 	if err := move(c, StatusInReview); err != nil {
 		return err

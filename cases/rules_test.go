@@ -520,3 +520,13 @@ func TestCloneIsDeep(t *testing.T) {
 		t.Errorf("Clone shares state with the original")
 	}
 }
+
+func TestReasonAndCommentLimits(t *testing.T) {
+	long := strings.Repeat("x", MaxReasons+1)
+	c := workCase(100)
+	sofia := User{Name: "sofia", Role: RoleSupervisor, Center: c.Center}
+	bob := User{Name: "bob", Role: RoleReviewer, Center: c.Center}
+	if err := Assign(c, sofia, bob, long, c.Received, time.Now()); err == nil || !strings.Contains(err.Error(), "the reason is") {
+		t.Errorf("reassignment with an oversized reason: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -204,11 +205,12 @@ func dueRangeOf(f cases.Filter, today cases.Date) *dueRange {
 // filterSize is the length of a filter's query text, or of its text terms when it was built without one: each
 // term is matched against every row of the scope, so a filter is held to cases.MaxFilter however it was made.
 func filterSize(f cases.Filter) int {
-	n := len(f.Importer) + len(f.Assignee) + len(f.Center)
+	count := utf8.RuneCountInString
+	n := count(f.Importer) + count(f.Assignee) + count(f.Center)
 	for i, w := range f.Words {
-		n += len(w) + min(i, 1) // a space between words
+		n += count(w) + min(i, 1) // a space between words
 	}
-	return max(n, len(f.Query))
+	return max(n, count(f.Query))
 }
 
 // match applies the plan's quick checks to an index value, then the filter to the decoded row.
