@@ -88,21 +88,16 @@ func runRestore(g *globals, args []string, stdout, stderr io.Writer) int {
 	return cli.ExitOK
 }
 
-// restore checks that the backup opens, passes the consistency check and its audit chain verifies, then puts a
-// copy in place of the store while holding the store's lock, so no other ceedesk can have it open meanwhile.
+// restore copies the backup beside the store, opens the copy (which migrates a backup of an older schema, never
+// the backup itself), checks that it passes the consistency check and that its audit chain verifies and explains
+// every case, and only then puts it in place of the store, holding the store's lock meanwhile so that no other
+// ceedesk can have it open.
 func restore(src, dst string, force bool) error {
-	b, err := store.Open(src, store.Options{ReadOnly: true, Timeout: time.Second})
-	if err != nil {
+	if _, err := os.Stat(src); err != nil {
 		return fmt.Errorf("backup %s: %w", src, err)
 	}
-	checkErr := b.Check()
-	_, auditErr := b.VerifyAudit()
-	b.Close()
-	if checkErr != nil {
-		return fmt.Errorf("backup %s fails its consistency check: %w", src, checkErr)
-	}
-	if auditErr != nil {
-		return fmt.Errorf("backup %s: audit log does not verify: %w", src, auditErr)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
 	}
 	if _, err := os.Stat(dst); err == nil {
 		if !force {
@@ -122,14 +117,42 @@ func restore(src, dst string, force bool) error {
 		if err := copyFile(dst, dst+".before-restore"); err != nil {
 			return err
 		}
-	} else if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return err
 	}
 	tmp := dst + ".restore-tmp"
 	if err := copyFile(src, tmp); err != nil {
 		return err
 	}
+	err := checkStore(tmp)
+	// Opening a backup of an older schema migrated the copy and kept a copy of the copy: not worth keeping.
+	if extra, _ := filepath.Glob(tmp + ".schema-*.bak"); len(extra) > 0 {
+		for _, f := range extra {
+			os.Remove(f)
+		}
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup %s: %w; nothing was restored", src, err)
+	}
 	return os.Rename(tmp, dst)
+}
+
+// checkStore opens a store file and runs every check ceedesk has on it.
+func checkStore(path string) error {
+	b, err := store.Open(path, store.Options{Timeout: time.Second})
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if err := b.Check(); err != nil {
+		return fmt.Errorf("fails its consistency check: %w", err)
+	}
+	if _, err := b.VerifyAudit(); err != nil {
+		return fmt.Errorf("audit log does not verify: %w", err)
+	}
+	if _, err := b.VerifyHistory(); err != nil {
+		return fmt.Errorf("audit log does not explain the cases: %w", err)
+	}
+	return nil
 }
 
 func copyFile(src, dst string) error {

@@ -248,6 +248,15 @@ func TestBackupRestore(t *testing.T) {
 	if a, b := ceedesk(t, db, "", "export").stdout, ceedesk(t, target, "", "export").stdout; a != b {
 		t.Fatal("restored store differs from the original")
 	}
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	os.WriteFile(junk, []byte(strings.Repeat("not a store ", 1000)), 0o600)
+	before := ceedesk(t, target, "", "export").stdout
+	if r := ceedesk(t, target, "", "restore", junk, "--force"); r.code != 1 || !strings.Contains(r.stderr, "nothing was restored") || !strings.Contains(r.stderr, "not a bbolt database") {
+		t.Fatalf("restore from a file that is not a store: %d %q", r.code, r.stderr)
+	}
+	if after := ceedesk(t, target, "", "export").stdout; after != before {
+		t.Fatal("a refused restore changed the store")
+	}
 	if r := ceedesk(t, target, "", "restore", bk); r.code != 1 || !strings.Contains(r.stderr, "--force") {
 		t.Fatalf("restore over an existing store without --force: %d %q", r.code, r.stderr)
 	}
