@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"ceedesk/cases"
@@ -40,7 +42,12 @@ func (g *globals) register(fs *flag.FlagSet) {
 }
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// A hang-up or termination ends the workstation (or the server) through its context, so deferred clean-up
+	// runs: the store closes clean and a demo store is removed.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGHUP, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 const usageText = `ceedesk: the case workstation of a Center of Excellence and Expertise
