@@ -116,64 +116,33 @@ func (s *Store) AddUser(actor string, u cases.User) error {
 	if err := checkUserFields(&u); err != nil {
 		return err
 	}
-	var seq uint64
-	now := s.clock()
-	err := s.update(func(tx *bolt.Tx) error {
-		if err := checkAdmin(tx, actor); err != nil {
-			return err
-		}
+	return s.adminWrite(actor, "user_add", func(tx *bolt.Tx, now time.Time) (string, error) {
 		if tx.Bucket(bUsers).Get([]byte(u.Name)) != nil {
-			return fmt.Errorf("%w: user %s already exists", cases.ErrInvalid, u.Name)
+			return "", fmt.Errorf("%w: user %s already exists", cases.ErrInvalid, u.Name)
 		}
 		if u.Created.IsZero() {
 			u.Created = now
 		}
 		u.Created = u.Created.UTC()
-		if err := putUser(tx, u); err != nil {
-			return err
-		}
-		a := openAudit(tx)
-		if err := a.append(cases.Event{At: now, Actor: actor, Action: "user_add", Change: "user " + u.Name + ": " + describeUser(u)}); err != nil {
-			return err
-		}
-		seq = a.seq
-		return a.flush()
+		return "user " + u.Name + ": " + describeUser(u), putUser(tx, u)
 	})
-	if err != nil {
-		return err
-	}
-	s.feed.publish(cases.Change{Seq: seq, Action: "user_add", Actor: actor, At: now})
-	return nil
 }
 
-// SetUser changes an existing user's role, Center, display name or disabled flag; Created is kept.
-func (s *Store) SetUser(actor string, u cases.User) error {
-	if err := checkUserFields(&u); err != nil {
-		return err
-	}
+// adminWrite is one admin-only transaction that changes users or keys: write makes the change and says what it
+// was, for one audit event, or "" when there was nothing to change (no event, no publication).
+func (s *Store) adminWrite(actor, action string, write func(tx *bolt.Tx, now time.Time) (string, error)) error {
 	var seq uint64
 	now := s.clock()
 	err := s.update(func(tx *bolt.Tx) error {
 		if err := checkAdmin(tx, actor); err != nil {
 			return err
 		}
-		old, err := getUser(tx, u.Name)
-		if err != nil {
-			return err
-		}
-		u.Created = old.Created
-		if old == u {
-			return nil
-		}
-		if actor == u.Name && (u.Disabled || u.Role != cases.RoleAdmin) {
-			return fmt.Errorf("%w: %s cannot disable or demote themself", cases.ErrForbidden, actor)
-		}
-		if err := putUser(tx, u); err != nil {
+		change, err := write(tx, now)
+		if err != nil || change == "" {
 			return err
 		}
 		a := openAudit(tx)
-		change := fmt.Sprintf("user %s: %s -> %s", u.Name, describeUser(old), describeUser(u))
-		if err := a.append(cases.Event{At: now, Actor: actor, Action: "user_change", Change: change}); err != nil {
+		if err := a.append(cases.Event{At: now, Actor: actor, Action: action, Change: change}); err != nil {
 			return err
 		}
 		seq = a.seq
@@ -182,8 +151,29 @@ func (s *Store) SetUser(actor string, u cases.User) error {
 	if err != nil || seq == 0 {
 		return err
 	}
-	s.feed.publish(cases.Change{Seq: seq, Action: "user_change", Actor: actor, At: now})
+	s.feed.publish(cases.Change{Seq: seq, Action: action, Actor: actor, At: now})
 	return nil
+}
+
+// SetUser changes an existing user's role, Center, display name or disabled flag; Created is kept.
+func (s *Store) SetUser(actor string, u cases.User) error {
+	if err := checkUserFields(&u); err != nil {
+		return err
+	}
+	return s.adminWrite(actor, "user_change", func(tx *bolt.Tx, now time.Time) (string, error) {
+		old, err := getUser(tx, u.Name)
+		if err != nil {
+			return "", err
+		}
+		u.Created = old.Created
+		if old == u {
+			return "", nil
+		}
+		if actor == u.Name && (u.Disabled || u.Role != cases.RoleAdmin) {
+			return "", fmt.Errorf("%w: %s cannot disable or demote themself", cases.ErrForbidden, actor)
+		}
+		return fmt.Sprintf("user %s: %s -> %s", u.Name, describeUser(old), describeUser(u)), putUser(tx, u)
+	})
 }
 
 // User returns the named user; it wraps cases.ErrNotFound when there is none.
@@ -221,84 +211,49 @@ func (s *Store) AddKey(actor, user, fingerprint, authorizedKey string) error {
 	if !strings.HasPrefix(fingerprint, "SHA256:") || len(fingerprint) < 10 {
 		return fmt.Errorf("%w: key fingerprint %q: want SHA256:... as ssh.FingerprintSHA256 prints it", cases.ErrInvalid, fingerprint)
 	}
-	var seq uint64
-	now := s.clock()
-	err := s.update(func(tx *bolt.Tx) error {
-		if err := checkAdmin(tx, actor); err != nil {
-			return err
-		}
+	return s.adminWrite(actor, "key_add", func(tx *bolt.Tx, now time.Time) (string, error) {
 		if _, err := getUser(tx, user); err != nil {
-			return err
+			return "", err
 		}
 		if v := tx.Bucket(bKeys).Get([]byte(fingerprint)); v != nil {
 			var k Key
 			json.Unmarshal(v, &k)
 			if k.Revoked {
-				return fmt.Errorf("%w: key %s was revoked and cannot be added again", cases.ErrInvalid, fingerprint)
+				return "", fmt.Errorf("%w: key %s was revoked and cannot be added again", cases.ErrInvalid, fingerprint)
 			}
-			return fmt.Errorf("%w: key %s already belongs to %s", cases.ErrInvalid, fingerprint, k.User)
+			return "", fmt.Errorf("%w: key %s already belongs to %s", cases.ErrInvalid, fingerprint, k.User)
 		}
 		k := Key{Fingerprint: fingerprint, User: user, AuthorizedKey: strings.TrimSpace(authorizedKey), Added: now}
-		v, err := json.Marshal(k)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bKeys).Put([]byte(fingerprint), v); err != nil {
-			return err
-		}
-		a := openAudit(tx)
-		if err := a.append(cases.Event{At: now, Actor: actor, Action: "key_add", Change: "key " + fingerprint + " for " + user}); err != nil {
-			return err
-		}
-		seq = a.seq
-		return a.flush()
+		return "key " + fingerprint + " for " + user, putKey(tx, k)
 	})
+}
+
+// putKey writes a key record.
+func putKey(tx *bolt.Tx, k Key) error {
+	v, err := json.Marshal(k)
 	if err != nil {
 		return err
 	}
-	s.feed.publish(cases.Change{Seq: seq, Action: "key_add", Actor: actor, At: now})
-	return nil
+	return tx.Bucket(bKeys).Put([]byte(k.Fingerprint), v)
 }
 
 // RevokeKey marks a key revoked; it stays on record so it cannot be re-added. Admin or Operator only.
 func (s *Store) RevokeKey(actor, fingerprint string) error {
-	var seq uint64
-	now := s.clock()
-	err := s.update(func(tx *bolt.Tx) error {
-		if err := checkAdmin(tx, actor); err != nil {
-			return err
-		}
+	return s.adminWrite(actor, "key_revoke", func(tx *bolt.Tx, now time.Time) (string, error) {
 		v := tx.Bucket(bKeys).Get([]byte(fingerprint))
 		if v == nil {
-			return fmt.Errorf("key %s: %w", fingerprint, cases.ErrNotFound)
+			return "", fmt.Errorf("key %s: %w", fingerprint, cases.ErrNotFound)
 		}
 		var k Key
 		if err := json.Unmarshal(v, &k); err != nil {
-			return fmt.Errorf("key %s: damaged record: %w", fingerprint, err)
+			return "", fmt.Errorf("key %s: damaged record: %w", fingerprint, err)
 		}
 		if k.Revoked {
-			return fmt.Errorf("%w: key %s is already revoked", cases.ErrInvalid, fingerprint)
+			return "", fmt.Errorf("%w: key %s is already revoked", cases.ErrInvalid, fingerprint)
 		}
 		k.Revoked = true
-		nv, err := json.Marshal(k)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bKeys).Put([]byte(fingerprint), nv); err != nil {
-			return err
-		}
-		a := openAudit(tx)
-		if err := a.append(cases.Event{At: now, Actor: actor, Action: "key_revoke", Change: "key " + fingerprint + " of " + k.User + " revoked"}); err != nil {
-			return err
-		}
-		seq = a.seq
-		return a.flush()
+		return "key " + fingerprint + " of " + k.User + " revoked", putKey(tx, k)
 	})
-	if err != nil {
-		return err
-	}
-	s.feed.publish(cases.Change{Seq: seq, Action: "key_revoke", Actor: actor, At: now})
-	return nil
 }
 
 // Keys lists a user's keys ("" = everyone's), revoked ones included, by fingerprint.
