@@ -301,3 +301,35 @@ func TestApprovalsWorkloadAndApprove(t *testing.T) {
 		t.Fatalf("approving twice: %d %q", r.code, r.stderr)
 	}
 }
+
+func TestAuditExportCarriesTheChain(t *testing.T) {
+	db := seeded(t, "30")
+	id := firstCase(t, db, "alice", "status:assigned,review")
+	if r := ceedesk(t, db, "", "note", id, "--as", "alice", "checked"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	out := filepath.Join(t.TempDir(), "audit.jsonl")
+	r := ceedesk(t, db, "", "audit", "export", "--out", out)
+	if r.code != 0 || !strings.Contains(r.stdout, "exported") {
+		t.Fatalf("audit export: %q %q", r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	prev := ""
+	for i, l := range lines {
+		var e cases.Event
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if e.Seq != uint64(i+1) || e.Prev != prev || len(e.Hash) != 64 {
+			t.Fatalf("line %d: seq %d prev %q hash %q; want seq %d after %q", i+1, e.Seq, e.Prev, e.Hash, i+1, prev)
+		}
+		prev = e.Hash
+	}
+	if last := lines[len(lines)-1]; !strings.Contains(last, "checked") || !strings.Contains(last, id) {
+		t.Fatalf("last event %s; want the note on %s", last, id)
+	}
+}
