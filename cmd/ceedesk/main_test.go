@@ -52,6 +52,17 @@ func firstCase(t *testing.T, db, user string, filter string) string {
 // firstIn runs a queue command and returns the first case id it lists.
 func firstIn(t *testing.T, db string, args ...string) string {
 	t.Helper()
+	r := ceedesk(t, db, "", append(args, "--ids")...)
+	if id, _, _ := strings.Cut(r.stdout, "\n"); r.code == 0 && id != "" {
+		return id
+	}
+	t.Fatalf("%v --ids: no case: %q %q", args, r.stdout, r.stderr)
+	return ""
+}
+
+// firstInTable is firstIn read from the table a person sees, to test that table.
+func firstInTable(t *testing.T, db string, args ...string) string {
+	t.Helper()
 	r := ceedesk(t, db, "", args...)
 	if r.code != 0 {
 		t.Fatalf("queue: %s", r.stderr)
@@ -282,6 +293,9 @@ func TestApprovalsWorkloadAndApprove(t *testing.T) {
 		t.Fatalf("approvals: %q %q", r.stdout, r.stderr)
 	}
 	id := firstIn(t, db, "queue", "--center", "ELEC", "--filter", "status:pending_approval", "--limit", "1")
+	if shown := firstInTable(t, db, "queue", "--center", "ELEC", "--filter", "status:pending_approval", "--limit", "1"); shown != id {
+		t.Fatalf("the table shows %s first, --ids says %s", shown, id)
+	}
 	c := ceedesk(t, db, "", "case", id, "--json")
 	m := regexp.MustCompile(`"by": "(\w+)"`).FindStringSubmatch(c.stdout)
 	if m == nil {

@@ -20,6 +20,7 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 	limit := fs.Int("limit", 50, "rows to show")
 	offset := fs.Int("offset", 0, "rows to skip")
 	all := fs.Bool("all", false, "include decided cases")
+	idsOnly := fs.Bool("ids", false, "print only the case ids, one a line (for scripts)")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -54,6 +55,12 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 	page, err := env.Store.Queue(q)
 	if err != nil {
 		return err
+	}
+	if *idsOnly {
+		for _, r := range page.Rows {
+			fmt.Fprintln(env.Stdout, cases.CleanLine(r.ID))
+		}
+		return nil
 	}
 	counts, err := env.Store.Counts(q)
 	if err != nil {

@@ -58,7 +58,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"queue", "[USER] [--center C] [--filter Q] [--sort due|received|amount|importer] [--limit N] [--offset N] [--all]", "list a queue, ordered by due date", true, cmdQueue},
+		{"queue", "[USER] [--center C] [--filter Q] [--sort due|received|amount|importer] [--limit N] [--offset N] [--all] [--ids]", "list a queue, ordered by due date", true, cmdQueue},
 		{"case", "ID [--json]", "show a case: entry, clocks, findings, notes, history", true, cmdCase},
 		{"assign", "CASE[,CASE...] USER --reason TEXT", "assign or reassign cases (supervisor)", true, cmdAssign},
 		{"decide", "CASE --outcome O [--reason TEXT] [--amount USD] [--lines 1,2]", "record a decision", true, cmdDecide},
