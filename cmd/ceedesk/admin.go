@@ -46,14 +46,9 @@ func runSeed(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		fmt.Fprintln(stderr, "usage: ceedesk seed --cases N [--seed S] [--db PATH] [--today YYYY-MM-DD]")
 		return cli.ExitUsage
 	}
-	today, cfg, code := g.setup(stderr)
+	st, today, _, code := g.open(stderr, "seed", args)
 	if code != cli.ExitOK {
 		return code
-	}
-	st, err := openStore(g, cfg, store.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, heldHint(err, g, "seed", args))
-		return cli.ExitFail
 	}
 	defer st.Close()
 	start := time.Now()

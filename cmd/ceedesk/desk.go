@@ -25,14 +25,9 @@ import (
 
 // runDesk is the workstation at this desk.
 func runDesk(ctx context.Context, g *globals, stderr io.Writer) int {
-	today, cfg, code := g.setup(stderr)
+	st, today, cfg, code := g.open(stderr, "queue", nil)
 	if code != cli.ExitOK {
 		return code
-	}
-	st, err := openStore(g, cfg, store.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, heldHint(err, g, "queue", nil))
-		return cli.ExitFail
 	}
 	defer st.Close()
 	users, err := st.Users("")

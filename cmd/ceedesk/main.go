@@ -117,14 +117,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "ceedesk %s: %v\n", name, err)
 		return cli.ExitUsage
 	}
-	today, cfg, code := g.setup(stderr)
+	st, today, _, code := g.open(stderr, name, rest)
 	if code != cli.ExitOK {
 		return code
-	}
-	st, err := openStore(g, cfg, store.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, heldHint(err, g, name, rest))
-		return cli.ExitFail
 	}
 	defer st.Close()
 	env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today, As: g.as}
@@ -176,6 +171,21 @@ func (g *globals) setup(stderr io.Writer) (cases.Date, ui.Config, int) {
 		return 0, cfg, cli.ExitFail
 	}
 	return today, cfg, cli.ExitOK
+}
+
+// open is setup followed by opening the store; a store held by another process gets the hint to run the command
+// (name with args) through the server instead.
+func (g *globals) open(stderr io.Writer, name string, args []string) (*store.Store, cases.Date, ui.Config, int) {
+	today, cfg, code := g.setup(stderr)
+	if code != cli.ExitOK {
+		return nil, 0, cfg, code
+	}
+	st, err := openStore(g, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, heldHint(err, g, name, args))
+		return nil, 0, cfg, cli.ExitFail
+	}
+	return st, today, cfg, cli.ExitOK
 }
 
 func (g *globals) todayDate() (cases.Date, error) {
