@@ -363,23 +363,12 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 	rows := tx.Bucket(bRows)
 	var kept []cases.QueueRow
 	var ids map[string]struct{} // views into the transaction's pages
-	w := newWalker(tx, p.scope, sortDue, p.open, p.decided, p.due)
-	for k, v := w.next(); k != nil; k, v = w.next() {
-		if !p.quick(v) {
-			continue
-		}
-		r, err := entryRow(rows, k, v, sortDue, true)
-		if err != nil {
-			return err
-		}
-		if !p.match(&r) {
-			continue
-		}
+	err := matchingDue(tx, p, p.decided, func(r *cases.QueueRow) {
 		switch {
 		case ids == nil && len(kept) < sortInMemory:
-			cloneRow(&r)
-			kept = append(kept, r)
-			continue
+			cloneRow(r)
+			kept = append(kept, *r)
+			return
 		case ids == nil:
 			ids = make(map[string]struct{}, 4*sortInMemory)
 			for i := range kept {
@@ -388,6 +377,9 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 			kept = nil
 		}
 		ids[r.ID] = struct{}{}
+	})
+	if err != nil {
+		return err
 	}
 	if ids == nil {
 		keys := make([][]byte, len(kept))
@@ -403,7 +395,7 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 		return nil
 	}
 	n := 0
-	w = newWalker(tx, p.scope, p.sort, p.open, p.decided, nil)
+	w := newWalker(tx, p.scope, p.sort, p.open, p.decided, nil)
 	for k, _ := w.next(); k != nil; k, _ = w.next() {
 		id := keyID(k, p.sort)
 		if _, ok := ids[string(id)]; !ok {
@@ -436,23 +428,31 @@ func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
 			c = scopeCounts(tx, p.scope, p.today)
 			return nil
 		}
-		rows := tx.Bucket(bRows)
-		w := newWalker(tx, p.scope, sortDue, p.open, false, p.due)
-		for k, v := w.next(); k != nil; k, v = w.next() {
-			if !p.quick(v) {
-				continue
-			}
-			r, err := entryRow(rows, k, v, sortDue, true)
-			if err != nil {
-				return err
-			}
-			if p.match(&r) {
-				c.Tally(&r, p.today)
-			}
-		}
-		return nil
+		return matchingDue(tx, p, false, func(r *cases.QueueRow) { c.Tally(r, p.today) })
 	})
 	return c, err
+}
+
+// matchingDue calls fn with each row of the plan's scope that passes its filter, in due-date order, from one walk
+// of the due-date index (open rows, and decided ones when decided is set). A row is a view into the
+// transaction's pages: clone what is kept.
+func matchingDue(tx *bolt.Tx, p *plan, decided bool, fn func(r *cases.QueueRow)) error {
+	rows := tx.Bucket(bRows)
+	w := newWalker(tx, p.scope, sortDue, p.open, decided, p.due)
+	var r cases.QueueRow // one row reused for the walk: fn gets a pointer, so r lives on the heap once, not per row
+	for k, v := w.next(); k != nil; k, v = w.next() {
+		if !p.quick(v) {
+			continue
+		}
+		var err error
+		if r, err = entryRow(rows, k, v, sortDue, true); err != nil {
+			return err
+		}
+		if p.match(&r) {
+			fn(&r)
+		}
+	}
+	return nil
 }
 
 // scopeCounts reads a scope's counts from its totals and its histogram of open cases by due date.
