@@ -57,7 +57,16 @@ type Options struct {
 }
 
 // Store is an open ceedesk store. It is safe for concurrent use.
+//
+// A Store from WithKey is the same open store seen through one SSH key: every operation it runs checks, inside its
+// own transaction, that the key is still on record for the acting user and not revoked.
 type Store struct {
+	*core
+	key string // SSH key fingerprint every operation is made with; "" = none (a local desk or the operator)
+}
+
+// core is what every view of one open store shares.
+type core struct {
 	db       *bolt.DB
 	path     string
 	policy   cases.Policy
@@ -127,7 +136,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	s := &Store{db: db, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}
+	s := &Store{core: &core{db: db, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -334,6 +343,11 @@ func (s *Store) init() error {
 	}
 	return nil
 }
+
+// WithKey returns the store as seen by a session that proved the SSH key fingerprint: the same open store, whose
+// every read and write refuses (cases.ErrForbidden) once that key is revoked, removed or no longer the acting
+// user's, checked in the transaction that reads or writes. Close the original store, not this one.
+func (s *Store) WithKey(fingerprint string) *Store { return &Store{core: s.core, key: fingerprint} }
 
 // Close closes the store. Subscribers' channels are closed.
 func (s *Store) Close() error {

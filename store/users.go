@@ -45,8 +45,12 @@ func putUser(tx *bolt.Tx, u cases.User) error {
 	return tx.Bucket(bUsers).Put([]byte(u.Name), v)
 }
 
-// actorUser loads the acting user for case work; an unknown or disabled actor is forbidden.
-func actorUser(tx *bolt.Tx, name string) (cases.User, error) {
+// actorUser loads the acting user for case work; an unknown or disabled actor is forbidden, and so is any actor
+// of a store seen through a key (WithKey) that is revoked or not the actor's.
+func (s *Store) actorUser(tx *bolt.Tx, name string) (cases.User, error) {
+	if err := s.checkKey(tx, name); err != nil {
+		return cases.User{}, err
+	}
 	u, err := getUser(tx, name)
 	if errors.Is(err, cases.ErrNotFound) {
 		if name == Operator {
@@ -63,12 +67,35 @@ func actorUser(tx *bolt.Tx, name string) (cases.User, error) {
 	return u, nil
 }
 
-// checkAdmin allows the operator and enabled admins.
-func checkAdmin(tx *bolt.Tx, actor string) error {
-	if actor == Operator {
+// checkKey refuses an actor when the store is seen through a key that is not on record, is revoked, or belongs to
+// someone else. Without a key (a local desk, the operator) it allows everyone.
+func (s *Store) checkKey(tx *bolt.Tx, name string) error {
+	if s.key == "" {
 		return nil
 	}
-	u, err := actorUser(tx, actor)
+	v := tx.Bucket(bKeys).Get([]byte(s.key))
+	if v == nil {
+		return fmt.Errorf("%w: key %s is no longer on record; your session has ended", cases.ErrForbidden, s.key)
+	}
+	var k Key
+	if err := json.Unmarshal(v, &k); err != nil {
+		return fmt.Errorf("key %s: damaged record: %w", s.key, err)
+	}
+	switch {
+	case k.Revoked:
+		return fmt.Errorf("%w: key %s was revoked; your session has ended", cases.ErrForbidden, s.key)
+	case k.User != name:
+		return fmt.Errorf("%w: key %s belongs to %s, not %s", cases.ErrForbidden, s.key, k.User, name)
+	}
+	return nil
+}
+
+// checkAdmin allows the operator (never through a key) and enabled admins.
+func (s *Store) checkAdmin(tx *bolt.Tx, actor string) error {
+	if actor == Operator && s.key == "" {
+		return nil
+	}
+	u, err := s.actorUser(tx, actor)
 	if err != nil {
 		return err
 	}
@@ -134,7 +161,7 @@ func (s *Store) adminWrite(actor, action string, write func(tx *bolt.Tx, now tim
 	var seq uint64
 	now := s.clock()
 	err := s.update(func(tx *bolt.Tx) error {
-		if err := checkAdmin(tx, actor); err != nil {
+		if err := s.checkAdmin(tx, actor); err != nil {
 			return err
 		}
 		change, err := write(tx, now)

@@ -29,7 +29,7 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 	now := s.clock()
 	err := s.update(func(tx *bolt.Tx) error {
 		out, changed = out[:0], changed[:0]
-		actor, err := actorUser(tx, actorName)
+		actor, err := s.actorUser(tx, actorName)
 		if err != nil {
 			return err
 		}
