@@ -1,6 +1,8 @@
 package cases
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"unicode"
 )
@@ -85,4 +87,19 @@ func controlIn(s string) (rune, bool) {
 		}
 	}
 	return 0, false
+}
+
+func TestCheckUTF8NamesFieldAndOffset(t *testing.T) {
+	if err := CheckUTF8("the note", "café ✓"); err != nil {
+		t.Fatalf("valid text refused: %v", err)
+	}
+	err := CheckUTF8("the note", "caf\xe9")
+	if err == nil || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("invalid UTF-8 accepted or not ErrInvalid: %v", err)
+	}
+	for _, want := range []string{"the note", "byte 3", "0xe9"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
 }
