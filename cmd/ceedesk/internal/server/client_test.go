@@ -16,8 +16,9 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// identity is a test user's key pair.
+// identity is a test user's key pair and the name it logs in as.
 type identity struct {
+	name   string // the user the store holds the key for; "" for a key the store does not know
 	signer gossh.Signer
 	fp     string
 	line   string // authorized_keys line
@@ -69,9 +70,10 @@ func dialFor(t testing.TB, lifetime time.Duration, addr, user string, auth ...go
 	return gossh.NewClient(c, chans, reqs), nil
 }
 
+// mustDial logs in as the identity's user with its key.
 func mustDial(t testing.TB, addr string, id identity) *gossh.Client {
 	t.Helper()
-	c, err := dial(t, addr, "someone", gossh.PublicKeys(id.signer))
+	c, err := dial(t, addr, id.name, gossh.PublicKeys(id.signer))
 	if err != nil {
 		t.Fatalf("dial %s: %v", addr, err)
 	}
@@ -130,6 +132,7 @@ func startTerminal(t testing.TB, c *gossh.Client, w, h int, termName string, env
 	}
 	term := &terminal{t: t, sess: sess, stdin: stdin, done: make(chan struct{})}
 	term.changed = sync.NewCond(&term.mu)
+	sess.Stderr = terminalStderr{term} // a terminal shows both streams, as ssh does
 	if err := sess.Shell(); err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
 	}
@@ -148,20 +151,34 @@ func (term *terminal) read(r io.Reader) {
 		queries := bytes.Count(term.raw.Bytes(), []byte("\x1b[c"))
 		reply := queries > answered
 		answered = queries
-		if err != nil {
-			term.closed = true
-		}
 		term.changed.Broadcast()
 		term.mu.Unlock()
 		if reply {
 			term.stdin.Write([]byte("\x1b]11;rgb:1c1c/1c1c/1c1c\x07\x1b[?62;22c"))
 		}
 		if err != nil {
-			term.exitErr = term.sess.Wait()
+			// Wait returns once the error output has been copied too: the session is over only then.
+			exitErr := term.sess.Wait()
+			term.mu.Lock()
+			term.exitErr = exitErr
+			term.closed = true
+			term.changed.Broadcast()
+			term.mu.Unlock()
 			close(term.done)
 			return
 		}
 	}
+}
+
+// terminalStderr puts the session's error output on the terminal's screen.
+type terminalStderr struct{ term *terminal }
+
+func (w terminalStderr) Write(p []byte) (int, error) {
+	w.term.mu.Lock()
+	defer w.term.mu.Unlock()
+	w.term.raw.Write(p)
+	w.term.changed.Broadcast()
+	return len(p), nil
 }
 
 // mark is a position in the output; waitFor looks only at what arrived after it.

@@ -151,6 +151,7 @@ func (fx *fixture) user(name string) identity {
 		}
 	}
 	id := newIdentity(fx.t)
+	id.name = name
 	if err := fx.st.AddKey(store.Operator, name, id.fp, id.line); err != nil {
 		fx.t.Fatalf("add key for %s: %v", name, err)
 	}

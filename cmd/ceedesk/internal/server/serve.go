@@ -67,8 +67,9 @@ const (
 	defaultListen = "127.0.0.1:2222"
 	defaultIdle   = 30 * time.Minute
 
-	msgShutdown = "ceedesk: the server is shutting down; everything you saved is kept. Connect again in a few minutes."
-	msgIdle     = "ceedesk: signed out after %s without a keystroke; everything you saved is kept."
+	msgShutdown  = "ceedesk: the server is shutting down; everything you saved is kept. Connect again in a few minutes."
+	msgIdle      = "ceedesk: signed out after %s without a keystroke; everything you saved is kept."
+	msgWrongName = "ceedesk: this key belongs to %s; log in as %s"
 )
 
 func newServer(set settings, d desk) (*Server, error) {

@@ -44,9 +44,11 @@ func TestLoad(t *testing.T) {
 	var keys strings.Builder
 	for i := range ids {
 		ids[i] = newIdentity(t)
+		ids[i].name = fmt.Sprintf("rev%03d", i)
 		fmt.Fprintf(&keys, "rev%03d %s\n", i, ids[i].line)
 	}
 	admin := newIdentity(t)
+	admin.name = "sofia"
 	fmt.Fprintf(&keys, "sofia %s\n", admin.line)
 	if err := os.WriteFile(filepath.Join(dir, "keys"), []byte(keys.String()), 0o600); err != nil {
 		t.Fatal(err)

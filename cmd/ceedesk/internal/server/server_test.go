@@ -88,25 +88,30 @@ func TestRefused(t *testing.T) {
 }
 
 // A client that offers another user's public key before proving its own must be its own user or nobody, never
-// the user whose key it offered (soft-serve GHSA-pchf-49fh-w34r).
+// the user whose key it offered (soft-serve GHSA-pchf-49fh-w34r); logging in under the offered key's user name
+// does not help it either.
 func TestOfferedKeyIsNotIdentity(t *testing.T) {
 	fx := start(t, fixtureOptions{})
-	alice := fx.user("sofia") // the supervisor: the identity worth stealing
+	sofia := fx.user("sofia") // the supervisor: the identity worth stealing
 	mallory := fx.user("mallory")
 	stranger := newIdentity(t)
 
 	for _, tc := range []struct {
 		name    string
+		login   string
 		signers []gossh.Signer
-		want    string // "" = refused
+		want    string // "" = refused at login
+		wrong   bool   // let in, but every session refused: the login name is not the proved key's user
 	}{
-		{"registered impostor", []gossh.Signer{impostor{alice.signer.PublicKey(), mallory.signer}, mallory.signer}, "mallory"},
-		{"unregistered impostor", []gossh.Signer{impostor{alice.signer.PublicKey(), stranger.signer}, stranger.signer}, ""},
-		{"own key offered first", []gossh.Signer{mallory.signer, impostor{alice.signer.PublicKey(), mallory.signer}}, "mallory"},
-		{"alice's key only", []gossh.Signer{impostor{alice.signer.PublicKey(), stranger.signer}}, ""},
+		{"registered impostor", "mallory", []gossh.Signer{impostor{sofia.signer.PublicKey(), mallory.signer}, mallory.signer}, "mallory", false},
+		{"registered impostor as sofia", "sofia", []gossh.Signer{impostor{sofia.signer.PublicKey(), mallory.signer}, mallory.signer}, "mallory", true},
+		{"unregistered impostor", "sofia", []gossh.Signer{impostor{sofia.signer.PublicKey(), stranger.signer}, stranger.signer}, "", false},
+		{"own key offered first", "mallory", []gossh.Signer{mallory.signer, impostor{sofia.signer.PublicKey(), mallory.signer}}, "mallory", false},
+		{"own key offered first, as sofia", "sofia", []gossh.Signer{mallory.signer, impostor{sofia.signer.PublicKey(), mallory.signer}}, "mallory", true},
+		{"sofia's key only", "sofia", []gossh.Signer{impostor{sofia.signer.PublicKey(), stranger.signer}}, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := dial(t, fx.addr, "sofia", gossh.PublicKeys(tc.signers...))
+			c, err := dial(t, fx.addr, tc.login, gossh.PublicKeys(tc.signers...))
 			if tc.want == "" {
 				if err == nil {
 					out, _, _ := run(t, c, "whoami", "")
@@ -119,7 +124,23 @@ func TestOfferedKeyIsNotIdentity(t *testing.T) {
 				t.Fatalf("dial: %v", err)
 			}
 			defer c.Close()
-			out, _, _ := run(t, c, "whoami", "")
+			out, errOut, status := run(t, c, "whoami", "")
+			if tc.wrong {
+				want := "ceedesk: this key belongs to " + tc.want + "; log in as " + tc.want
+				if status != 1 || out != "" || strings.TrimSpace(errOut) != want {
+					t.Errorf("command as %s with %s's key: stdout %q stderr %q status %d; want only %q and status 1",
+						tc.login, tc.want, out, errOut, status, want)
+				}
+				term := openTerminal(t, c, 80, 24)
+				term.mustSee(0, want)
+				if err, ok := term.ended(5 * time.Second); !ok || exitStatus(err) != 1 {
+					t.Errorf("workstation as %s with %s's key: ended %v, %v; want exit status 1", tc.login, tc.want, ok, err)
+				}
+				if scr := term.screen(0); strings.Contains(scr, "ceedesk ") && strings.Contains(scr, "(") {
+					t.Errorf("a workstation was drawn:\n%s", scr)
+				}
+				return
+			}
 			if !strings.Contains(out, "user="+tc.want+" ") {
 				t.Errorf("command ran as %q; want %s", out, tc.want)
 			}
@@ -130,9 +151,61 @@ func TestOfferedKeyIsNotIdentity(t *testing.T) {
 			}
 		})
 	}
-	if fx.logHas("login", "user=sofia") {
-		t.Errorf("log shows a login as alice:\n%s", fx.logs.String())
+	if fx.logHas("INFO login", "user=sofia") {
+		t.Errorf("log shows a login as sofia:\n%s", fx.logs.String())
 	}
+	if !fx.logHas("refused", "login name is not the key's user", "user=mallory", "claimed=sofia") {
+		t.Errorf("log has no refusal of mallory logging in as sofia:\n%s", fx.logs.String())
+	}
+}
+
+// A login name that is not the user of the key the client proved is refused, for a command and for the
+// workstation, with what to do instead; nothing runs as either user.
+func TestLoginNameMustBeTheKeysUser(t *testing.T) {
+	fx := start(t, fixtureOptions{})
+	alice := fx.user("alice")
+	fx.user("bob")
+	for _, login := range []string{"bob", "root", "Alice", ""} {
+		t.Run("as "+login, func(t *testing.T) {
+			c, err := dial(t, fx.addr, login, gossh.PublicKeys(alice.signer))
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			defer c.Close()
+			const want = "ceedesk: this key belongs to alice; log in as alice"
+			out, errOut, status := run(t, c, "whoami", "")
+			if status != 1 || out != "" || strings.TrimSpace(errOut) != want {
+				t.Errorf("command: stdout %q stderr %q status %d; want %q, status 1", out, errOut, status, want)
+			}
+			term := openTerminal(t, c, 80, 24)
+			term.mustSee(0, want)
+			if err, ok := term.ended(5 * time.Second); !ok || exitStatus(err) != 1 {
+				t.Errorf("workstation: ended %v, %v; want exit status 1", ok, err)
+			}
+		})
+	}
+	if fx.logHas("INFO login", "user=alice") || fx.logHas("command", "user=alice") {
+		t.Errorf("a session ran as alice:\n%s", fx.logs.String())
+	}
+	if !fx.logHas("refused", "login name is not the key's user", "user=alice", "claimed=bob") {
+		t.Errorf("no refusal logged:\n%s", fx.logs.String())
+	}
+	// Her own name lets her in.
+	if out, _, status := run(t, mustDial(t, fx.addr, alice), "whoami", ""); status != 0 || !strings.Contains(out, "user=alice ") {
+		t.Errorf("as alice: %q, status %d", out, status)
+	}
+}
+
+// exitStatus is the exit status of a session's Wait error: 0 for nil, -1 when it did not end with a status.
+func exitStatus(err error) int {
+	var ee *gossh.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.ExitStatus()
+	}
+	return -1
 }
 
 func TestCommands(t *testing.T) {

@@ -79,6 +79,15 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			sess.Exit(1)
 			return
 		}
+		if claimed := sess.User(); claimed != u.Name {
+			// The key decides who the session is; a login name that is not the key's user is a mistake (or a
+			// probe) that must not run as either.
+			s.set.logger.Warn("refused", "reason", "login name is not the key's user", "user", u.Name, "remote", remote,
+				"fingerprint", fp, "claimed", cases.CleanLine(claimed))
+			fmt.Fprintf(sess.Stderr(), msgWrongName+"\n", u.Name, u.Name)
+			sess.Exit(1)
+			return
+		}
 		ss := &session{user: u, fp: fp}
 		ss.lastInput.Store(time.Now().UnixNano())
 		if !s.register(sess, ss) {
