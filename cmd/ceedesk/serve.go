@@ -58,8 +58,10 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	logger := log.NewWithOptions(stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk"})
 	srv, err := server.New(server.Config{
 		Listen: *listen, HostKeyPath: *hostKey, Store: st, Today: today, UI: cfg, IdleTimeout: *idle, Logger: logger,
-		Exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-			env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u}
+		// A command sees the store through the key its session proved, so that none of its writes commits once
+		// that key is revoked or its user disabled.
+		Command: func(ctx context.Context, u cases.User, fingerprint string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			env := &cli.Env{Store: st.WithKey(fingerprint), Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u}
 			return cli.Run(ctx, env, args)
 		},
 	})

@@ -195,9 +195,9 @@ func TestCommandOutcomeIsLogged(t *testing.T) {
 func TestClosingASessionCancelsItsCommand(t *testing.T) {
 	running := make(chan struct{}, 1)
 	cancelled := make(chan struct{}, 1)
-	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if args[0] != "wait" {
-			return echoExec(ctx, u, args, stdin, stdout, stderr)
+			return echoExec(ctx, u, fp, args, stdin, stdout, stderr)
 		}
 		running <- struct{}{}
 		select {

@@ -54,7 +54,7 @@ type fixture struct {
 type fixtureOptions struct {
 	cases int           // synthetic cases to load; 0 = 40
 	idle  time.Duration // workstation idle timeout; 0 = the default
-	exec  func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+	exec  func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	desk  func(d *desk) // changes to the server's desk before it serves (probe models)
 	quiet bool          // log at warning level only (benchmarks)
 	cli   bool          // run commands with the real ceedesk commands (package cli) instead of echoExec
@@ -95,8 +95,9 @@ func start(t testing.TB, opt fixtureOptions) *fixture {
 		}
 	}
 	if opt.cli {
-		opt.exec = func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-			return cli.Run(ctx, &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: testToday, User: &u}, args)
+		opt.exec = func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			// as ceedesk serve runs them: through the key the session proved
+			return cli.Run(ctx, &cli.Env{Store: st.WithKey(fp), Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: testToday, User: &u}, args)
 		}
 	}
 
@@ -111,7 +112,7 @@ func start(t testing.TB, opt fixtureOptions) *fixture {
 		Today:       func() cases.Date { return testToday },
 		IdleTimeout: opt.idle,
 		Logger:      log.NewWithOptions(fx.logs, log.Options{Level: level}),
-		Exec:        opt.exec,
+		Command:     opt.exec,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -237,9 +238,9 @@ func (fx *fixture) logHas(parts ...string) bool {
 }
 
 // echoExec stands in for the command runner: it prints who ran what, and fails when asked to.
-func echoExec(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func echoExec(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	in, _ := io.ReadAll(stdin)
-	fmt.Fprintf(stdout, "user=%s role=%s args=%s stdin=%q\n", u.Name, u.Role, strings.Join(args, "|"), in)
+	fmt.Fprintf(stdout, "user=%s role=%s args=%s stdin=%q key=%s\n", u.Name, u.Role, strings.Join(args, "|"), in, fp)
 	if len(args) > 0 && args[0] == "fail" {
 		fmt.Fprintln(stderr, "failing as asked")
 		return 1

@@ -27,16 +27,17 @@ type desk struct {
 	userByKey func(fingerprint string) (cases.User, error)
 	model     func(w seat) tea.Model
 	watch     func(send func(tea.Msg)) (stop func())
-	exec      func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+	exec      func(ctx context.Context, u cases.User, fingerprint string, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
 // seat is what one session's workstation is built from.
 type seat struct {
-	user     cases.User
-	remote   string             // the client's address, for the log
-	renderer *lipgloss.Renderer // styles for the client's terminal
-	theme    string             // "" = the configured theme; "monochrome" when the client asked for no colour
-	log      *log.Logger        // the server log, for the session's writes
+	user        cases.User
+	fingerprint string             // the key the session proved; the workstation's store is seen through it
+	remote      string             // the client's address, for the log
+	renderer    *lipgloss.Renderer // styles for the client's terminal
+	theme       string             // "" = the configured theme; "monochrome" when the client asked for no colour
+	log         *log.Logger        // the server log, for the session's writes
 }
 
 // settings are Config's plain values after defaults.
@@ -83,7 +84,7 @@ func newServer(set settings, d desk) (*Server, error) {
 		set.logger = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk serve"})
 	}
 	if d.exec == nil {
-		return nil, errors.New("ceedesk serve: no command runner configured (Config.Exec)")
+		return nil, errors.New("ceedesk serve: no command runner configured (Config.Command)")
 	}
 	signer, created, err := hostKey(set.hostKeyPath)
 	if err != nil {

@@ -31,8 +31,14 @@ type Config struct {
 	IdleTimeout time.Duration     // a workstation without a keystroke for this long is signed out; 0 = UI.IdleTimeout, then 30m
 	Logger      *log.Logger       // structured server log; nil = stderr
 
-	// Exec runs a command (the arguments of `ssh host assign CASE bob --reason leave`) as user, with the output
-	// and exit status of the local ceedesk subcommand.
+	// Command runs a command (the arguments of `ssh host assign CASE bob --reason leave`) as user, with the
+	// output and exit status of the local ceedesk subcommand. fingerprint is the SSH key the session proved:
+	// Command must reach the store through Store.WithKey(fingerprint), so that once that key is revoked or its
+	// user disabled no write of the session commits, whatever it is doing at that moment.
+	Command func(ctx context.Context, user cases.User, fingerprint string, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+	// Exec is Command without the fingerprint, used only when Command is nil; its writes are not tied to the
+	// session's key. Deprecated: set Command.
 	Exec func(ctx context.Context, user cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
@@ -46,14 +52,22 @@ func New(cfg Config) (*Server, error) {
 		idle = cfg.UI.IdleTimeout
 	}
 	st := cfg.Store
+	exec := cfg.Command
+	if exec == nil && cfg.Exec != nil {
+		exec = func(ctx context.Context, u cases.User, _ string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			return cfg.Exec(ctx, u, args, stdin, stdout, stderr)
+		}
+	}
 	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger}, desk{
 		userByKey: st.UserByKey,
 		model: func(w seat) tea.Model {
-			d := &loggedDesk{Desk: st, log: w.log, user: w.user.Name, remote: w.remote}
+			// The workstation sees the store through the key its session proved: a write it makes after that key
+			// is revoked, or its user disabled, is refused in the write's own transaction.
+			d := &loggedDesk{Desk: st.WithKey(w.fingerprint), log: w.log, user: w.user.Name, remote: w.remote}
 			// A seat's theme is "monochrome" only when its client asked for no colour; :theme must not undo that.
 			return ui.New(ui.Options{Desk: d, User: w.user, Today: cfg.Today, Renderer: w.renderer, Theme: w.theme, NoColor: w.theme == "monochrome", Config: cfg.UI})
 		},
 		watch: func(send func(tea.Msg)) func() { return ui.Watch(st, send) },
-		exec:  cfg.Exec,
+		exec:  exec,
 	})
 }

@@ -265,7 +265,7 @@ func loadServer(t *testing.T, dir string) {
 		Store:       st,
 		Today:       func() cases.Date { return testToday },
 		Logger:      log.NewWithOptions(io.Discard, log.Options{}),
-		Exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		Command: func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			switch args[0] {
 			case "memstats":
 				runtime.GC()

@@ -233,6 +233,12 @@ func TestCommands(t *testing.T) {
 		})
 	}
 
+	t.Run("the command gets the key the session proved", func(t *testing.T) {
+		if out, _, _ := run(t, c, "whoami", ""); !strings.Contains(out, "key="+carol.fp) {
+			t.Errorf("command output %q; want key=%s", out, carol.fp)
+		}
+	})
+
 	t.Run("with a terminal", func(t *testing.T) {
 		sess, err := c.NewSession()
 		if err != nil {
@@ -269,7 +275,7 @@ func TestCommands(t *testing.T) {
 func TestShutdownTellsOpenSessions(t *testing.T) {
 	release := make(chan struct{})
 	running := make(chan struct{}, 1)
-	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if args[0] == "backup" {
 			running <- struct{}{}
 			select {
@@ -280,7 +286,7 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 				return 1
 			}
 		}
-		return echoExec(ctx, u, args, stdin, stdout, stderr)
+		return echoExec(ctx, u, fp, args, stdin, stdout, stderr)
 	}})
 	alice := fx.user("alice")
 	sofia := fx.user("sofia")
@@ -362,7 +368,7 @@ func TestShutdownTellsOpenSessions(t *testing.T) {
 func TestShutdownRightAfterServe(t *testing.T) {
 	fx := start(t, fixtureOptions{})
 	for i := 0; i < 20; i++ {
-		srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), "hk"), Store: fx.st, Exec: echoExec,
+		srv, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), "hk"), Store: fx.st, Command: echoExec,
 			Logger: log.NewWithOptions(io.Discard, log.Options{})})
 		if err != nil {
 			t.Fatal(err)
@@ -389,7 +395,7 @@ func TestShutdownRightAfterServe(t *testing.T) {
 
 func TestShutdownOutOfTimeCancelsCommands(t *testing.T) {
 	running := make(chan struct{}, 1)
-	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fx := start(t, fixtureOptions{exec: func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		running <- struct{}{}
 		<-ctx.Done()
 		return 1

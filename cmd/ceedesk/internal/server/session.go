@@ -179,7 +179,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 
 		start := time.Now()
 		stderr := &firstLine{w: sess.Stderr()}
-		status := s.desk.exec(ctx, ss.user, args, sess, sess, stderr)
+		status := s.desk.exec(ctx, ss.user, ss.fp, args, sess, sess, stderr)
 		kv := []any{"user", ss.user.Name, "remote", sess.RemoteAddr().String(), "args", strings.Join(clean, " "),
 			"status", status, "duration", time.Since(start).Round(time.Millisecond)}
 		switch {
@@ -262,7 +262,7 @@ func (s *Server) program(sess ssh.Session, ss *session) *tea.Program {
 		return nil
 	}
 	r, theme := sessionColours(sess)
-	model := s.desk.model(seat{user: ss.user, remote: sess.RemoteAddr().String(), renderer: r, theme: theme, log: s.set.logger})
+	model := s.desk.model(seat{user: ss.user, fingerprint: ss.fp, remote: sess.RemoteAddr().String(), renderer: r, theme: theme, log: s.set.logger})
 	opts := append(bm.MakeOptions(sess),
 		tea.WithAltScreen(),
 		tea.WithoutSignalHandler(), // the server's signals belong to Shutdown, not to each session
