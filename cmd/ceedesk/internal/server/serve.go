@@ -25,6 +25,8 @@ import (
 // and the change feed. New builds it from the store and the ui package.
 type desk struct {
 	userByKey func(fingerprint string) (cases.User, error)
+	user      func(name string) (cases.User, error)
+	changes   func() (<-chan cases.Change, func()) // the store's change feed; nil = access is checked at login only
 	model     func(w seat) tea.Model
 	watch     func(send func(tea.Msg)) (stop func())
 	exec      func(ctx context.Context, u cases.User, fingerprint string, args []string, stdin io.Reader, stdout, stderr io.Writer) int
@@ -62,6 +64,9 @@ type Server struct {
 
 	hardStop   context.Context // cancelled when Shutdown runs out of time: commands still running are told to stop
 	cancelHard context.CancelFunc
+
+	watching  bool   // the access watcher has started (on the first Serve)
+	stopWatch func() // ends it; nil before
 }
 
 const (
@@ -139,6 +144,13 @@ func (s *Server) Serve(ln net.Listener) error {
 		return nil
 	}
 	s.ln = ln
+	if !s.watching && s.desk.changes != nil {
+		s.watching = true
+		changes, unsubscribe := s.desk.changes()
+		watched := make(chan struct{})
+		go func() { defer close(watched); s.watchAccess(changes) }()
+		s.stopWatch = func() { unsubscribe(); <-watched }
+	}
 	s.mu.Unlock()
 	s.set.logger.Info("listening", "addr", ln.Addr().String())
 	err := s.srv.Serve(ln)
@@ -193,7 +205,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	listeners := make(chan error, 1)
 	go func() { listeners <- s.srv.Shutdown(ctx) }()
 	for _, ss := range open {
-		ss.end(msgShutdown)
+		ss.end(msgShutdown, "shutdown")
 	}
 
 	ended := make(chan struct{})
@@ -211,6 +223,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = fmt.Errorf("ceedesk serve: shutdown: %w", lerr)
 	}
 	s.cancelHard()
+	s.mu.Lock()
+	stopWatch := s.stopWatch
+	s.stopWatch = nil
+	s.mu.Unlock()
+	if stopWatch != nil {
+		stopWatch()
+	}
 	s.set.logger.Info("stopped")
 	return err
 }

@@ -60,6 +60,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger}, desk{
 		userByKey: st.UserByKey,
+		user:      st.User,
+		changes:   st.Subscribe,
 		model: func(w seat) tea.Model {
 			// The workstation sees the store through the key its session proved: a write it makes after that key
 			// is revoked, or its user disabled, is refused in the write's own transaction.

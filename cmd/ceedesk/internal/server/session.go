@@ -17,37 +17,93 @@ import (
 	bm "github.com/charmbracelet/wish/bubbletea"
 )
 
-// session is one SSH session of an identified user, registered with the server so Shutdown can reach it.
+// session is one SSH session of an identified user, registered with the server so Shutdown and the access
+// watcher (access.go) can reach it.
 type session struct {
 	user cases.User
 	fp   string
 
-	mu      sync.Mutex
-	program *tea.Program // the workstation, once started
-	reason  string       // why the server ended the workstation, shown on the user's screen
-	stops   []func()     // run when the session ends: change feed, idle timer
+	mu        sync.Mutex
+	program   *tea.Program  // the workstation, once started
+	reason    string        // why the server ended the session, shown to the user
+	by        string        // who or what ended it, for the log: shutdown, idle, admin
+	stops     []func()      // run when the session ends: change feed, idle timer
+	stop      func()        // stops the command the session runs, once it runs one
+	withdrawn chan struct{} // closed when the user's access was withdrawn (key revoked, user disabled or changed)
 
 	lastInput atomic.Int64 // unix nanoseconds of the last key or mouse event
 }
 
+func newSession(u cases.User, fp string) *session {
+	ss := &session{user: u, fp: fp, withdrawn: make(chan struct{})}
+	ss.lastInput.Store(time.Now().UnixNano())
+	return ss
+}
+
 // end ends the workstation, if any, and has reason shown on the user's screen once the workstation has left it.
-// A session whose workstation has not started yet never starts it.
-func (ss *session) end(reason string) {
+// A session whose workstation has not started yet never starts it. A command the session runs goes on: only
+// withdraw stops one.
+func (ss *session) end(reason, by string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if ss.reason != "" {
 		return
 	}
-	ss.reason = reason
+	ss.reason, ss.by = reason, by
 	if ss.program != nil {
 		go ss.program.Quit() // Quit waits for the program's event loop; never hold the lock for it
 	}
 }
 
-func (ss *session) endReason() string {
+// withdraw ends the session because its user may no longer use it, whatever it is doing: the workstation quits
+// and a running command is cancelled, its input closed and its output cut off; reason is the last thing the user
+// sees. The store refuses the session's writes from the moment access was withdrawn (Store.WithKey); withdraw
+// makes the session itself stop.
+func (ss *session) withdraw(reason string) {
+	ss.mu.Lock()
+	select {
+	case <-ss.withdrawn:
+		ss.mu.Unlock()
+		return
+	default:
+	}
+	ss.reason, ss.by = reason, "admin" // over an earlier reason: a command finishing under Shutdown is stopped too
+	close(ss.withdrawn)
+	p, stop := ss.program, ss.stop
+	ss.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	if p != nil {
+		go p.Quit()
+	}
+}
+
+func (ss *session) isWithdrawn() bool {
+	select {
+	case <-ss.withdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// runs records how to stop the command the session is about to run; it reports false when access was
+// withdrawn before the command started.
+func (ss *session) runs(stop func()) bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	return ss.reason
+	if ss.isWithdrawn() {
+		return false
+	}
+	ss.stop = stop
+	return true
+}
+
+func (ss *session) endReason() (reason, by string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.reason, ss.by
 }
 
 func (ss *session) onEnd(stop func()) {
@@ -88,8 +144,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			sess.Exit(1)
 			return
 		}
-		ss := &session{user: u, fp: fp}
-		ss.lastInput.Store(time.Now().UnixNano())
+		ss := newSession(u, fp)
 		if !s.register(sess, ss) {
 			fmt.Fprintln(sess.Stderr(), msgShutdown)
 			sess.Exit(1)
@@ -97,6 +152,14 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		defer s.unregister(sess)
 		defer ss.cleanup()
+		// Access withdrawn between identify and register reached no registered session; look once more.
+		if again, err := s.keyUser(fp); err != nil || !sameAccess(again, u) {
+			s.set.logger.Warn("refused", "reason", "access changed while logging in", "user", u.Name, "remote", remote,
+				"fingerprint", fp)
+			fmt.Fprintln(sess.Stderr(), "ceedesk: access denied")
+			sess.Exit(1)
+			return
+		}
 
 		kind := "workstation"
 		if len(sess.Command()) > 0 || sess.RawCommand() != "" {
@@ -109,25 +172,19 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 
 		next(sess)
 
-		reason := ss.endReason()
+		reason, by := ss.endReason()
 		if reason != "" && kind == "workstation" {
 			fmt.Fprint(sess, "\r\n"+reason+"\r\n")
 		}
+		if by == "" {
+			by = "user"
+		}
 		s.set.logger.Info("session end", "user", u.Name, "remote", remote, "session", kind,
-			"duration", time.Since(start).Round(time.Millisecond), "ended_by", endedBy(reason))
+			"duration", time.Since(start).Round(time.Millisecond), "ended_by", by)
+		if ss.isWithdrawn() {
+			sess.Exit(1)
+		}
 	}
-}
-
-func endedBy(reason string) string {
-	switch {
-	case reason == "":
-		return "user"
-	case reason == msgShutdown:
-		return "shutdown"
-	case strings.HasPrefix(reason, "ceedesk: signed out"):
-		return "idle"
-	}
-	return "server"
 }
 
 func (s *Server) register(sess ssh.Session, ss *session) bool {
@@ -170,8 +227,8 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 			clean[i] = cases.CleanLine(a)
 		}
 		// A command keeps running when the server starts shutting down; it is cancelled when its client closes
-		// the session or the connection (the session's context, see sessionChannel), or when Shutdown runs out
-		// of time.
+		// the session or the connection (the session's context, see sessionChannel), when Shutdown runs out
+		// of time, or when the user's access is withdrawn.
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
 		stop := context.AfterFunc(s.hardStop, cancel)
@@ -179,10 +236,33 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 
 		start := time.Now()
 		stderr := &firstLine{w: sess.Stderr()}
-		status := s.desk.exec(ctx, ss.user, ss.fp, args, sess, sess, stderr)
+		// The command reads and writes through valves the server can close: a command waiting for input (a
+		// batch read from a slow script) or blocked writing must still end the moment access is withdrawn, and
+		// say nothing more than why.
+		in := newInput(sess)
+		defer in.Close()
+		stdout, errOut := &valve{w: sess}, &valve{w: stderr}
+		if !ss.runs(func() {
+			stdout.shut()
+			errOut.shut()
+			in.CloseWithError(errWithdrawn)
+			cancel()
+		}) {
+			reason, _ := ss.endReason()
+			fmt.Fprintln(sess.Stderr(), reason)
+			sess.Exit(1)
+			return
+		}
+		status := s.desk.exec(ctx, ss.user, ss.fp, args, in, stdout, errOut)
 		kv := []any{"user", ss.user.Name, "remote", sess.RemoteAddr().String(), "args", strings.Join(clean, " "),
 			"status", status, "duration", time.Since(start).Round(time.Millisecond)}
 		switch {
+		case ss.isWithdrawn():
+			reason, _ := ss.endReason()
+			s.set.logger.Warn("command", append(kv, "ended_by", "admin")...)
+			fmt.Fprintln(sess.Stderr(), reason)
+			sess.Exit(1)
+			return
 		case ctx.Err() != nil && sess.Context().Err() != nil:
 			s.set.logger.Warn("command", append(kv, "ended_by", "client closed the session")...)
 		case ctx.Err() != nil:
@@ -195,6 +275,35 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 		sess.Exit(status)
 	}
 }
+
+var errWithdrawn = errors.New("access withdrawn; the session has ended")
+
+// newInput is r (a session's input) behind a pipe, which the server can close while the command is blocked
+// reading: the session's own Read cannot be interrupted. The copy reads ahead by at most one read.
+func newInput(r io.Reader) *io.PipeReader {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, r)
+		pw.CloseWithError(err) // nil: the command sees the end of its input
+	}()
+	return pr
+}
+
+// valve passes writes on until it is shut; after that every write fails at once, so a command whose access was
+// withdrawn prints nothing more and stops on its next write.
+type valve struct {
+	w      io.Writer
+	closed atomic.Bool
+}
+
+func (v *valve) Write(p []byte) (int, error) {
+	if v.closed.Load() {
+		return 0, errWithdrawn
+	}
+	return v.w.Write(p)
+}
+
+func (v *valve) shut() { v.closed.Store(true) }
 
 // firstLine passes a command's error output on to the client and keeps its first line for the server log:
 // ceedesk's commands say what went wrong first (a usage error is followed by the usage).
@@ -258,7 +367,7 @@ func (s *Server) workstation(next ssh.Handler) ssh.Handler {
 // terminal (bm.MakeRenderer), the store's change feed, and the idle timeout. Everything it starts is stopped by
 // the session's cleanup. It returns nil when the session was ended before the program could start.
 func (s *Server) program(sess ssh.Session, ss *session) *tea.Program {
-	if ss.endReason() != "" {
+	if reason, _ := ss.endReason(); reason != "" {
 		return nil
 	}
 	r, theme := sessionColours(sess)
@@ -307,7 +416,7 @@ func (s *Server) idleTimer(ss *session) (stop func()) {
 		idle := time.Since(time.Unix(0, ss.lastInput.Load()))
 		if idle >= s.set.idle {
 			s.set.logger.Info("idle timeout", "user", ss.user.Name, "idle", idle.Round(time.Second))
-			ss.end(fmt.Sprintf(msgIdle, s.set.idle))
+			ss.end(fmt.Sprintf(msgIdle, s.set.idle), "idle")
 			return
 		}
 		mu.Lock()
