@@ -16,10 +16,25 @@ import (
 //
 // DefaultSessionHandler returns when the channel's requests end, which x/crypto/ssh signals when the channel is
 // closed by either side or the connection goes.
+//
+// The session's requests pass through filterRequests (requests.go): window changes go to a box of their own
+// (windowsOf), terminal sizes are clamped.
 func sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
 	sctx := newSessionContext(ctx)
 	defer sctx.cancel()
-	ssh.DefaultSessionHandler(srv, conn, nc, sctx)
+	windows := newWindowBox()
+	sctx.SetValue(ctxWindows, windows)
+	ssh.DefaultSessionHandler(srv, conn, filteredChannel{NewChannel: nc, windows: windows}, sctx)
+}
+
+const ctxWindows ctxKey = "ceedesk.windows"
+
+// windowsOf is the box a session's window changes arrive in.
+func windowsOf(sess ssh.Session) *windowBox {
+	if b, ok := sess.Context().Value(ctxWindows).(*windowBox); ok {
+		return b
+	}
+	return newWindowBox() // never filled
 }
 
 // sessionContext is the ssh.Context of one session. Connection metadata (user, addresses, permissions, the

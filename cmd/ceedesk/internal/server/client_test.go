@@ -367,3 +367,5 @@ func listen(t testing.TB) net.Listener {
 	}
 	return ln
 }
+
+func publicKey(id identity) gossh.AuthMethod { return gossh.PublicKeys(id.signer) }

@@ -338,22 +338,37 @@ func (l *firstLine) String() string {
 //
 // It does what wish's bubbletea middleware does, with two differences: the program ends when the client closes
 // the session even though its connection stays open (the window channel is closed when the session's requests
-// end; wish v1.4.7 then spins sending zero window sizes), and the window channel is drained until it is closed,
-// so a late window change never blocks the session's requests.
+// end; wish v1.4.7 then spins sending zero window sizes), and window changes come from the session's window box
+// (windowsOf), latest first, so they never hold up the session's requests.
 func (s *Server) workstation(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ss := s.session(sess)
 		_, windows, _ := sess.Pty()
+		changes := windowsOf(sess)
 		p := s.program(sess, ss)
 		if p == nil {
 			next(sess)
 			return
 		}
 		go func() {
-			for w := range windows {
-				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height}) // returns at once when p has ended
+			defer p.Quit()
+			// The pty-req's size comes first (it is older than every window change), then the latest change
+			// whenever there is one. p.Send returns at once when p has ended.
+			if w, ok := <-windows; ok {
+				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			}
-			p.Quit()
+			for {
+				select {
+				case _, ok := <-windows: // closed when the session's requests end
+					if !ok {
+						return
+					}
+				case <-changes.ready:
+					if w, ok := changes.take(); ok {
+						p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+					}
+				}
+			}
 		}()
 		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 			s.set.logger.Error("workstation ended with an error", "user", ss.user.Name, "error", cases.CleanLine(err.Error()))
