@@ -58,6 +58,10 @@ func (s *Server) identify(sess ssh.Session) (cases.User, string, error) {
 		return cases.User{}, "", errors.New("no public key proved")
 	}
 	fp := gossh.FingerprintSHA256(key)
+	if proved, _ := sess.Context().Value(ctxProvedKey).(string); proved != fp {
+		// charmbracelet/ssh records the key from the last successful offer; x/crypto verified this one.
+		return cases.User{}, fp, errors.New("the session's key is not the one the client proved")
+	}
 	u, err := s.keyUser(fp)
 	return u, fp, err
 }
@@ -72,8 +76,12 @@ func (s *Server) authAttempt(conn gossh.ConnMetadata, method string, err error) 
 }
 
 // connectionFailed logs connections that ended before a session began: refused, or dropped in the handshake.
+// Those the server closed itself (conns.go) were logged when it closed them.
 func (s *Server) connectionFailed(conn net.Conn, err error) {
-	msg := cases.CleanLine(err.Error())
+	if _, closed := s.closedBeforeLogin.LoadAndDelete(conn.RemoteAddr().String()); closed {
+		return
+	}
+	msg := logText(err.Error())
 	if strings.Contains(msg, "no auth passed yet") {
 		s.set.logger.Warn("refused", "reason", "no public key was accepted (only public-key authentication is)",
 			"remote", conn.RemoteAddr().String(), "error", msg)

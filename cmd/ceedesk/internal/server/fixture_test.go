@@ -55,9 +55,10 @@ type fixtureOptions struct {
 	cases int           // synthetic cases to load; 0 = 40
 	idle  time.Duration // workstation idle timeout; 0 = the default
 	exec  func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int
-	desk  func(d *desk) // changes to the server's desk before it serves (probe models)
-	quiet bool          // log at warning level only (benchmarks)
-	cli   bool          // run commands with the real ceedesk commands (package cli) instead of echoExec
+	desk  func(d *desk)     // changes to the server's desk before it serves (probe models)
+	set   func(s *settings) // changes to the server's settings (limits) before it serves
+	quiet bool              // log at warning level only (benchmarks)
+	cli   bool              // run commands with the real ceedesk commands (package cli) instead of echoExec
 	// load replaces the synthetic caseload: it gets the store (with the demo users added) and the generator.
 	load func(st *store.Store, gen *synth.Generator)
 }
@@ -119,6 +120,9 @@ func start(t testing.TB, opt fixtureOptions) *fixture {
 	}
 	if opt.desk != nil {
 		opt.desk(&srv.desk)
+	}
+	if opt.set != nil {
+		opt.set(&srv.set)
 	}
 	fx.srv = srv
 	ln := listen(t)

@@ -42,12 +42,17 @@ type seat struct {
 	log         *log.Logger        // the server log, for the session's writes
 }
 
-// settings are Config's plain values after defaults.
+// settings are Config's plain values after defaults, and the server's limits.
 type settings struct {
 	listen      string
 	hostKeyPath string
 	idle        time.Duration
 	logger      *log.Logger
+
+	handshake       time.Duration // to log in, from accept (conns.go)
+	maxLogins       int           // connections logging in at once
+	maxConnSessions int           // sessions on one connection at once
+	maxUserSessions int           // sessions of one user at once, over all connections
 }
 
 // Server serves the workstation and the ceedesk commands over SSH to the users of one store.
@@ -56,11 +61,16 @@ type Server struct {
 	set  settings
 	srv  *ssh.Server
 
-	mu       sync.Mutex
-	ln       net.Listener
-	closing  bool
-	sessions map[ssh.Session]*session // keyed by the SSH session: the ssh.Context is shared by a connection's sessions
-	active   sync.WaitGroup           // session handlers running
+	mu           sync.Mutex
+	ln           net.Listener
+	closing      bool
+	sessions     map[ssh.Session]*session // keyed by the SSH session: the ssh.Context is shared by a connection's sessions
+	userSessions map[string]int           // open sessions by user name
+	logins       map[*clientConn]struct{} // connections not logged in yet
+	active       sync.WaitGroup           // session handlers running
+
+	closedBeforeLogin sync.Map // remote address -> true: connections the server closed while logging in, already logged
+	crowded           crowdLog
 
 	hardStop   context.Context // cancelled when Shutdown runs out of time: commands still running are told to stop
 	cancelHard context.CancelFunc
@@ -73,9 +83,17 @@ const (
 	defaultListen = "127.0.0.1:2222"
 	defaultIdle   = 30 * time.Minute
 
+	defaultHandshake       = 10 * time.Second
+	defaultMaxLogins       = 64
+	defaultMaxConnSessions = 8
+	defaultMaxUserSessions = 16
+
 	msgShutdown  = "ceedesk: the server is shutting down; everything you saved is kept. Connect again in a few minutes."
 	msgIdle      = "ceedesk: signed out after %s without a keystroke; everything you saved is kept."
 	msgWrongName = "ceedesk: this key belongs to %s; log in as %s"
+
+	msgConnSessions = "ceedesk: this connection already has %d sessions open, the most one connection may have; close one or connect again"
+	msgUserSessions = "ceedesk: %s already has %d sessions open, the most one user may have; close one and try again"
 )
 
 func newServer(set settings, d desk) (*Server, error) {
@@ -84,6 +102,18 @@ func newServer(set settings, d desk) (*Server, error) {
 	}
 	if set.idle <= 0 {
 		set.idle = defaultIdle
+	}
+	if set.handshake <= 0 {
+		set.handshake = defaultHandshake
+	}
+	if set.maxLogins <= 0 {
+		set.maxLogins = defaultMaxLogins
+	}
+	if set.maxConnSessions <= 0 {
+		set.maxConnSessions = defaultMaxConnSessions
+	}
+	if set.maxUserSessions <= 0 {
+		set.maxUserSessions = defaultMaxUserSessions
 	}
 	if set.logger == nil {
 		set.logger = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk serve"})
@@ -98,7 +128,8 @@ func newServer(set settings, d desk) (*Server, error) {
 	if created {
 		set.logger.Info("host key created", "path", set.hostKeyPath, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
 	}
-	s := &Server{desk: d, set: set, sessions: map[ssh.Session]*session{}}
+	s := &Server{desk: d, set: set, sessions: map[ssh.Session]*session{}, userSessions: map[string]int{},
+		logins: map[*clientConn]struct{}{}}
 	s.hardStop, s.cancelHard = context.WithCancel(context.Background())
 	s.srv, err = wish.NewServer(
 		wish.WithAddress(set.listen),
@@ -109,13 +140,14 @@ func newServer(set settings, d desk) (*Server, error) {
 		wish.WithIdleTimeout(set.idle+time.Minute),
 		func(srv *ssh.Server) error {
 			srv.AddHostKey(signer)
-			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
-				return &gossh.ServerConfig{AuthLogCallback: s.authAttempt}
+			srv.ConnCallback = s.admit
+			srv.ServerConfigCallback = func(ctx ssh.Context) *gossh.ServerConfig {
+				return &gossh.ServerConfig{AuthLogCallback: s.authAttempt, VerifiedPublicKeyCallback: s.proved(ctx)}
 			}
 			srv.ConnectionFailedCallback = s.connectionFailed
 			// Sessions only (no port forwarding, no other channel types), each with a context that ends when
 			// the client closes it, even on a connection it keeps open.
-			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
 			return nil
 		},
 		// Middlewares run last to first: a session is identified and logged, then either runs a command or,
@@ -201,6 +233,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.set.logger.Info("shutting down", "sessions", len(open))
+	s.closePending()
 
 	listeners := make(chan error, 1)
 	go func() { listeners <- s.srv.Shutdown(ctx) }()

@@ -29,7 +29,10 @@ type Config struct {
 	Today       func() cases.Date // the date rules use; nil = today in the server's zone
 	UI          ui.Config         // theme, keys and policy from config.toml
 	IdleTimeout time.Duration     // a workstation without a keystroke for this long is signed out; 0 = UI.IdleTimeout, then 30m
-	Logger      *log.Logger       // structured server log; nil = stderr
+	// HandshakeTimeout is how long a connection has to log in (versions, keys, proving a key) before it is
+	// closed; 0 = 10s. A client that asks for a key's passphrase while logging in needs it within that time.
+	HandshakeTimeout time.Duration
+	Logger           *log.Logger // structured server log; nil = stderr
 
 	// Command runs a command (the arguments of `ssh host assign CASE bob --reason leave`) as user, with the
 	// output and exit status of the local ceedesk subcommand. fingerprint is the SSH key the session proved:
@@ -58,7 +61,8 @@ func New(cfg Config) (*Server, error) {
 			return cfg.Exec(ctx, u, args, stdin, stdout, stderr)
 		}
 	}
-	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger}, desk{
+	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger,
+		handshake: cfg.HandshakeTimeout}, desk{
 		userByKey: st.UserByKey,
 		user:      st.User,
 		changes:   st.Subscribe,

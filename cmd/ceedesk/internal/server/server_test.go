@@ -484,7 +484,8 @@ func TestTerminalSizeAndColours(t *testing.T) {
 // Sessions that end every way a session ends (the user quits, the client closes the session on a connection it
 // keeps open, the client drops the connection) leave no goroutine, subscription or registration behind.
 func TestSessionsLeaveNothingBehind(t *testing.T) {
-	fx := start(t, fixtureOptions{})
+	// Ten sessions at once, most on one connection: more than one connection or user may have by default.
+	fx := start(t, fixtureOptions{set: func(s *settings) { s.maxConnSessions, s.maxUserSessions = 32, 64 }})
 	alice := fx.user("alice")
 	settle := func(done func() bool) bool {
 		for i := 0; i < 200; i++ {

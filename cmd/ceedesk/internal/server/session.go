@@ -145,8 +145,12 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 		ss := newSession(u, fp)
-		if !s.register(sess, ss) {
-			fmt.Fprintln(sess.Stderr(), msgShutdown)
+		if refusal := s.register(sess, ss); refusal != "" {
+			if refusal != msgShutdown {
+				s.set.logger.Warn("refused", "reason", "too many sessions of one user", "user", u.Name, "remote", remote,
+					"limit", s.set.maxUserSessions)
+			}
+			fmt.Fprintln(sess.Stderr(), refusal)
 			sess.Exit(1)
 			return
 		}
@@ -187,20 +191,31 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-func (s *Server) register(sess ssh.Session, ss *session) bool {
+// register adds the session to the open ones, unless the server is shutting down or its user has as many open
+// as one may; it says why not.
+func (s *Server) register(sess ssh.Session, ss *session) (refusal string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing {
-		return false
+	switch {
+	case s.closing:
+		return msgShutdown
+	case s.userSessions[ss.user.Name] >= s.set.maxUserSessions:
+		return fmt.Sprintf(msgUserSessions, ss.user.Name, s.set.maxUserSessions)
 	}
 	s.sessions[sess] = ss
+	s.userSessions[ss.user.Name]++
 	s.active.Add(1)
-	return true
+	return ""
 }
 
 func (s *Server) unregister(sess ssh.Session) {
 	s.mu.Lock()
-	delete(s.sessions, sess)
+	if ss, ok := s.sessions[sess]; ok {
+		if s.userSessions[ss.user.Name]--; s.userSessions[ss.user.Name] <= 0 {
+			delete(s.userSessions, ss.user.Name)
+		}
+		delete(s.sessions, sess)
+	}
 	s.mu.Unlock()
 	s.active.Done()
 }
