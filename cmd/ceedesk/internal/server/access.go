@@ -60,6 +60,7 @@ func (s *Server) recheckAccess(ch cases.Change) {
 		s.set.logger.Warn("session withdrawn", "user", ss.user.Name, "fingerprint", ss.fp, "reason", reason,
 			"change", ch.Action, "by", cases.CleanLine(ch.Actor))
 		ss.withdraw(reason)
+		s.enforceEnd(ss)
 	}
 }
 

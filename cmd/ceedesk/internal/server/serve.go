@@ -53,6 +53,8 @@ type settings struct {
 	maxLogins       int           // connections logging in at once
 	maxConnSessions int           // sessions on one connection at once
 	maxUserSessions int           // sessions of one user at once, over all connections
+	output          time.Duration // a session whose output makes no progress this long is ended (output.go)
+	endGrace        time.Duration // a session told to end that has not after this long has its connection closed
 }
 
 // Server serves the workstation and the ceedesk commands over SSH to the users of one store.
@@ -87,10 +89,14 @@ const (
 	defaultMaxLogins       = 64
 	defaultMaxConnSessions = 8
 	defaultMaxUserSessions = 16
+	defaultOutput          = time.Minute
+	defaultEndGrace        = 2 * time.Second
 
 	msgShutdown  = "ceedesk: the server is shutting down; everything you saved is kept. Connect again in a few minutes."
 	msgIdle      = "ceedesk: signed out after %s without a keystroke; everything you saved is kept."
 	msgWrongName = "ceedesk: this key belongs to %s; log in as %s"
+
+	msgOutputBlocked = "ceedesk: your terminal took none of the screen for %s; the session has ended"
 
 	msgConnSessions = "ceedesk: this connection already has %d sessions open, the most one connection may have; close one or connect again"
 	msgUserSessions = "ceedesk: %s already has %d sessions open, the most one user may have; close one and try again"
@@ -114,6 +120,12 @@ func newServer(set settings, d desk) (*Server, error) {
 	}
 	if set.maxUserSessions <= 0 {
 		set.maxUserSessions = defaultMaxUserSessions
+	}
+	if set.output <= 0 {
+		set.output = defaultOutput
+	}
+	if set.endGrace <= 0 {
+		set.endGrace = defaultEndGrace
 	}
 	if set.logger == nil {
 		set.logger = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk serve"})
@@ -239,6 +251,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	go func() { listeners <- s.srv.Shutdown(ctx) }()
 	for _, ss := range open {
 		ss.end(msgShutdown, "shutdown")
+		if ss.kind == "workstation" { // commands may finish; Shutdown's ctx bounds them
+			s.enforceEnd(ss)
+		}
 	}
 
 	ended := make(chan struct{})

@@ -32,7 +32,10 @@ type Config struct {
 	// HandshakeTimeout is how long a connection has to log in (versions, keys, proving a key) before it is
 	// closed; 0 = 10s. A client that asks for a key's passphrase while logging in needs it within that time.
 	HandshakeTimeout time.Duration
-	Logger           *log.Logger // structured server log; nil = stderr
+	// OutputTimeout ends a session whose client has taken none of its output for this long (a client that stopped
+	// reading holds the session's writes, and the workstation with them); 0 = 1m.
+	OutputTimeout time.Duration
+	Logger        *log.Logger // structured server log; nil = stderr
 
 	// Command runs a command (the arguments of `ssh host assign CASE bob --reason leave`) as user, with the
 	// output and exit status of the local ceedesk subcommand. fingerprint is the SSH key the session proved:
@@ -62,7 +65,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger,
-		handshake: cfg.HandshakeTimeout}, desk{
+		handshake: cfg.HandshakeTimeout, output: cfg.OutputTimeout}, desk{
 		userByKey: st.UserByKey,
 		user:      st.User,
 		changes:   st.Subscribe,

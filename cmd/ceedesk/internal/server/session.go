@@ -22,6 +22,14 @@ import (
 type session struct {
 	user cases.User
 	fp   string
+	kind string // "workstation" or "command"
+
+	// The session's output and error output, watched (output.go); force closes the session's connection, for a
+	// session that does not end when told to.
+	stdout, stderr io.Writer
+	watch          *outputWatch
+	force          func()
+	done           chan struct{} // closed when the session's handler has returned
 
 	mu        sync.Mutex
 	program   *tea.Program  // the workstation, once started
@@ -34,10 +42,48 @@ type session struct {
 	lastInput atomic.Int64 // unix nanoseconds of the last key or mouse event
 }
 
-func newSession(u cases.User, fp string) *session {
-	ss := &session{user: u, fp: fp, withdrawn: make(chan struct{})}
+func (s *Server) newSession(sess ssh.Session, u cases.User, fp string) *session {
+	ss := &session{user: u, fp: fp, kind: "workstation", withdrawn: make(chan struct{}), done: make(chan struct{})}
+	if len(sess.Command()) > 0 || sess.RawCommand() != "" {
+		ss.kind = "command"
+	}
 	ss.lastInput.Store(time.Now().UnixNano())
+	conn := connOf(sess.Context())
+	ss.force = func() {
+		if conn != nil {
+			conn.Conn.Close() // the only way to end a write the client does not take
+			return
+		}
+		sess.Close()
+	}
+	ss.watch = newOutputWatch(s.set.output, func() { s.outputBlocked(sess, ss) })
+	ss.stdout, ss.stderr = ss.watch.wrap(sess), ss.watch.wrap(sess.Stderr())
 	return ss
+}
+
+// outputBlocked ends a session whose client has taken none of its output for settings.output.
+func (s *Server) outputBlocked(sess ssh.Session, ss *session) {
+	s.set.logger.Warn("output blocked; connection closed", "user", ss.user.Name, "remote", sess.RemoteAddr().String(),
+		"session", ss.kind, "blocked_for", s.set.output)
+	ss.end(fmt.Sprintf(msgOutputBlocked, s.set.output), "output")
+	ss.force()
+}
+
+// enforceEnd closes the connection of a session told to end that has not ended within settings.endGrace: a
+// workstation or command blocked writing to a client that does not read can end no other way, and must not
+// hold up Shutdown or keep a withdrawn user's session open.
+func (s *Server) enforceEnd(ss *session) {
+	time.AfterFunc(s.set.endGrace, func() {
+		select {
+		case <-ss.done:
+			return
+		default:
+		}
+		_, by := ss.endReason()
+		s.set.logger.Warn("session did not end when told to; connection closed", "user", ss.user.Name,
+			"session", ss.kind, "ended_by", by, "waited", s.set.endGrace)
+		ss.force()
+	})
 }
 
 // end ends the workstation, if any, and has reason shown on the user's screen once the workstation has left it.
@@ -144,7 +190,9 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			sess.Exit(1)
 			return
 		}
-		ss := newSession(u, fp)
+		ss := s.newSession(sess, u, fp)
+		defer ss.watch.stop()
+		defer close(ss.done)
 		if refusal := s.register(sess, ss); refusal != "" {
 			if refusal != msgShutdown {
 				s.set.logger.Warn("refused", "reason", "too many sessions of one user", "user", u.Name, "remote", remote,
@@ -165,10 +213,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 
-		kind := "workstation"
-		if len(sess.Command()) > 0 || sess.RawCommand() != "" {
-			kind = "command"
-		}
+		kind := ss.kind
 		pty, _, hasPty := sess.Pty()
 		s.set.logger.Info("login", "user", u.Name, "role", u.Role, "remote", remote, "fingerprint", fp,
 			"claimed", cases.CleanLine(sess.User()), "session", kind, "pty", hasPty, "term", cases.CleanLine(pty.Term))
@@ -178,7 +223,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 
 		reason, by := ss.endReason()
 		if reason != "" && kind == "workstation" {
-			fmt.Fprint(sess, "\r\n"+reason+"\r\n")
+			fmt.Fprint(ss.stdout, "\r\n"+reason+"\r\n")
 		}
 		if by == "" {
 			by = "user"
@@ -250,13 +295,13 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 		defer stop()
 
 		start := time.Now()
-		stderr := &firstLine{w: sess.Stderr()}
+		stderr := &firstLine{w: ss.stderr}
 		// The command reads and writes through valves the server can close: a command waiting for input (a
 		// batch read from a slow script) or blocked writing must still end the moment access is withdrawn, and
 		// say nothing more than why.
 		in := newInput(sess)
 		defer in.Close()
-		stdout, errOut := &valve{w: sess}, &valve{w: stderr}
+		stdout, errOut := &valve{w: ss.stdout}, &valve{w: stderr}
 		if !ss.runs(func() {
 			stdout.shut()
 			errOut.shut()
@@ -403,6 +448,7 @@ func (s *Server) program(sess ssh.Session, ss *session) *tea.Program {
 	r, theme := sessionColours(sess)
 	model := s.desk.model(seat{user: ss.user, fingerprint: ss.fp, remote: sess.RemoteAddr().String(), renderer: r, theme: theme, log: s.set.logger})
 	opts := append(bm.MakeOptions(sess),
+		tea.WithOutput(ss.stdout), // watched: a client that stops reading must not wedge the workstation for good
 		tea.WithAltScreen(),
 		tea.WithoutSignalHandler(), // the server's signals belong to Shutdown, not to each session
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
@@ -447,6 +493,7 @@ func (s *Server) idleTimer(ss *session) (stop func()) {
 		if idle >= s.set.idle {
 			s.set.logger.Info("idle timeout", "user", ss.user.Name, "idle", idle.Round(time.Second))
 			ss.end(fmt.Sprintf(msgIdle, s.set.idle), "idle")
+			s.enforceEnd(ss)
 			return
 		}
 		mu.Lock()
