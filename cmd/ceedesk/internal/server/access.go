@@ -58,7 +58,7 @@ func (s *Server) recheckAccess(ch cases.Change) {
 			continue
 		}
 		s.set.logger.Warn("session withdrawn", "user", ss.user.Name, "fingerprint", ss.fp, "reason", reason,
-			"change", ch.Action, "by", cases.CleanLine(ch.Actor))
+			"change", ch.Action, "by", logText(ch.Actor))
 		ss.withdraw(reason)
 		s.enforceEnd(ss)
 	}
@@ -82,7 +82,7 @@ func (s *Server) accessReason(ss *session, now cases.User, err error, ch cases.C
 		return fmt.Sprintf(msgRevoked, who)
 	}
 	s.set.logger.Error("access check failed; the session goes on", "user", ss.user.Name, "fingerprint", ss.fp,
-		"error", cases.CleanLine(err.Error()))
+		"error", logText(err.Error()))
 	return ""
 }
 

@@ -29,7 +29,7 @@ func (s *Server) offeredKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	ctx.SetValue(ctxOfferedKey, fp)
 	if _, err := s.keyUser(fp); err != nil {
 		s.set.logger.Warn("refused", "reason", err.Error(), "remote", ctx.RemoteAddr().String(),
-			"fingerprint", fp, "claimed", cases.CleanLine(ctx.User()))
+			"fingerprint", fp, "claimed", logText(ctx.User()))
 		return false
 	}
 	return true
@@ -42,9 +42,9 @@ func (s *Server) keyUser(fp string) (cases.User, error) {
 	case errors.Is(err, cases.ErrNotFound):
 		return cases.User{}, errors.New("unknown key")
 	case errors.Is(err, cases.ErrForbidden): // revoked key, disabled user: the store says which
-		return cases.User{}, errors.New(cases.CleanLine(err.Error()))
+		return cases.User{}, errors.New(logText(err.Error()))
 	case err != nil:
-		return cases.User{}, errors.New("key lookup failed: " + cases.CleanLine(err.Error()))
+		return cases.User{}, errors.New("key lookup failed: " + logText(err.Error()))
 	case u.Disabled:
 		return cases.User{}, errors.New("user " + u.Name + " is disabled")
 	}
@@ -72,7 +72,7 @@ func (s *Server) authAttempt(conn gossh.ConnMetadata, method string, err error) 
 		return
 	}
 	s.set.logger.Warn("refused", "reason", method+" authentication is not accepted; use a public key",
-		"remote", conn.RemoteAddr().String(), "claimed", cases.CleanLine(conn.User()))
+		"remote", conn.RemoteAddr().String(), "claimed", logText(conn.User()))
 }
 
 // connectionFailed logs connections that ended before a session began: refused, or dropped in the handshake.

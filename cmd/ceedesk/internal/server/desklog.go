@@ -24,7 +24,7 @@ type loggedDesk struct {
 func (d *loggedDesk) who(actor string) []any {
 	kv := []any{"user", d.user, "remote", d.remote}
 	if actor != d.user { // the workstation acts as its user; say so if it ever does not
-		kv = append(kv, "actor", cases.CleanLine(actor))
+		kv = append(kv, "actor", logText(actor))
 	}
 	return kv
 }
@@ -35,14 +35,14 @@ func (d *loggedDesk) wrote(action, actor string, kv ...any) {
 
 func (d *loggedDesk) refused(action, actor string, err error, kv ...any) {
 	kv = append(d.who(actor), kv...)
-	d.log.Warn(action+" refused", append(kv, "reason", cases.CleanLine(err.Error()))...)
+	d.log.Warn(action+" refused", append(kv, "reason", logText(err.Error()))...)
 }
 
 func (d *loggedDesk) StartReview(actor, id string, version uint64) (*cases.Case, error) {
 	c, err := d.Desk.StartReview(actor, id, version)
 	switch {
 	case err != nil:
-		d.refused("start review", actor, err, "case", cases.CleanLine(id), "version", version)
+		d.refused("start review", actor, err, "case", logText(id), "version", version)
 	case version == 0 || c.Version != version: // opening a case already in review writes nothing
 		d.wrote("start review", actor, "case", c.ID, "status", c.Status, "version", c.Version)
 	}
@@ -52,7 +52,7 @@ func (d *loggedDesk) StartReview(actor, id string, version uint64) (*cases.Case,
 func (d *loggedDesk) Decide(actor, id string, version uint64, dec cases.Decision, today cases.Date) (*cases.Case, error) {
 	c, err := d.Desk.Decide(actor, id, version, dec, today)
 	if err != nil {
-		d.refused("decide", actor, err, "case", cases.CleanLine(id), "version", version, "outcome", cases.CleanLine(string(dec.Outcome)))
+		d.refused("decide", actor, err, "case", logText(id), "version", version, "outcome", logText(string(dec.Outcome)))
 		return c, err
 	}
 	kv := []any{"case", c.ID, "outcome", dec.Outcome, "status", c.Status, "version", c.Version}
@@ -66,7 +66,7 @@ func (d *loggedDesk) Decide(actor, id string, version uint64, dec cases.Decision
 func (d *loggedDesk) Approve(actor, id string, version uint64, comment string) (*cases.Case, error) {
 	c, err := d.Desk.Approve(actor, id, version, comment)
 	if err != nil {
-		d.refused("approve", actor, err, "case", cases.CleanLine(id), "version", version)
+		d.refused("approve", actor, err, "case", logText(id), "version", version)
 		return c, err
 	}
 	kv := []any{"case", c.ID}
@@ -80,7 +80,7 @@ func (d *loggedDesk) Approve(actor, id string, version uint64, comment string) (
 func (d *loggedDesk) Return(actor, id string, version uint64, comment string) (*cases.Case, error) {
 	c, err := d.Desk.Return(actor, id, version, comment)
 	if err != nil {
-		d.refused("return", actor, err, "case", cases.CleanLine(id), "version", version)
+		d.refused("return", actor, err, "case", logText(id), "version", version)
 		return c, err
 	}
 	d.wrote("return", actor, "case", c.ID, "to", c.Assignee, "version", c.Version)
@@ -90,7 +90,7 @@ func (d *loggedDesk) Return(actor, id string, version uint64, comment string) (*
 func (d *loggedDesk) AddNote(actor, id string, version uint64, text string) (*cases.Case, error) {
 	c, err := d.Desk.AddNote(actor, id, version, text)
 	if err != nil {
-		d.refused("note", actor, err, "case", cases.CleanLine(id), "version", version)
+		d.refused("note", actor, err, "case", logText(id), "version", version)
 		return c, err
 	}
 	d.wrote("note", actor, "case", c.ID, "version", c.Version)
@@ -100,7 +100,7 @@ func (d *loggedDesk) AddNote(actor, id string, version uint64, text string) (*ca
 func (d *loggedDesk) RequestInfo(actor, id string, version uint64, question string, today cases.Date) (*cases.Case, error) {
 	c, err := d.Desk.RequestInfo(actor, id, version, question, today)
 	if err != nil {
-		d.refused("request info", actor, err, "case", cases.CleanLine(id), "version", version)
+		d.refused("request info", actor, err, "case", logText(id), "version", version)
 		return c, err
 	}
 	kv := []any{"case", c.ID, "status", c.Status}
@@ -116,17 +116,17 @@ func (d *loggedDesk) Assign(actor string, ids []string, to, reason string, today
 	cs, err := d.Desk.Assign(actor, ids, to, reason, today)
 	clean := make([]string, len(ids))
 	for i, id := range ids {
-		clean[i] = cases.CleanLine(id)
+		clean[i] = logText(id)
 	}
 	if err != nil {
-		d.refused("assign", actor, err, "case", strings.Join(clean, ","), "to", cases.CleanLine(to))
+		d.refused("assign", actor, err, "case", logText(strings.Join(clean, ",")), "to", logText(to))
 		return cs, err
 	}
 	versions := make([]string, len(cs))
 	for i, c := range cs {
 		versions[i] = strconv.FormatUint(c.Version, 10)
 	}
-	d.wrote("assign", actor, "case", strings.Join(clean, ","), "to", to, "reason", cases.CleanLine(reason),
+	d.wrote("assign", actor, "case", logText(strings.Join(clean, ",")), "to", to, "reason", logText(reason),
 		"version", strings.Join(versions, ","))
 	return cs, nil
 }

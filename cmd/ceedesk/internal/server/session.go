@@ -176,7 +176,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		u, fp, err := s.identify(sess)
 		if err != nil {
 			s.set.logger.Warn("refused", "reason", err.Error(), "remote", remote, "fingerprint", fp,
-				"claimed", cases.CleanLine(sess.User()))
+				"claimed", logText(sess.User()))
 			fmt.Fprintln(sess.Stderr(), "ceedesk: access denied")
 			sess.Exit(1)
 			return
@@ -185,7 +185,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			// The key decides who the session is; a login name that is not the key's user is a mistake (or a
 			// probe) that must not run as either.
 			s.set.logger.Warn("refused", "reason", "login name is not the key's user", "user", u.Name, "remote", remote,
-				"fingerprint", fp, "claimed", cases.CleanLine(claimed))
+				"fingerprint", fp, "claimed", logText(claimed))
 			fmt.Fprintf(sess.Stderr(), msgWrongName+"\n", u.Name, u.Name)
 			sess.Exit(1)
 			return
@@ -216,7 +216,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		kind := ss.kind
 		pty, _, hasPty := sess.Pty()
 		s.set.logger.Info("login", "user", u.Name, "role", u.Role, "remote", remote, "fingerprint", fp,
-			"claimed", cases.CleanLine(sess.User()), "session", kind, "pty", hasPty, "term", cases.CleanLine(pty.Term))
+			"claimed", logText(sess.User()), "session", kind, "pty", hasPty, "term", logText(pty.Term))
 		start := time.Now()
 
 		next(sess)
@@ -286,6 +286,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 		for i, a := range args {
 			clean[i] = cases.CleanLine(a)
 		}
+		logArgs := logText(strings.Join(clean, " "))
 		// A command keeps running when the server starts shutting down; it is cancelled when its client closes
 		// the session or the connection (the session's context, see sessionChannel), when Shutdown runs out
 		// of time, or when the user's access is withdrawn.
@@ -314,7 +315,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 			return
 		}
 		status := s.desk.exec(ctx, ss.user, ss.fp, args, in, stdout, errOut)
-		kv := []any{"user", ss.user.Name, "remote", sess.RemoteAddr().String(), "args", strings.Join(clean, " "),
+		kv := []any{"user", ss.user.Name, "remote", sess.RemoteAddr().String(), "args", logArgs,
 			"status", status, "duration", time.Since(start).Round(time.Millisecond)}
 		switch {
 		case ss.isWithdrawn():
@@ -390,7 +391,7 @@ func (l *firstLine) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	line, _, _ := strings.Cut(strings.TrimSpace(string(l.head)), "\n")
-	return strings.TrimSpace(cases.CleanLine(line))
+	return strings.TrimSpace(logText(line))
 }
 
 // workstation runs the workstation for a session with a terminal until the user quits, the client closes the
@@ -431,7 +432,7 @@ func (s *Server) workstation(next ssh.Handler) ssh.Handler {
 			}
 		}()
 		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-			s.set.logger.Error("workstation ended with an error", "user", ss.user.Name, "error", cases.CleanLine(err.Error()))
+			s.set.logger.Error("workstation ended with an error", "user", ss.user.Name, "error", logText(err.Error()))
 		}
 		p.Kill()
 		next(sess)
