@@ -2,10 +2,17 @@
 // user as themselves, all on one store.
 //
 // A client authenticates with a public key and nothing else; the key the client proved maps to a user through
-// the store (store.UserByKey). A session without a command gets the workstation (its own Bubble Tea program,
-// styled for the client's terminal, refreshed by the store's change feed); a session with a command
-// (ssh -p 2222 carol@desk assign CASE bob --reason leave) runs it through Config.Exec as that user and returns its
-// exit status.
+// the store (store.UserByKey), and the client must log in under that user's name. A session without a command
+// gets the workstation (its own Bubble Tea program, styled for the client's terminal, refreshed by the store's
+// change feed); a session with a command (ssh -p 2222 carol@desk assign CASE bob --reason leave) runs it through
+// Config.Command as that user and returns its exit status. Every session reaches the store through the key it
+// proved (store.Store.WithKey), and a session whose key is revoked, or whose user is disabled or given another
+// role or Center, ends at once (access.go).
+//
+// One client cannot take the server from the others: a connection has 10s to log in and at most 64 log in at
+// once (conns.go); a connection holds at most 8 sessions and a user 16; terminal sizes are clamped and window
+// changes coalesced (requests.go); a session whose client stops reading is ended (output.go); and what a
+// client chooses reaches the log cut short (logtext.go).
 package server
 
 import (

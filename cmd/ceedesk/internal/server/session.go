@@ -271,7 +271,7 @@ func (s *Server) session(sess ssh.Session) *session {
 	return s.sessions[sess]
 }
 
-// commands runs a session that names a command (ssh host queue, ssh -t host decide ...) through Config.Exec as
+// commands runs a session that names a command (ssh host queue, ssh -t host decide ...) through Config.Command as
 // the session's user, with the command's exit status returned to the client. Sessions without a command go on
 // to the workstation.
 func (s *Server) commands(next ssh.Handler) ssh.Handler {
@@ -310,7 +310,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 			cancel()
 		}) {
 			reason, _ := ss.endReason()
-			fmt.Fprintln(sess.Stderr(), reason)
+			fmt.Fprintln(ss.stderr, reason)
 			sess.Exit(1)
 			return
 		}
@@ -321,7 +321,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 		case ss.isWithdrawn():
 			reason, _ := ss.endReason()
 			s.set.logger.Warn("command", append(kv, "ended_by", "admin")...)
-			fmt.Fprintln(sess.Stderr(), reason)
+			fmt.Fprintln(ss.stderr, reason)
 			sess.Exit(1)
 			return
 		case ctx.Err() != nil && sess.Context().Err() != nil:
