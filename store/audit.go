@@ -96,12 +96,17 @@ func historyKey(id string, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// History returns the case's audit events, oldest first. It wraps cases.ErrNotFound when the case does not exist.
-func (s *Store) History(id string) ([]cases.Event, error) {
+// History returns the case's audit events, oldest first, to an actor who may see the case (cases.CanView). It
+// wraps cases.ErrNotFound when the case does not exist.
+func (s *Store) History(actor, id string) ([]cases.Event, error) {
 	var out []cases.Event
 	err := s.view(func(tx *bolt.Tx) error {
-		if tx.Bucket(bCases).Get([]byte(id)) == nil {
-			return fmt.Errorf("case %s: %w", id, cases.ErrNotFound)
+		kase, err := getCase(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.checkCase(tx, actor, kase); err != nil {
+			return err
 		}
 		prefix := append([]byte(id), 0)
 		audit := tx.Bucket(bAudit)

@@ -380,8 +380,10 @@ func jsonTypeName(kind string) string {
 
 // Export writes every case, in id order, as .jsonl (one cases.Case JSON per line) or .csv (the columns of
 // docs/import-format.md). Import of the output into an empty store gives the same cases, versions and last-change
-// fields included. It reads from one transaction, so the export is consistent while writers continue.
-func (s *Store) Export(w io.Writer, format string) (int, error) {
+// fields included. It reads from one transaction, so the export is consistent while writers continue. The actor
+// takes what cases.BulkScope allows: an admin or the operator every case, a supervisor their Center's; a reviewer
+// is refused before anything is written.
+func (s *Store) Export(actor string, w io.Writer, format string) (int, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	n := 0
 	var write func(c *cases.Case) error
@@ -412,10 +414,17 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 		return 0, fmt.Errorf("export: format %q: want jsonl or csv", format)
 	}
 	err := s.view(func(tx *bolt.Tx) error {
+		center, err := s.bulkScope(tx, actor, "export cases")
+		if err != nil {
+			return err
+		}
 		return tx.Bucket(bCases).ForEach(func(k, v []byte) error {
 			c, err := decodeCase(v)
 			if err != nil {
 				return fmt.Errorf("case %s: %w", k, err)
+			}
+			if center != "" && c.Center != center {
+				return nil
 			}
 			if err := write(c); err != nil {
 				return err
@@ -424,14 +433,12 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 			return nil
 		})
 	})
-	if cw != nil {
+	if err == nil && cw != nil {
 		cw.Flush()
-		if err == nil {
-			err = cw.Error()
-		}
+		err = cw.Error()
 	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
+	if err == nil {
+		err = bw.Flush() // a refusal leaves what was buffered (the CSV header) unwritten
 	}
 	if err != nil {
 		return n, fmt.Errorf("export: %w", s.damagedRecord(err))

@@ -92,7 +92,7 @@ func TestMigrateOlderSchemas(t *testing.T) {
 			}
 			histories := map[string][]cases.Event{}
 			for _, c := range cs[:40] {
-				if histories[c.ID], err = s.History(c.ID); err != nil {
+				if histories[c.ID], err = s.History(Operator, c.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -128,7 +128,7 @@ func TestMigrateOlderSchemas(t *testing.T) {
 				t.Fatalf("VerifyHistory after migration = %d, %v", n, err)
 			}
 			for id, want := range histories {
-				got, err := s.History(id)
+				got, err := s.History(Operator, id)
 				if err != nil || !reflect.DeepEqual(got, want) {
 					t.Fatalf("history of %s after migration: %v\n got %+v\nwant %+v", id, err, got, want)
 				}

@@ -66,7 +66,7 @@ func (q *queueState) refresh(m *Model) {
 	qq := q.query(m)
 	qq.Filter = cases.Filter{}
 	qq.OpenOnly = true
-	c, err := m.desk.Counts(qq)
+	c, err := m.desk.Counts(m.user.Name, qq)
 	if err != nil {
 		q.err = err
 	}
@@ -82,7 +82,7 @@ func (m *Model) centerEmpty() bool {
 	if m.user.Center == "" {
 		return true
 	}
-	p, err := m.desk.Queue(cases.QueueQuery{Center: m.user.Center, Limit: 1, Today: m.today()})
+	p, err := m.desk.Queue(m.user.Name, cases.QueueQuery{Center: m.user.Center, Limit: 1, Today: m.today()})
 	return err == nil && p.Total == 0
 }
 
@@ -94,7 +94,7 @@ func (q *queueState) fetch(m *Model) {
 		qq := q.query(m)
 		qq.Offset = max(q.top-h, 0)
 		qq.Limit = 3 * h
-		p, err := m.desk.Queue(qq)
+		p, err := m.desk.Queue(m.user.Name, qq)
 		if err != nil {
 			q.err = err
 			q.rows, q.total, q.winOff = nil, 0, 0

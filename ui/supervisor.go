@@ -38,7 +38,7 @@ func (m *Model) openWorkload() {
 }
 
 func (m *Model) loadWorkload() {
-	loads, err := m.desk.Workload(m.user.Center, m.today())
+	loads, err := m.desk.Workload(m.user.Name, m.user.Center, m.today())
 	if err != nil {
 		m.fail(err)
 		return
@@ -128,7 +128,7 @@ func (m *Model) workloadView(h int) string {
 // proposeRebalance computes moves that even out due-this-week load and shows them; nothing is written until the
 // supervisor confirms.
 func (m *Model) proposeRebalance() {
-	users, err := m.desk.Users(m.user.Center)
+	users, err := m.desk.Users(m.user.Name, m.user.Center)
 	if err != nil {
 		m.fail(err)
 		return
@@ -141,7 +141,7 @@ func (m *Model) proposeRebalance() {
 			continue
 		}
 		reviewers = append(reviewers, u.Name)
-		p, err := m.desk.Queue(cases.QueueQuery{Assignee: u.Name, OpenOnly: true, Sort: cases.SortDue, Today: today,
+		p, err := m.desk.Queue(m.user.Name, cases.QueueQuery{Assignee: u.Name, OpenOnly: true, Sort: cases.SortDue, Today: today,
 			Filter: cases.Filter{DueOp: "<=", DueDays: 7}, Limit: 10000})
 		if err != nil {
 			m.fail(err)
@@ -227,7 +227,7 @@ func (m *Model) startReassign(ids []string) {
 		m.say("no case to reassign")
 		return
 	}
-	users, err := m.desk.Users(m.user.Center)
+	users, err := m.desk.Users(m.user.Name, m.user.Center)
 	if err != nil {
 		m.fail(err)
 		return
@@ -245,7 +245,7 @@ func (m *Model) startReassign(ids []string) {
 	m.sup.users, m.sup.usCursor, m.sup.reassignIDs = holders, 0, ids
 	m.sup.holding = map[string]int{}
 	for _, id := range ids[:min(len(ids), 200)] {
-		if c, err := m.desk.Case(id); err == nil && c.Assignee != "" {
+		if c, err := m.desk.Case(m.user.Name, id); err == nil && c.Assignee != "" {
 			m.sup.holding[c.Assignee]++
 		}
 	}
@@ -329,7 +329,7 @@ func (m *Model) openApprovals() {
 }
 
 func (m *Model) loadApprovals() {
-	rows, err := m.desk.Approvals(m.user.Center)
+	rows, err := m.desk.Approvals(m.user.Name, m.user.Center)
 	if err != nil {
 		m.fail(err)
 		return
@@ -338,7 +338,7 @@ func (m *Model) loadApprovals() {
 	m.sup.apCursor = clamp(m.sup.apCursor, 0, max(len(rows)-1, 0))
 	m.sup.deciders = map[string]string{}
 	for _, r := range rows[:min(len(rows), 500)] {
-		if c, err := m.desk.Case(r.ID); err == nil && c.Decision != nil {
+		if c, err := m.desk.Case(m.user.Name, r.ID); err == nil && c.Decision != nil {
 			m.sup.deciders[r.ID] = c.Decision.By
 		}
 	}
@@ -350,7 +350,7 @@ func (m *Model) loadApprovalCase() {
 	if len(m.sup.approvals) == 0 {
 		return
 	}
-	c, err := m.desk.Case(m.sup.approvals[m.sup.apCursor].ID)
+	c, err := m.desk.Case(m.user.Name, m.sup.approvals[m.sup.apCursor].ID)
 	if err != nil {
 		m.fail(err)
 		return

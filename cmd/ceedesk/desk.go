@@ -30,7 +30,7 @@ func runDesk(ctx context.Context, g *globals, stderr io.Writer) int {
 		return code
 	}
 	defer st.Close()
-	users, err := st.Users("")
+	users, err := st.Users(store.Operator, "")
 	if err != nil {
 		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
 		return cli.ExitFail

@@ -8,12 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/crypto/ssh"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 )
 
 // MaxKeyFile bounds an authorized_keys-style public key file.
@@ -101,12 +103,12 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 		u := cases.User{Name: pos[0], Display: *display, Role: r, Center: c.Code}
-		if err := env.Store.AddUser(operator(env), u); err != nil {
+		if err := env.Store.AddUser(who(env), u); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "user %s added: %s of the %s Center\n", u.Name, u.Role, c.Code)
 		if fp != "" {
-			if err := env.Store.AddKey(operator(env), u.Name, fp, line); err != nil {
+			if err := env.Store.AddKey(who(env), u.Name, fp, line); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "key %s added for %s\n", fp, u.Name)
@@ -118,14 +120,14 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 		if _, err := flags(fs, args[1:]); err != nil {
 			return err
 		}
-		us, err := env.Store.Users(strings.ToUpper(*center))
+		us, err := env.Store.Users(who(env), strings.ToUpper(*center))
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tROLE\tCENTER\tKEYS\tSTATE\tDISPLAY")
 		for _, u := range us {
-			keys, err := env.Store.Keys(u.Name)
+			keys, err := env.Store.Keys(who(env), u.Name)
 			if err != nil {
 				return err
 			}
@@ -146,15 +148,10 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 		if len(args) != 2 {
 			return usagef("user %s NAME", args[0])
 		}
-		u, err := env.Store.User(args[1])
-		if err != nil {
+		if err := env.Store.SetDisabled(who(env), args[1], args[0] == "disable"); err != nil {
 			return err
 		}
-		u.Disabled = args[0] == "disable"
-		if err := env.Store.SetUser(operator(env), u); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "user %s %sd\n", u.Name, args[0])
+		fmt.Fprintf(env.Stdout, "user %s %sd\n", args[1], args[0])
 		return nil
 	}
 	return usagef("unknown user subcommand %q; want add, list, disable or enable", args[0])
@@ -169,14 +166,11 @@ func cmdKey(ctx context.Context, env *Env, args []string) error {
 		if len(args) != 3 {
 			return usagef("key add USER FILE (over SSH: FILE is - and the key comes on standard input)")
 		}
-		if _, err := env.Store.User(args[1]); err != nil {
-			return err
-		}
 		fp, line, err := readKey(env, args[2])
 		if err != nil {
 			return err
 		}
-		if err := env.Store.AddKey(operator(env), args[1], fp, line); err != nil {
+		if err := env.Store.AddKey(who(env), args[1], fp, line); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "key %s added for %s\n", fp, args[1])
@@ -185,38 +179,33 @@ func cmdKey(ctx context.Context, env *Env, args []string) error {
 		if len(args) != 2 {
 			return usagef("key revoke FINGERPRINT")
 		}
-		if err := env.Store.RevokeKey(operator(env), args[1]); err != nil {
+		if err := env.Store.RevokeKey(who(env), args[1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "key %s revoked\n", args[1])
 		return nil
 	case "list":
-		var names []string
-		if len(args) > 1 {
-			names = args[1:]
-		} else {
-			us, err := env.Store.Users("")
+		names := args[1:]
+		if len(names) == 0 {
+			names = []string{""} // every key the actor may see
+		}
+		var keys []store.Key
+		for _, n := range names {
+			ks, err := env.Store.Keys(who(env), n)
 			if err != nil {
 				return err
 			}
-			for _, u := range us {
-				names = append(names, u.Name)
-			}
+			keys = append(keys, ks...)
 		}
+		slices.SortStableFunc(keys, func(a, b store.Key) int { return strings.Compare(a.User, b.User) })
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "USER\tFINGERPRINT\tADDED\tSTATE")
-		for _, n := range names {
-			keys, err := env.Store.Keys(n)
-			if err != nil {
-				return err
+		for _, k := range keys {
+			state := "active"
+			if k.Revoked {
+				state = "revoked"
 			}
-			for _, k := range keys {
-				state := "active"
-				if k.Revoked {
-					state = "revoked"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.User, k.Fingerprint, k.Added.Format("2006-01-02"), state)
-			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.User, k.Fingerprint, k.Added.Format("2006-01-02"), state)
 		}
 		return tw.Flush()
 	}
@@ -238,7 +227,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer r.Close()
 	in := withProgress(env, r, pos[0], "importing "+filepath.Base(pos[0]))
-	n, err := env.Store.Import(bufio.NewReaderSize(in, 1<<20), filepath.Base(pos[0]), operator(env))
+	n, err := env.Store.Import(bufio.NewReaderSize(in, 1<<20), filepath.Base(pos[0]), who(env))
 	if err != nil {
 		return err
 	}
@@ -304,7 +293,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	var n int
 	err = create(env, *out, func(w io.Writer) error {
 		var err error
-		n, err = env.Store.Export(w, f)
+		n, err = env.Store.Export(who(env), w, f)
 		return err
 	})
 	if err != nil {
@@ -363,7 +352,7 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		n := 0
 		err := create(env, *out, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
-			return env.Store.Events(func(ev cases.Event) error {
+			return env.Store.Events(who(env), func(ev cases.Event) error {
 				n++
 				return enc.Encode(ev)
 			})

@@ -52,7 +52,7 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 			q.Assignee = u.Name
 		}
 	}
-	page, err := env.Store.Queue(q)
+	page, err := env.Store.Queue(who(env), q)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 		}
 		return nil
 	}
-	counts, err := env.Store.Counts(q)
+	counts, err := env.Store.Counts(who(env), q)
 	if err != nil {
 		return err
 	}
@@ -114,21 +114,16 @@ func cmdCase(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("one case ID is needed")
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(who(env), pos[0])
 	if err != nil {
 		return err
-	}
-	if env.User != nil {
-		if err := cases.CanView(*env.User, c); err != nil {
-			return err
-		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(c)
 	}
-	hist, err := env.Store.History(c.ID)
+	hist, err := env.Store.History(who(env), c.ID)
 	if err != nil {
 		return err
 	}
@@ -320,7 +315,7 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(u.Name, pos[0])
 	if err != nil {
 		return err
 	}
@@ -374,7 +369,7 @@ func approveOrReturn(env *Env, args []string, name string, ret bool) error {
 	if err != nil {
 		return err
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(u.Name, pos[0])
 	if err != nil {
 		return err
 	}
@@ -415,7 +410,7 @@ func textCommand(env *Env, args []string, name, what string, apply func(actor st
 	if err != nil {
 		return err
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(u.Name, pos[0])
 	if err != nil {
 		return err
 	}
@@ -465,15 +460,27 @@ func cmdApprovals(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := env.Store.Approvals(center)
+	rows, err := env.Store.Approvals(who(env), center)
 	if err != nil {
 		return err
 	}
+	// The decider is on the case, not its queue row: the assignee may have changed since the decision.
+	deciders := make([]string, len(rows))
+	for i, r := range rows {
+		c, err := env.Store.Case(who(env), r.ID)
+		if err != nil {
+			return err
+		}
+		deciders[i] = "-"
+		if c.Decision != nil {
+			deciders[i] = c.Decision.By
+		}
+	}
 	fmt.Fprintf(env.Stdout, "%d decisions waiting for approval in %s\n", len(rows), center)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DUE\tKIND\tCASE\tIMPORTER\tDECIDED BY\tAT STAKE")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), r.Assignee, r.Revenue)
+	fmt.Fprintln(tw, "DUE\tKIND\tCASE\tIMPORTER\tDECIDED BY\tASSIGNEE\tAT STAKE")
+	for i, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), deciders[i], orDash(r.Assignee), r.Revenue)
 	}
 	return tw.Flush()
 }
@@ -483,7 +490,7 @@ func cmdWorkload(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	loads, err := env.Store.Workload(center, env.Today)
+	loads, err := env.Store.Workload(who(env), center, env.Today)
 	if err != nil {
 		return err
 	}

@@ -187,9 +187,9 @@ func actor(env *Env, need string) (cases.User, error) {
 	return u, nil
 }
 
-// operator is the actor name for user, key and backup work: the SSH user (who must be an admin, checked by the
-// store), or the local operator who holds the store file.
-func operator(env *Env) string {
+// who is the actor name every store call is made as: the SSH user, the local --as user, or else the local operator
+// who holds the store file. The store applies the rules of who may see and change what to that name.
+func who(env *Env) string {
 	if env.User != nil {
 		return env.User.Name
 	}

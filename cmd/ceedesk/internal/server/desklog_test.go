@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 
 	"github.com/charmbracelet/log"
 )
@@ -32,7 +33,7 @@ func TestWorkstationDecisionIsLogged(t *testing.T) {
 		term.send(step.key)
 		term.mustSee(m, step.want)
 	}
-	got, err := fx.st.Case(c.ID)
+	got, err := fx.st.Case(store.Operator, c.ID)
 	if err != nil || got.Status != cases.StatusDecided {
 		t.Fatalf("case after the decision: %+v, %v", got, err)
 	}
@@ -132,12 +133,12 @@ func TestDeskWritesAreLogged(t *testing.T) {
 // approvalCase finds an open case of reviewer's that an adverse outcome needing only reasons sends for approval.
 func approvalCase(t *testing.T, fx *fixture, reviewer string) *cases.Case {
 	t.Helper()
-	page, err := fx.st.Queue(cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Limit: 1000, Today: testToday})
+	page, err := fx.st.Queue(store.Operator, cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Limit: 1000, Today: testToday})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range page.Rows {
-		c, err := fx.st.Case(r.ID)
+		c, err := fx.st.Case(store.Operator, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -274,11 +274,11 @@ func loadServer(t *testing.T, dir string) {
 				decided, events := 0, 0
 				for _, ids := range assigned {
 					for _, id := range ids {
-						c, err := st.Case(id)
+						c, err := st.Case(store.Operator, id)
 						if err == nil && c.Status == cases.StatusDecided && c.Decision != nil && c.Decision.By == c.Assignee {
 							decided++
 						}
-						h, _ := st.History(id)
+						h, _ := st.History(store.Operator, id)
 						for _, e := range h {
 							if e.Action == "decide" {
 								events++
