@@ -260,6 +260,11 @@ func usersOf(tx *bolt.Tx, center string) ([]cases.User, error) {
 	return out, err // bbolt keys are in name order
 }
 
+// CanBackup reports whether actor may take a backup, a copy of the whole store: an admin or the operator.
+func (s *Store) CanBackup(actor string) error {
+	return s.view(func(tx *bolt.Tx) error { return s.checkAdmin(tx, actor) })
+}
+
 // SetDisabled disables or enables a user (admin or operator only); disabling ends what the user may do at once,
 // since every read and write loads the acting user in its own transaction.
 func (s *Store) SetDisabled(actor, name string, disabled bool) error {

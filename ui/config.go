@@ -36,6 +36,7 @@ type Config struct {
 	Keys        map[string][]string // binding name -> keys; see the help screen for names
 	Policy      cases.Policy
 	IdleTimeout time.Duration
+	BackupDir   string // where the server writes `backup NAME`; "" = "backups" beside the store
 }
 
 // DefaultConfigPath is $XDG_CONFIG_HOME/ceedesk/config.toml ($HOME/.config when XDG_CONFIG_HOME is unset).
@@ -54,6 +55,7 @@ func DefaultConfigPath() string {
 type rawConfig struct {
 	Theme       string              `toml:"theme"`
 	IdleTimeout string              `toml:"idle_timeout"`
+	BackupDir   string              `toml:"backup_dir"`
 	Keys        map[string][]string `toml:"keys"`
 	Policy      struct {
 		ApprovalThreshold    any  `toml:"approval_threshold"`
@@ -111,7 +113,7 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
-		return cfg, bad(k, "unknown key; want theme, idle_timeout, [keys] or [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days)")
+		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, [keys] or [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days)")
 	}
 	if md.IsDefined("theme") {
 		if _, err := themes.Lookup(raw.Theme); err != nil {
@@ -125,6 +127,13 @@ func LoadConfig(path string) (Config, error) {
 			return cfg, bad("idle_timeout", "%s is not a duration from 1m to 720h, such as \"30m\" or \"1h\"", quoted(raw.IdleTimeout))
 		}
 		cfg.IdleTimeout = d
+	}
+	if md.IsDefined("backup_dir") {
+		d := raw.BackupDir
+		if !filepath.IsAbs(d) || len(d) > 4096 || strings.ContainsFunc(d, unicode.IsControl) {
+			return cfg, bad("backup_dir", "%s is not an absolute directory path, such as \"/var/lib/ceedesk/backups\"", quoted(d))
+		}
+		cfg.BackupDir = filepath.Clean(d)
 	}
 	if len(raw.Keys) > 0 {
 		km := newKeyMap()

@@ -23,6 +23,7 @@ func TestLoadConfig(t *testing.T) {
 	p := writeConfig(t, `# my desk
 theme = "dark"
 idle_timeout = "45m"
+backup_dir = "/var/lib/ceedesk/backups/"
 
 [keys]
 decide = ["D", "ctrl+d"]
@@ -38,7 +39,7 @@ validation_days = 60
 	want := cases.DefaultPolicy()
 	want.ApprovalThreshold = 25_000_50
 	want.ValidationDays = 60
-	if cfg.Theme != "dark" || cfg.IdleTimeout != 45*time.Minute || cfg.Policy != want || strings.Join(cfg.Keys["decide"], ",") != "D,ctrl+d" {
+	if cfg.Theme != "dark" || cfg.IdleTimeout != 45*time.Minute || cfg.BackupDir != "/var/lib/ceedesk/backups" || cfg.Policy != want || strings.Join(cfg.Keys["decide"], ",") != "D,ctrl+d" {
 		t.Fatalf("got %+v", cfg)
 	}
 }
@@ -65,6 +66,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"empty binding", "[keys]\n\nquit = []\n", []string{"line 3", "keys.quit", "at least one key"}},
 		{"bad theme", "\n\ntheme = \"neon\"\n", []string{"line 3", "theme", "neon"}},
 		{"bad duration", "idle_timeout = \"soon\"\n", []string{"line 1", "idle_timeout", "soon"}},
+		{"relative backup directory", "backup_dir = \"backups\"\n", []string{"line 1", "backup_dir", "absolute"}},
 		{"bad amount", "[policy]\napproval_threshold = \"10,000.001\"\n", []string{"line 2", "policy.approval_threshold"}},
 		{"amount as float", "[policy]\napproval_threshold = 10000.5\n", []string{"line 2", "policy.approval_threshold", "string"}},
 		{"days out of range", "[policy]\n\nvalidation_days = 0\n", []string{"line 3", "policy.validation_days"}},

@@ -59,7 +59,8 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	srv, err := server.New(server.Config{
 		Listen: *listen, HostKeyPath: *hostKey, Store: st, Today: today, UI: cfg, IdleTimeout: *idle, Logger: logger,
 		Exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-			env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u}
+			env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u,
+				BackupDir: cfg.BackupDir, Protected: []string{*hostKey}}
 			return cli.Run(ctx, env, args)
 		},
 	})

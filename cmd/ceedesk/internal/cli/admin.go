@@ -235,38 +235,13 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// create opens an output: over SSH always standard output, locally the file (written whole or not at all), or
-// standard output for "" and "-".
+// create opens an output: over SSH always standard output, locally the file (written whole or not at all, never
+// through a symbolic link: store.WriteFile), or standard output for "" and "-".
 func create(env *Env, name string, write func(io.Writer) error) error {
 	if env.Remote() || name == "" || name == "-" {
 		return write(env.Stdout)
 	}
-	tmp := name + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := write(bw); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, name)
+	return store.WriteFile(name, write)
 }
 
 func cmdExport(ctx context.Context, env *Env, args []string) error {
@@ -312,19 +287,67 @@ func cmdBackup(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
+		if env.Remote() {
+			return usagef("one NAME is needed: the backup is written as NAME in the server's backup directory")
+		}
 		return usagef("one FILE is needed")
 	}
-	if env.Remote() {
-		if err := cases.CanAdmin(*env.User); err != nil {
+	if err := env.Store.CanBackup(who(env)); err != nil {
+		return err
+	}
+	if !env.Remote() {
+		n, err := env.Store.BackupFile(pos[0])
+		if err != nil {
 			return err
 		}
+		fmt.Fprintf(env.Stdout, "backup written to %s (%d bytes); it opens and verifies with: ceedesk --db %s audit verify\n", pos[0], n, pos[0])
+		return nil
 	}
-	n, err := env.Store.BackupFile(pos[0])
+	path, err := backupPath(env, pos[0])
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backup written to %s (%d bytes); it opens and verifies with: ceedesk --db %s audit verify\n", pos[0], n, pos[0])
+	n, err := env.Store.BackupNewFile(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "backup %s written on the server in %s (%d bytes)\n", pos[0], filepath.Dir(path), n)
 	return nil
+}
+
+// MaxBackupName bounds the name of a backup written over SSH.
+const MaxBackupName = 128
+
+// backupPath is where an SSH backup NAME goes: a plain name (letters, digits, '.', '_', '-'; not starting with a
+// dot) in the backup directory, which is created 0700 if need be; never a protected file.
+func backupPath(env *Env, name string) (string, error) {
+	if name == "" || len(name) > MaxBackupName || name[0] == '.' || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != "" {
+		return "", usagef("backup name %q: over SSH a backup is a plain name (letters, digits, . _ -, up to %d, not starting with a dot), written in the server's backup directory; it is never a path", cases.CleanLine(shortText(name, 80)), MaxBackupName)
+	}
+	dir := env.BackupDir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(env.Store.Path()), "backups")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("backup directory %s: %w", dir, err)
+	}
+	path, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		return "", err
+	}
+	for _, p := range append([]string{env.Store.Path(), env.Store.Path() + ".lock"}, env.Protected...) {
+		if q, err := filepath.Abs(p); err == nil && q == path {
+			return "", fmt.Errorf("%w: backup %s would be a file the server keeps (%s); choose another name", cases.ErrForbidden, name, filepath.Base(p))
+		}
+	}
+	return path, nil
+}
+
+func shortText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 func cmdAudit(ctx context.Context, env *Env, args []string) error {

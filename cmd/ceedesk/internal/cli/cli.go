@@ -34,6 +34,12 @@ type Env struct {
 	User *cases.User
 	// As is the local --as name (ignored over SSH, where you are who your key says).
 	As string
+	// BackupDir is where `backup NAME` writes over SSH: a plain name in this directory, never a path. "" is a
+	// directory "backups" beside the store.
+	BackupDir string
+	// Protected are files a command never writes, whatever it is asked (the host key, the audit key); the store,
+	// its lock and every existing file are never written by a backup anyway.
+	Protected []string
 }
 
 // Remote reports whether the command came over SSH.

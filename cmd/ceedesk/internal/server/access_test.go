@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -190,5 +192,61 @@ func TestRefusalsSayWhatToDoInstead(t *testing.T) {
 		if status != cli.ExitFail || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%s as %s: exit %d, %q; want exit 1 saying %q", tc.command, tc.user, status, stderr.String(), tc.want)
 		}
+	}
+}
+
+// TestSSHBackupWritesOnlyNewFilesInTheBackupDirectory checks that an admin's `backup NAME` over SSH writes a new
+// file in the backup directory and nowhere else: not a path, not over an existing file, not through a link, not
+// over the host key.
+func TestSSHBackupWritesOnlyNewFilesInTheBackupDirectory(t *testing.T) {
+	fx, ids, _, _ := accessFixture(t)
+	admin, err := dial(t, fx.addr, "admin", gossh.PublicKeys(ids["admin"].signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	dir := filepath.Dir(fx.st.Path())
+	backups := filepath.Join(dir, "backups")
+	hostKey := fx.srv.set.hostKeyPath
+	keyBefore, err := os.ReadFile(hostKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, status := run(t, admin, "backup monday.db", "")
+	if status != cli.ExitOK || !strings.Contains(stdout, "backup monday.db written") {
+		t.Fatalf("backup monday.db: exit %d, %q %q", status, stdout, stderr)
+	}
+	fi, err := os.Lstat(filepath.Join(backups, "monday.db"))
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the backup is not a 0600 file in %s: %v %v", backups, fi, err)
+	}
+	if err := os.Symlink(hostKey, filepath.Join(backups, "planted.db")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"monday.db", "already exists"},
+		{"planted.db", "symbolic link"},
+		{hostKey, "plain name"},
+		{"../host_ed25519", "plain name"},
+		{"../ceedesk.db", "plain name"},
+		{".hidden", "plain name"},
+		{"a/b", "plain name"},
+	} {
+		_, stderr, status := run(t, admin, "backup "+tc.name, "")
+		if status == cli.ExitOK || !strings.Contains(stderr, tc.want) {
+			t.Errorf("backup %s: exit %d, %q; want a refusal saying %q", tc.name, status, stderr, tc.want)
+		}
+	}
+	if keyAfter, _ := os.ReadFile(hostKey); string(keyAfter) != string(keyBefore) {
+		t.Fatal("a backup overwrote the host key")
+	}
+	alice, err := dial(t, fx.addr, "alice", gossh.PublicKeys(ids["alice"].signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	if _, stderr, status := run(t, alice, "backup alice.db", ""); status != cli.ExitFail || !strings.Contains(stderr, "only an admin") {
+		t.Errorf("a reviewer's backup: exit %d, %q", status, stderr)
 	}
 }

@@ -125,7 +125,7 @@ func TestSoak(t *testing.T) {
 	}
 
 	// The backup runs once half the actions are done, while the other half are under way.
-	backupPath := filepath.Join(t.TempDir(), "backup.db")
+	backupPath := filepath.Join(filepath.Dir(fx.st.Path()), "backups", "soak.db") // backup NAME over SSH lands in the backup directory
 	backup := make(chan error, 1)
 	var backupTook time.Duration
 	var backupAt int64
@@ -137,12 +137,12 @@ func TestSoak(t *testing.T) {
 		}
 		backupAt = sk.done.Load()
 		began := time.Now()
-		out, errOut, status, err := runCommand(adminConn, "backup "+backupPath, "", time.Minute)
+		out, errOut, status, err := runCommand(adminConn, "backup soak.db", "", time.Minute)
 		backupTook = time.Since(began)
 		switch {
 		case err != nil:
 			backup <- err
-		case status != 0 || !strings.Contains(out, "backup written"):
+		case status != 0 || !strings.Contains(out, "backup soak.db written"):
 			backup <- fmt.Errorf("backup: status %d, %q %q", status, out, errOut)
 		default:
 			backup <- nil
