@@ -111,3 +111,28 @@ func TestWithKeyRefusesOnceTheKeyIsRevoked(t *testing.T) {
 		t.Error("a write through a revoked key changed the case")
 	}
 }
+
+// TestTwoSupervisorsReassigningAtOnceConflict checks that a reassignment carries the version its supervisor saw:
+// of two made on the same version, the second is a conflict naming the first, and changes nothing.
+func TestTwoSupervisorsReassigningAtOnceConflict(t *testing.T) {
+	s, cs := fixture(t, 60)
+	c := find(t, cs, func(c *cases.Case) bool { return c.Center == "ELEC" && c.Assignee == "alice" && c.Status.Open() })
+	if err := s.AddUser(Operator, cases.User{Name: "sam", Role: cases.RoleSupervisor, Center: "ELEC"}); err != nil {
+		t.Fatal(err)
+	}
+	seen := c.Version
+	if _, err := s.Assign("sofia", []string{c.ID}, []uint64{seen}, "bob", "alice on leave", today); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Assign("sam", []string{c.ID}, []uint64{seen}, "carol", "carol has room", today)
+	var conflict *cases.ConflictError
+	if !errors.As(err, &conflict) || conflict.By != "sofia" {
+		t.Fatalf("the second reassignment on the same version: %v; want a conflict naming sofia", err)
+	}
+	if got, _ := s.Case(Operator, c.ID); got.Assignee != "bob" {
+		t.Errorf("the case is %s's; the conflicting reassignment must change nothing", got.Assignee)
+	}
+	if _, err := s.Assign("sofia", []string{c.ID}, []uint64{1, 2}, "carol", "x", today); !errors.Is(err, cases.ErrInvalid) {
+		t.Errorf("versions that do not match the cases: %v", err)
+	}
+}

@@ -291,7 +291,7 @@ func workload(t *testing.T, s *Store, cs []*cases.Case, r *rand.Rand, n int, sto
 			_, err = s.RequestInfo(u, c.ID, 0, "question", today)
 		case 4:
 			sup := map[string]string{"ELEC": "sofia", "PHARMA": "priya"}[c.Center]
-			_, err = s.Assign(sup, []string{c.ID}, users[r.IntN(len(users))].Name, "rebalance", today)
+			_, err = s.Assign(sup, []string{c.ID}, nil, users[r.IntN(len(users))].Name, "rebalance", today)
 		case 5:
 			_, err = s.Approve(map[bool]string{true: "sofia", false: "priya"}[r.IntN(2) == 0], c.ID, 0, "ok")
 		case 6:

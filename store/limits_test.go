@@ -86,7 +86,7 @@ func TestTextLimitsOnTheWritePath(t *testing.T) {
 			return err
 		}, cases.MaxReasons},
 		{"reassignment reason", func(x string) error {
-			_, err := s.Assign("sofia", []string{c.ID}, otherReviewer(rv), x, today)
+			_, err := s.Assign("sofia", []string{c.ID}, nil, otherReviewer(rv), x, today)
 			return err
 		}, cases.MaxReasons},
 		{"approval comment", func(x string) error { _, err := s.Approve("sofia", c.ID, 0, x); return err }, cases.MaxReasons},

@@ -331,7 +331,7 @@ func TestQueueMatchesBruteForce(t *testing.T) {
 			ids = append(ids, c.ID)
 		}
 	}
-	if _, err := s.Assign("sofia", ids, "bob", "leave cover", today); err != nil {
+	if _, err := s.Assign("sofia", ids, nil, "bob", "leave cover", today); err != nil {
 		t.Fatal(err)
 	}
 	checkQueues(t, s, current(t, s, cs))
@@ -506,11 +506,11 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			return err
 		}, cases.ErrForbidden},
 		{"reviewer reassigns", func() error {
-			_, err := s.Assign(other.Assignee, []string{other.ID}, notMine, "swap", today)
+			_, err := s.Assign(other.Assignee, []string{other.ID}, nil, notMine, "swap", today)
 			return err
 		}, cases.ErrForbidden},
 		{"supervisor of another Center reassigns", func() error {
-			_, err := s.Assign("priya", []string{other.ID}, notMine, "swap", today)
+			_, err := s.Assign("priya", []string{other.ID}, nil, notMine, "swap", today)
 			return err
 		}, cases.ErrForbidden},
 		{"supervisor of another Center decides", func() error {
@@ -534,11 +534,11 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			return err
 		}, cases.ErrNotFound},
 		{"reassign to another Center's reviewer", func() error {
-			_, err := s.Assign("sofia", []string{other.ID}, "erin", "swap", today)
+			_, err := s.Assign("sofia", []string{other.ID}, nil, "erin", "swap", today)
 			return err
 		}, cases.ErrInvalid},
 		{"assign all or nothing: one unknown case", func() error {
-			_, err := s.Assign("sofia", []string{other.ID, "NO-SUCH"}, notMine, "swap", today)
+			_, err := s.Assign("sofia", []string{other.ID, "NO-SUCH"}, nil, notMine, "swap", today)
 			return err
 		}, cases.ErrNotFound},
 		{"decision missing its reasons", func() error {
@@ -575,7 +575,7 @@ func TestStaleVersionIsAConflictNamingWhoChangedIt(t *testing.T) {
 	c := find(t, cs, func(c *cases.Case) bool {
 		return c.Center == "ELEC" && c.Status == cases.StatusAssigned && c.Assignee != ""
 	})
-	if _, err := s.Assign("sofia", []string{c.ID}, otherReviewer(c.Assignee), "balance", today); err != nil {
+	if _, err := s.Assign("sofia", []string{c.ID}, nil, otherReviewer(c.Assignee), "balance", today); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.AddNote("sofia", c.ID, c.Version, "late note")

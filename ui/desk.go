@@ -25,7 +25,7 @@ type Desk interface {
 	Decide(actor, id string, version uint64, d cases.Decision, today cases.Date) (*cases.Case, error)
 	AddNote(actor, id string, version uint64, text string) (*cases.Case, error)
 	RequestInfo(actor, id string, version uint64, question string, today cases.Date) (*cases.Case, error)
-	Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error)
+	Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error)
 	Approve(actor, id string, version uint64, comment string) (*cases.Case, error)
 	Return(actor, id string, version uint64, comment string) (*cases.Case, error)
 	Approvals(actor, center string) ([]cases.QueueRow, error)

@@ -145,7 +145,7 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	case m.is(msg, k.PrevCase):
 		m.stepCase(-1)
 	case m.is(msg, k.Reassign):
-		m.startReassign([]string{d.c.ID})
+		m.startReassign([]caseRef{{id: d.c.ID, version: d.c.Version}})
 	case m.is(msg, k.Back):
 		m.pane = m.back
 		if m.pane == paneApprovals {

@@ -142,7 +142,7 @@ func TestReassignMarkedCases(t *testing.T) {
 		t.Fatal("reassignment should ask for confirmation showing the reason")
 	}
 	press(m, "y")
-	for _, id := range ids {
+	for _, id := range refIDs(ids) {
 		c, _ := s.Case(store.Operator, id)
 		if c.Assignee != "tom" {
 			t.Errorf("%s assigned to %s (%s)", id, c.Assignee, m.status)
@@ -345,4 +345,39 @@ func TestWatchStops(t *testing.T) {
 	}
 	stop()
 	stop()
+}
+
+// TestReassignmentOnAStaleVersionIsAConflict checks that a workstation's reassignment carries the version its
+// supervisor saw: a reassignment made meanwhile by someone else is named, not overwritten.
+func TestReassignmentOnAStaleVersionIsAConflict(t *testing.T) {
+	s := newTestStore(t)
+	m := newTestModel(t, s, "sofia", 120, 40)
+	refs := m.q.selection()
+	if len(refs) != 1 {
+		t.Fatalf("selection %v", refs)
+	}
+	id := refs[0].id
+	press(m, "r")
+	for m.sup.users[m.sup.usCursor].Name != "tom" {
+		press(m, "j")
+	}
+	press(m, "enter")
+	typeText(m, "tom has room")
+	press(m, "enter")
+	// meanwhile the case moves to someone else
+	before, _ := s.Case(store.Operator, id)
+	to := "bob"
+	if before.Assignee == "bob" {
+		to = "carol"
+	}
+	if _, err := s.Assign("sofia", []string{id}, nil, to, "covering", testToday); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "y")
+	if c, _ := s.Case(store.Operator, id); c.Assignee != to {
+		t.Fatalf("the stale reassignment overwrote the one made meanwhile: %s is %s's", id, c.Assignee)
+	}
+	if !m.statusBad || !strings.Contains(m.status, "changed by sofia") {
+		t.Errorf("status %q does not name the conflict", m.status)
+	}
 }

@@ -242,7 +242,7 @@ func TestLiveChanges(t *testing.T) {
 	defer stop()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("1 of 6")) }, teatest.WithDuration(5*time.Second))
 
-	if _, err := s.Assign("sofia", []string{"PSC-26-000003"}, "alice", "", testToday); err != nil {
+	if _, err := s.Assign("sofia", []string{"PSC-26-000003"}, nil, "alice", "", testToday); err != nil {
 		t.Fatal(err)
 	}
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
@@ -252,7 +252,7 @@ func TestLiveChanges(t *testing.T) {
 	tm.Send(keyMsg("j"))
 	tm.Send(keyMsg("enter")) // PSC-25-000002, now in review
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("POST-SUMMARY CORRECTION")) }, teatest.WithDuration(5*time.Second))
-	if _, err := s.Assign("sofia", []string{"PSC-25-000002"}, "bob", "alice on leave", testToday); err != nil {
+	if _, err := s.Assign("sofia", []string{"PSC-25-000002"}, nil, "bob", "alice on leave", testToday); err != nil {
 		t.Fatal(err)
 	}
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {

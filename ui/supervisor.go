@@ -24,6 +24,7 @@ type supervisorState struct {
 	usCursor     int
 	holding      map[string]int // user -> how many of the cases being reassigned they hold
 	reassignIDs  []string
+	reassignVers []uint64 // the version of each case the supervisor saw
 	reassignTo   string
 	reassignBack pane
 
@@ -172,16 +173,18 @@ func (m *Model) rebalanceKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) applyRebalance() {
 	byTo := map[string][]string{}
+	versions := map[string][]uint64{}
 	var tos []string
 	for _, mv := range m.sup.moves {
 		if byTo[mv.To] == nil {
 			tos = append(tos, mv.To)
 		}
 		byTo[mv.To] = append(byTo[mv.To], mv.Case)
+		versions[mv.To] = append(versions[mv.To], mv.Version)
 	}
 	moved := 0
 	for _, to := range tos {
-		if _, err := m.desk.Assign(m.user.Name, byTo[to], to, "rebalance due-this-week load", m.today()); err != nil {
+		if _, err := m.desk.Assign(m.user.Name, byTo[to], versions[to], to, "rebalance due-this-week load", m.today()); err != nil {
 			m.fail(fmt.Errorf("rebalance stopped after %d of %d moves: %w", moved, len(m.sup.moves), err))
 			m.pane = paneWorkload
 			m.reload()
@@ -221,8 +224,9 @@ func (m *Model) rebalanceView(h int) string {
 
 // --- reassignment --------------------------------------------------------------------------------------------------
 
-// startReassign lets a supervisor choose who takes the given cases.
-func (m *Model) startReassign(ids []string) {
+// startReassign lets a supervisor choose who takes the given cases, as of the versions the supervisor saw.
+func (m *Model) startReassign(refs []caseRef) {
+	ids := refIDs(refs)
 	if len(ids) == 0 {
 		m.say("no case to reassign")
 		return
@@ -242,7 +246,7 @@ func (m *Model) startReassign(ids []string) {
 		m.status, m.statusBad = "nobody in this Center can hold cases", true
 		return
 	}
-	m.sup.users, m.sup.usCursor, m.sup.reassignIDs = holders, 0, ids
+	m.sup.users, m.sup.usCursor, m.sup.reassignIDs, m.sup.reassignVers = holders, 0, ids, refVersions(refs)
 	m.sup.holding = map[string]int{}
 	for _, id := range ids[:min(len(ids), 200)] {
 		if c, err := m.desk.Case(m.user.Name, id); err == nil && c.Assignee != "" {
@@ -279,16 +283,16 @@ func (m *Model) reassignKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) confirmReassign(reason string) {
 	s := &m.sup
-	ids, to := s.reassignIDs, s.reassignTo
+	ids, versions, to := s.reassignIDs, s.reassignVers, s.reassignTo
 	body := fmt.Sprintf("Cases: %s\nTo:     %s\nReason: %s", one(strings.Join(ids, ", ")), one(to), one(reason))
 	m.confirm(fmt.Sprintf("Reassign %s to %s?", plural(len(ids), "case", "cases"), one(to)), body, func() {
-		_, err := m.desk.Assign(m.user.Name, ids, to, reason, m.today())
+		_, err := m.desk.Assign(m.user.Name, ids, versions, to, reason, m.today())
 		m.pane = s.reassignBack
 		if err != nil {
 			m.refused(err)
 			return
 		}
-		m.q.marks = map[string]bool{}
+		m.q.marks = map[string]uint64{}
 		m.say("%s reassigned to %s", plural(len(ids), "case", "cases"), one(to))
 		m.reload()
 	})

@@ -272,6 +272,7 @@ func splitIDs(s string) []string {
 func cmdAssign(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("assign")
 	reason := fs.String("reason", "", "why (required when reassigning)")
+	version := fs.String("version", "", "the version of each case you saw (as case shows it), comma-separated in the order of CASE; a case changed since is a conflict")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -284,7 +285,20 @@ func cmdAssign(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	ids := splitIDs(pos[0])
-	done, err := env.Store.Assign(u.Name, ids, pos[1], *reason, env.Today)
+	var versions []uint64
+	if *version != "" {
+		for _, s := range splitIDs(*version) {
+			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil || v == 0 {
+				return usagef("--version: %q is not a case version (a whole number from 1)", s)
+			}
+			versions = append(versions, v)
+		}
+		if len(versions) != len(ids) {
+			return usagef("--version gives %d versions for %d cases; give one for each case, in the same order", len(versions), len(ids))
+		}
+	}
+	done, err := env.Store.Assign(u.Name, ids, versions, pos[1], *reason, env.Today)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -248,5 +249,35 @@ func TestSSHBackupWritesOnlyNewFilesInTheBackupDirectory(t *testing.T) {
 	defer alice.Close()
 	if _, stderr, status := run(t, alice, "backup alice.db", ""); status != cli.ExitFail || !strings.Contains(stderr, "only an admin") {
 		t.Errorf("a reviewer's backup: exit %d, %q", status, stderr)
+	}
+}
+
+// TestAssignVersionOnTheCommandLine checks `assign --version`: the version the supervisor saw, or a conflict.
+func TestAssignVersionOnTheCommandLine(t *testing.T) {
+	fx, _, elec, _ := accessFixture(t)
+	c, err := fx.st.Case(store.Operator, elec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := "bob"
+	if c.Assignee == to {
+		to = "carol"
+	}
+	local := func(args ...string) (string, string, int) {
+		var stdout, stderr strings.Builder
+		env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: "sofia"}
+		code := cli.Run(context.Background(), env, args)
+		return stdout.String(), stderr.String(), code
+	}
+	stale := fmt.Sprint(c.Version)
+	if _, stderr, code := local("assign", elec, to, "--reason", "cover", "--version", stale); code != cli.ExitOK {
+		t.Fatalf("assign on the current version: %s", stderr)
+	}
+	_, stderr, code := local("assign", elec, "dave", "--reason", "cover", "--version", stale)
+	if code != cli.ExitFail || !strings.Contains(stderr, "was changed by sofia") {
+		t.Errorf("assign on a stale version: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := local("assign", elec, "dave", "--reason", "cover", "--version", "1,2"); code != cli.ExitUsage {
+		t.Errorf("two versions for one case: exit %d, %q", code, stderr)
 	}
 }

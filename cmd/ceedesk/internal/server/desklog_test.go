@@ -99,11 +99,11 @@ func TestDeskWritesAreLogged(t *testing.T) {
 		{"approve", func() error { _, err := sofia.Approve("sofia", pending.ID, 0, "agreed"); return err },
 			[]string{"INFO", "approve", "user=sofia", "case=" + pending.ID, "decided_by=alice", "outcome=" + string(adverse.Outcome)}},
 		{"reassign", func() error {
-			_, err := sofia.Assign("sofia", []string{other.ID}, "carol", "bob is on leave", testToday)
+			_, err := sofia.Assign("sofia", []string{other.ID}, nil, "carol", "bob is on leave", testToday)
 			return err
 		}, []string{"INFO", "assign", "user=sofia", "case=" + other.ID, "to=carol", `reason="bob is on leave"`}},
 		{"reassign as a reviewer", func() error {
-			_, err := alice.Assign("alice", []string{other.ID}, "alice", "mine now", testToday)
+			_, err := alice.Assign("alice", []string{other.ID}, nil, "alice", "mine now", testToday)
 			return err
 		}, []string{"WARN", "assign refused", "user=alice", "case=" + other.ID, "only a supervisor"}},
 		{"acting as someone else", func() error { _, err := alice.AddNote("bob", other.ID, 0, "hello\x1b[2J"); return err },

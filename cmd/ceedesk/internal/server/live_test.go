@@ -21,7 +21,7 @@ func TestReassignmentShowsLive(t *testing.T) {
 		t.Fatalf("bob's queue already shows %s", c.ID)
 	}
 	m := term.mark()
-	if _, err := fx.st.Assign("sofia", []string{c.ID}, "bob", "alice is on leave", testToday); err != nil {
+	if _, err := fx.st.Assign("sofia", []string{c.ID}, nil, "bob", "alice is on leave", testToday); err != nil {
 		t.Fatal(err)
 	}
 	if !term.waitFor(m, 3*time.Second, c.ID) {

@@ -252,7 +252,7 @@ func loadServer(t *testing.T, dir string) {
 		for _, c := range pool[k*perUser : (k+1)*perUser] {
 			ids = append(ids, c.ID)
 		}
-		if _, err := st.Assign("sofia", ids, name, "load test", testToday); err != nil {
+		if _, err := st.Assign("sofia", ids, nil, name, "load test", testToday); err != nil {
 			t.Fatal(err)
 		}
 		assigned[name] = ids

@@ -308,7 +308,7 @@ func (sk *soak) seed(st *store.Store, gen *synth.Generator) {
 		for i, c := range cs {
 			ids[i] = c.ID
 		}
-		if _, err := st.Assign("sofia", ids, name, "soak", testToday); err != nil {
+		if _, err := st.Assign("sofia", ids, nil, name, "soak", testToday); err != nil {
 			t.Fatalf("assign to %s: %v", name, err)
 		}
 	}
