@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -104,7 +105,8 @@ func TestDamagedDataPage(t *testing.T) {
 			}
 			if _, err := s.Case(Operator, target.ID); err == nil && failed == 0 {
 				t.Fatal("every case reads back from a damaged page")
-			} else if err != nil && (!strings.Contains(err.Error(), "store "+path+" is damaged") || !strings.Contains(err.Error(), "restore it from a backup")) {
+			} else if err != nil && !errors.Is(err, cases.ErrNotFound) && // keys scrambled out of the page find nothing
+				(!strings.Contains(err.Error(), "store "+path+" is damaged") || !strings.Contains(err.Error(), "restore it from a backup")) {
 				t.Fatalf("reading a case from a damaged page: %v", err)
 			}
 			if _, err := s.Export(Operator, io.Discard, "jsonl"); err == nil {
