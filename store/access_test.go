@@ -2,7 +2,12 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"ceedesk/cases"
@@ -134,5 +139,32 @@ func TestTwoSupervisorsReassigningAtOnceConflict(t *testing.T) {
 	}
 	if _, err := s.Assign("sofia", []string{c.ID}, []uint64{1, 2}, "carol", "x", today); !errors.Is(err, cases.ErrInvalid) {
 		t.Errorf("versions that do not match the cases: %v", err)
+	}
+}
+
+// TestDiskFullIsSaid checks that a write refused for want of space is recognised however bbolt passes it on.
+func TestDiskFullIsSaid(t *testing.T) {
+	for _, err := range []error{
+		&os.PathError{Op: "write", Path: "ceedesk.db", Err: syscall.ENOSPC},
+		fmt.Errorf("file resize error: %s", syscall.ENOSPC),
+		&os.PathError{Op: "write", Path: "ceedesk.db", Err: syscall.EDQUOT},
+	} {
+		if !diskFull(err) {
+			t.Errorf("%v is not taken for a full disk", err)
+		}
+	}
+	if diskFull(errors.New("permission denied")) || diskFull(nil) {
+		t.Error("other errors are taken for a full disk")
+	}
+	// a write to a full disk, as bbolt reports it, becomes the message the operations guide explains
+	dir := t.TempDir()
+	err := writeFile(filepath.Join(dir, "out"), true, func(io.Writer) error {
+		return &os.PathError{Op: "write", Path: "out", Err: syscall.ENOSPC}
+	})
+	if err == nil || !strings.Contains(err.Error(), "the disk is full") {
+		t.Errorf("a full disk while writing a file: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("a failed write left %v behind", left)
 	}
 }

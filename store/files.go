@@ -77,6 +77,9 @@ func writeFile(path string, replace bool, write func(w io.Writer) error) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
+		if diskFull(err) {
+			return fmt.Errorf("the disk is full (%v); %s was not written and nothing was left behind: free space, then try again", err, path)
+		}
 		return err
 	}
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
