@@ -474,6 +474,10 @@ func TestAddNote(t *testing.T) {
 	if err := AddNote(c, alice, strings.Repeat("é", MaxNote), now); err != nil {
 		t.Errorf("note at the limit (counted in characters, not bytes): %v", err)
 	}
+	err := AddNote(c, alice, "caf\xe9", now)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "the note is not valid UTF-8: byte 3 (0xe9)") || len(c.Notes) != 1 {
+		t.Errorf("note that is not UTF-8: %v; %d notes", err, len(c.Notes))
+	}
 	if err := AddNote(c, bob, "hi", now); !errors.Is(err, ErrForbidden) {
 		t.Errorf("note by someone who cannot work the case: %v", err)
 	}
