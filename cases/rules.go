@@ -439,6 +439,9 @@ func AddNote(c *Case, actor User, text string, now time.Time) error {
 	if err := CheckNote("the note", text); err != nil {
 		return err
 	}
+	if err := notesLimit.room(c.ID, len(c.Notes), notesSize(c.Notes), len(text)); err != nil {
+		return err
+	}
 	c.Notes = append(c.Notes, Note{Author: actor.Name, At: now, Text: text})
 	touch(c, actor, now)
 	return nil
@@ -451,6 +454,9 @@ func RequestInfo(c *Case, actor User, question string, p Policy, today Date, now
 	}
 	question = strings.TrimSpace(question)
 	if err := CheckNote("the question", question); err != nil {
+		return err
+	}
+	if err := requestsLimit.room(c.ID, len(c.Requests), requestsSize(c.Requests), len(question)); err != nil {
 		return err
 	}
 	if err := move(c, StatusAwaitingInfo); err != nil {

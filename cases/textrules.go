@@ -56,3 +56,73 @@ func CheckNote(field, s string) error {
 func CheckReason(field, s string) error {
 	return CheckText(field, s, MaxReasons)
 }
+
+// Limits on what one case holds of what people write. A case at every limit still exports as one import row
+// (1 MiB, store.MaxImportRow) in either format, whatever its characters: JSON writes some characters (<, >, &,
+// controls) as six bytes, so the notes and requests of a case take at most 6 × 96 KiB of its row, and the rest
+// of the case (its reasons, its explanation, its lines) has about 450 KiB. store's TestACaseAtEveryTextLimit
+// RoundTrips holds it to that.
+const (
+	MaxNotes        = 500      // notes on one case
+	MaxNotesSize    = 64 << 10 // bytes of note text on one case, all notes together
+	MaxRequests     = 100      // requests for information on one case
+	MaxRequestsSize = 32 << 10 // bytes of questions on one case, all requests together
+)
+
+// caseTexts is one kind of text a case holds many of (notes, requests) and its limits.
+type caseTexts struct {
+	plural  string
+	max     int
+	maxSize int
+}
+
+var (
+	notesLimit    = caseTexts{"notes", MaxNotes, MaxNotesSize}
+	requestsLimit = caseTexts{"requests for information", MaxRequests, MaxRequestsSize}
+)
+
+// over reports whether a case holding n such texts of size bytes in all is over the count or the size limit;
+// the actions and Validate both decide by it.
+func (l caseTexts) over(n, size int) (count, bytes bool) {
+	return n > l.max, size > l.maxSize
+}
+
+// room refuses one more text of add bytes on case id, which holds n of them of size bytes.
+func (l caseTexts) room(id string, n, size, add int) error {
+	count, bytes := l.over(n+1, size+add)
+	switch {
+	case count:
+		return invalid("case %s has %d %s, the limit; it takes no more", id, n, l.plural)
+	case bytes:
+		return invalid("case %s holds %d bytes of %s; %d more would pass the limit of %d bytes (%d KiB) for one case", id, size, l.plural, add, l.maxSize, l.maxSize>>10)
+	}
+	return nil
+}
+
+// problem says how a case holding n such texts of size bytes is over the limits, or "".
+func (l caseTexts) problem(n, size int) string {
+	count, bytes := l.over(n, size)
+	switch {
+	case count:
+		return fmt.Sprintf("%d %s; a case holds at most %d", n, l.plural, l.max)
+	case bytes:
+		return fmt.Sprintf("%d bytes of %s; a case holds at most %d bytes (%d KiB)", size, l.plural, l.maxSize, l.maxSize>>10)
+	}
+	return ""
+}
+
+func notesSize(ns []Note) int {
+	n := 0
+	for _, x := range ns {
+		n += len(x.Text)
+	}
+	return n
+}
+
+func requestsSize(rs []InfoRequest) int {
+	n := 0
+	for _, x := range rs {
+		n += len(x.Question)
+	}
+	return n
+}

@@ -489,11 +489,17 @@ func (v *validator) notes(c *Case) {
 		v.text(p+".author", n.Author, true, 64, false)
 		v.check(p+".text", CheckNote(p+".text", n.Text))
 	}
+	if why := notesLimit.problem(len(c.Notes), notesSize(c.Notes)); why != "" {
+		v.add("notes", "%s", why)
+	}
 	for i, r := range c.Requests {
 		p := fmt.Sprintf("requests[%d]", i)
 		v.text(p+".by", r.By, true, 64, false)
 		v.date(p+".due", r.Due, true)
 		v.check(p+".question", CheckNote(p+".question", r.Question))
+	}
+	if why := requestsLimit.problem(len(c.Requests), requestsSize(c.Requests)); why != "" {
+		v.add("requests", "%s", why)
 	}
 }
 
