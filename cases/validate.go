@@ -57,6 +57,31 @@ func Validate(c *Case) []error {
 	return v.errs
 }
 
+// CheckTimes reports every moment a case records that is after now, by its JSON path: the times of its notes and
+// requests, of its decision and approval, and of its last change. Nothing that happened can be later than now, so
+// such a time is a wrong clock or an edited file. (Dates are calendar dates a desk may set ahead with --today,
+// and are not compared.) Each problem is a *FieldError.
+func CheckTimes(c *Case, now time.Time) []error {
+	v := &validator{}
+	after := func(field string, t time.Time) {
+		if t.After(now) {
+			v.add(field, "%s is later than now (%s); a time a case records has passed", t.Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339))
+		}
+	}
+	for i, n := range c.Notes {
+		after(fmt.Sprintf("notes[%d].at", i), n.At)
+	}
+	for i, r := range c.Requests {
+		after(fmt.Sprintf("requests[%d].at", i), r.At)
+	}
+	if d := c.Decision; d != nil {
+		after("decision.at", d.At)
+		after("decision.approved", d.Approved)
+	}
+	after("updated_at", c.UpdatedAt)
+	return v.errs
+}
+
 // Normalize puts every identifier of c that parses into its canonical form (entry number, importer number, port,
 // entry type, HTS numbers, protest number, and a protest's id), and the Center code in capitals. It leaves alone
 // what does not parse, for Validate to report.

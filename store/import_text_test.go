@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"ceedesk/cases"
@@ -159,4 +162,91 @@ func FuzzNotUTF8(f *testing.F) {
 			t.Fatalf("%q: reports %v for UTF-8 text", b, errs)
 		}
 	})
+}
+
+// openTomorrow is openTest with a clock that starts a day after testClock's.
+func openTomorrow(t *testing.T) *Store {
+	t.Helper()
+	clock := testClock()
+	s, err := Open(filepath.Join(t.TempDir(), "ceedesk.db"), Options{NoSync: true, Timeout: 200 * time.Millisecond,
+		Now: func() time.Time { return clock().Add(24 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Import refuses a case that names people who are not users of the store, or records a time later than the
+// store's now: each is a bad row with its line and field, and nothing is imported.
+func TestImportRefusesStrangersAndFutureTimes(t *testing.T) {
+	s := freshWithUsers(t)
+	g := synth.New(43, today)
+	var protest *cases.Case
+	for protest == nil {
+		if c := g.Next(); c.Kind == cases.KindProtest && c.Center == "ELEC" && c.Assignee != "" {
+			protest = c
+		}
+	}
+	future := today.Time().Add(72 * time.Hour)
+	breaks := []struct {
+		field string
+		edit  func(c *cases.Case)
+		want  string
+	}{
+		{"notes[0].author", func(c *cases.Case) { c.Notes[0].Author = "nobody" }, "nobody is not a ceedesk user"},
+		{"requests[0].by", func(c *cases.Case) { c.Requests[0].By = "mallory" }, "mallory is not a ceedesk user"},
+		{"decision.by", func(c *cases.Case) { c.Decision.By = "eve" }, "eve is not a ceedesk user"},
+		{"decision.approver", func(c *cases.Case) { c.Decision.Approver = "trent" }, "trent is not a ceedesk user"},
+		{"protest.original_deciders[0]", func(c *cases.Case) {
+			c.Protest.FurtherReview, c.Protest.AFRFiled, c.Protest.OriginalDeciders = true, c.Protest.Filed, []string{"alcie"}
+			c.Decision.Outcome = cases.OutcomeAFRDenied
+		}, "alcie is not a ceedesk user"},
+		{"updated_by", func(c *cases.Case) { c.UpdatedBy = "peggy" }, "peggy is not a ceedesk user"},
+		{"notes[0].at", func(c *cases.Case) { c.Notes[0].At = future }, "2026-12-01T00:00:00Z is later than now (2026-11-29T09:00:"},
+		{"requests[0].at", func(c *cases.Case) { c.Requests[0].At = future }, "later than now"},
+		{"decision.at", func(c *cases.Case) { c.Decision.At = future }, "later than now"},
+		{"decision.approved", func(c *cases.Case) { c.Decision.Approved = future }, "later than now"},
+		{"updated_at", func(c *cases.Case) { c.UpdatedAt = future }, "later than now"},
+	}
+	// a decided protest with a note, a request and an approved decision, every person a user and every time past
+	base := func(i int) *cases.Case {
+		c := protest.Clone()
+		c.ID = fmt.Sprintf("2704-26-9%05d", i)
+		c.Protest.Number = c.ID
+		at := today.Time().Add(10 * time.Hour)
+		c.Notes = []cases.Note{{Author: c.Assignee, At: at, Text: "checked"}}
+		c.Requests = []cases.InfoRequest{{By: c.Assignee, At: at, Due: today.AddDays(30), Question: "invoice?"}}
+		c.Status = cases.StatusDecided
+		c.Decision = &cases.Decision{Outcome: cases.OutcomeDenied, Reasons: "classified as liquidated", By: c.Assignee, On: today, At: at,
+			Approval: true, Approver: "sofia", Approved: at}
+		c.UpdatedBy, c.UpdatedAt = Operator, at
+		return c
+	}
+	var file bytes.Buffer
+	for i, b := range breaks {
+		c := base(i)
+		b.edit(c)
+		line, _ := json.Marshal(c)
+		file.Write(append(line, '\n'))
+	}
+	before := storeBytes(t, s)
+	_, err := s.Import(bytes.NewReader(file.Bytes()), "cases.jsonl", Operator)
+	var ie *ImportError
+	if !errors.As(err, &ie) || len(ie.Rows) != len(breaks) {
+		t.Fatalf("Import = %v; want %d bad rows", err, len(breaks))
+	}
+	for i, b := range breaks {
+		if r := ie.Rows[i]; r.Line != i+1 || r.Field != b.field || !strings.Contains(r.Reason, b.want) {
+			t.Errorf("bad row %d = %+v; want line %d, %s, %s", i, r, i+1, b.field, b.want)
+		}
+	}
+	if !bytes.Equal(before, storeBytes(t, s)) {
+		t.Fatal("a refused import changed the store")
+	}
+	// the same case with everyone a user and every time past goes in
+	line, _ := json.Marshal(base(99))
+	if n, err := s.Import(bytes.NewReader(append(line, '\n')), "cases.jsonl", Operator); err != nil || n != 1 {
+		t.Fatalf("Import of the good case = %d, %v", n, err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -150,7 +151,7 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 			return err
 		}
 		cb := tx.Bucket(bCases)
-		checkImport(rows, &bad, users, func(id string) bool { return cb.Get([]byte(id)) != nil })
+		checkImport(rows, &bad, users, func(id string) bool { return cb.Get([]byte(id)) != nil }, s.clock())
 		return nil
 	})
 	if err != nil {
@@ -231,14 +232,15 @@ func readImport(r io.Reader, name string) ([]parsedCase, []RowError, error) {
 }
 
 // checkImport checks the cases read from an import file, adding to bad every problem: cases.Validate (after
-// cases.Normalize, which it applies), ids unique within the file, ids not already in the store (exists), and
-// assignees who can hold the case (users). On return bad is in line order and every entry is safe to print.
-func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User, exists func(id string) bool) {
+// cases.Normalize, which it applies), ids unique within the file, ids not already in the store (exists),
+// assignees who can hold the case and every other person it names a user (users), and no time it records later
+// than now (cases.CheckTimes). On return bad is in line order and every entry is safe to print.
+func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User, exists func(id string) bool, now time.Time) {
 	firstLine := map[string]int{}
 	for _, p := range rows {
 		c := p.c
 		cases.Normalize(c)
-		for _, e := range cases.Validate(c) {
+		for _, e := range append(cases.Validate(c), cases.CheckTimes(c, now)...) {
 			var fe *cases.FieldError
 			if errors.As(e, &fe) {
 				*bad = append(*bad, RowError{Line: p.line, Field: fe.Field, Reason: fe.Reason})
@@ -258,6 +260,9 @@ func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User
 		}
 		if msg := holderProblem(users, c); msg != "" {
 			*bad = append(*bad, RowError{Line: p.line, Field: "assignee", Reason: msg})
+		}
+		for _, fe := range unknownPeople(users, c) {
+			*bad = append(*bad, RowError{Line: p.line, Field: fe.Field, Reason: fe.Reason})
 		}
 	}
 	for i := range *bad {
