@@ -117,7 +117,7 @@ func jsonCell[T any](v T, empty bool) string {
 		return ""
 	}
 	b, _ := json.Marshal(v)
-	return string(b)
+	return string(cases.EscapeJSON(b))
 }
 
 // cellFieldErrors are problems with fields inside a cell that holds JSON; each Field is a path inside the cell.

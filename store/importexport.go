@@ -545,7 +545,7 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 			if err != nil {
 				return err
 			}
-			bw.Write(b)
+			bw.Write(cases.EscapeJSON(b))
 			return bw.WriteByte('\n')
 		}
 	case "csv":

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 
 	"ceedesk/cases"
 )
@@ -75,4 +77,36 @@ func TestWritesKeepHostileTextAsWritten(t *testing.T) {
 		t.Fatalf("note read back as %q", got.Notes[len(got.Notes)-1].Text)
 	}
 	mustCheck(t, s)
+}
+
+// hostile is text with a character of every class a terminal acts on.
+const hostile = "ok \u202eevil\u202c \u2066iso\u2069 \u200e\u200f\u061c \u0085\u009b31m\u009d \u2028\u2029 \u200b\ufeff \U000e0001 \x1b[2J 👩🏽‍💻"
+
+// An export shows a terminal nothing it would act on (JSON escapes, as \uXXXX, what its encoder leaves raw), and
+// imports back as the same text.
+func TestExportEscapesWhatATerminalActsOn(t *testing.T) {
+	s, cs := fixture(t, 50)
+	c := find(t, cs, func(c *cases.Case) bool { return c.Center == "ELEC" && c.Status == cases.StatusInReview })
+	if _, err := s.AddNote(c.Assignee, c.ID, 0, hostile); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"jsonl", "csv"} {
+		var out bytes.Buffer
+		if _, err := s.Export(&out, format); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range out.String() {
+			if r >= 0x7f && (r <= 0x9f || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r)) || r == 0x1b {
+				t.Fatalf("%s: raw %U in the export", format, r)
+			}
+		}
+		dst := freshWithUsers(t)
+		if _, err := dst.Import(&out, "cases."+format, Operator); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		got, _ := dst.Case(c.ID)
+		if got.Notes[len(got.Notes)-1].Text != hostile {
+			t.Fatalf("%s: the note came back as %q", format, got.Notes[len(got.Notes)-1].Text)
+		}
+	}
 }
