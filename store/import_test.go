@@ -48,8 +48,11 @@ func worked(t *testing.T, n int) (*Store, []*cases.Case) {
 	return s, current(t, s, cs)
 }
 
+// freshWithUsers is an empty store with the synthetic users, whose clock is a day after the fixtures': import
+// refuses times later than its now, and everything the fixtures record (their clock, the synthetic caseload's
+// times of day) is earlier.
 func freshWithUsers(t *testing.T) *Store {
-	s := openTest(t, "")
+	s := openTomorrow(t)
 	for _, u := range synth.New(1, today).Users() {
 		if err := s.AddUser(Operator, u); err != nil {
 			t.Fatal(err)

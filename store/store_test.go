@@ -67,7 +67,7 @@ func addCases(t testing.TB, s *Store, cs ...*cases.Case) {
 	err := s.update(func(tx *bolt.Tx) error {
 		a := openAudit(tx)
 		for _, c := range cs {
-			stamp(c, "seed", now)
+			stamp(c, Operator, now) // as Load does for ceedesk seed
 			if err := s.putCase(tx, nil, c); err != nil {
 				return err
 			}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -107,13 +106,10 @@ func (s *Store) Decide(actor, id string, version uint64, d cases.Decision, today
 	})
 }
 
-// checkReason refuses a reason or comment longer than cases.MaxReasons characters: it is kept in the audit log,
-// which nothing ever trims.
+// checkReason applies cases.CheckReason to a reason or comment before the transaction: it is kept in the audit
+// log, which nothing ever trims.
 func checkReason(what, text string) error {
-	if n := utf8.RuneCountInString(text); n > cases.MaxReasons {
-		return fmt.Errorf("%w: the %s is %d characters; the limit is %d", cases.ErrInvalid, what, n, cases.MaxReasons)
-	}
-	return nil
+	return cases.CheckReason("the "+what, text)
 }
 
 // Approve makes a pending decision final (cases.Approve); the comment is recorded in the audit event.

@@ -374,7 +374,7 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		}
 		n := 0
 		err := create(env, *out, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
+			enc := json.NewEncoder(cases.JSONEscaper(w))
 			return env.Store.Events(who(env), func(ev cases.Event) error {
 				n++
 				return enc.Encode(ev)

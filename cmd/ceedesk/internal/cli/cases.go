@@ -119,7 +119,7 @@ func cmdCase(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
+		enc := json.NewEncoder(cases.JSONEscaper(env.Stdout))
 		enc.SetIndent("", "  ")
 		return enc.Encode(c)
 	}
