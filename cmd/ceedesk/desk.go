@@ -150,6 +150,7 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 // seedStore adds the demo users and n synthetic cases, showing progress on a terminal and nothing in a pipe.
 func seedStore(st *store.Store, n int, seed int64, today cases.Date, stderr io.Writer) (int, error) {
 	gen := synth.New(seed, today)
+	gen.NotAfter(time.Now()) // what is seeded has happened: an export of it imports into another store
 	for _, u := range gen.Users() {
 		if _, err := st.User(u.Name); err == nil {
 			continue // seeding again adds cases to the same demo users
