@@ -58,15 +58,20 @@ func openAudit(tx *bolt.Tx) *auditLog {
 	return a
 }
 
+// append adds one event to the chain. It refuses (cases.ErrInvalid, naming the field and the byte) an event whose
+// text is not valid UTF-8: JSON would store U+FFFD in place of the bad bytes, so the stored event would no longer
+// be the one that was hashed. What is hashed is exactly what a reader decodes.
 func (a *auditLog) append(e cases.Event) error {
-	a.seq++
-	e.Seq = a.seq
+	if err := checkEventText(&e); err != nil {
+		return err
+	}
+	e.Seq = a.seq + 1
 	e.At = e.At.UTC()
 	e.Prev = a.prev
 	e.Hash = eventHash(&e)
 	v, err := json.Marshal(&e)
 	if err != nil {
-		return err
+		return fmt.Errorf("audit event %d: %w", e.Seq, err)
 	}
 	if err := a.audit.Put(be64(e.Seq), v); err != nil {
 		return err
@@ -76,8 +81,23 @@ func (a *auditLog) append(e cases.Event) error {
 			return err
 		}
 	}
+	a.seq = e.Seq
 	a.prev = e.Hash
 	a.events = append(a.events, e)
+	return nil
+}
+
+// checkEventText refuses an event any of whose text is not valid UTF-8. Every way into ceedesk refuses such text
+// before it reaches a rule; this is the last line, so that nothing is ever stored differently from how it was
+// hashed.
+func checkEventText(e *cases.Event) error {
+	for _, f := range [...]struct{ name, text string }{
+		{"actor", e.Actor}, {"case", e.Case}, {"action", e.Action}, {"change", e.Change}, {"reason", e.Reason},
+	} {
+		if err := cases.CheckUTF8("the audit event's "+f.name, f.text); err != nil {
+			return fmt.Errorf("audit log: %w; nothing was written", err)
+		}
+	}
 	return nil
 }
 
