@@ -352,7 +352,12 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("audit chain is intact (%d events) but does not explain the cases: %w", n, err)
 		}
+		from, key, err := env.Store.AuditKey()
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(env.Stdout, "audit log verified: %d events, chain intact; it explains all %d cases\n", n, m)
+		fmt.Fprintln(env.Stdout, keyedLine(from, key))
 		return nil
 	case "export":
 		fs := newFlags("audit export")
@@ -377,4 +382,18 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	return usagef("unknown audit subcommand %q; want verify or export", args[0])
+}
+
+// keyedLine says from which event a verified log is keyed (0: none yet) and with which key file.
+func keyedLine(from uint64, key string) string {
+	key = cases.CleanLine(key)
+	switch {
+	case from == 0 && key == "":
+		return "not keyed: every event has a plain SHA-256 hash, which anyone who can write the store file can recompute (docs/operations.md, Audit)"
+	case from == 0:
+		return fmt.Sprintf("not keyed yet: every event has a plain SHA-256 hash, from before the key; the next change keys the chain with the key in %s", key)
+	case from == 1:
+		return fmt.Sprintf("keyed: every event (HMAC-SHA256, key %s)", key)
+	}
+	return fmt.Sprintf("keyed from event %d (HMAC-SHA256, key %s); events 1 to %d have plain SHA-256 hashes, from before the key", from, key, from-1)
 }
