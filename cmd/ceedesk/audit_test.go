@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -29,6 +30,8 @@ func TestNoteNotUTF8IsRefusedAndTheChainVerifies(t *testing.T) {
 	}
 }
 
+var headLine = regexp.MustCompile(`(?m)^head (\d+):([0-9a-f]{64})$`)
+
 func TestNewStoreIsKeyedWithAKeyBesideIt(t *testing.T) {
 	db := seeded(t, "30")
 	key := filepath.Join(filepath.Dir(db), "audit.key")
@@ -36,7 +39,7 @@ func TestNewStoreIsKeyedWithAKeyBesideIt(t *testing.T) {
 		t.Fatalf("audit key beside the store: %v, %v; want a file of mode 0600", fi, err)
 	}
 	r := ceedesk(t, db, "", "audit", "verify")
-	if r.code != 0 || !strings.Contains(r.stdout, "chain intact") || !strings.Contains(r.stdout, "keyed: every event (HMAC-SHA256, key "+key+")") {
+	if r.code != 0 || !strings.Contains(r.stdout, "chain intact") || !strings.Contains(r.stdout, "keyed: every event (HMAC-SHA256, key "+key+")") || !headLine.MatchString(r.stdout) {
 		t.Fatalf("audit verify: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }
@@ -90,6 +93,36 @@ func TestBackupAndRestoreFindTheKey(t *testing.T) {
 	}
 	if r := ceedesk(t, target, "", "--config", cfg, "restore", bk, "--force"); r.code != 0 {
 		t.Fatalf("restore with audit_key in the config: %q", r.stderr)
+	}
+}
+
+func TestAuditVerifyHead(t *testing.T) {
+	db := seeded(t, "30")
+	r := ceedesk(t, db, "", "audit", "verify")
+	m := headLine.FindStringSubmatch(r.stdout)
+	if r.code != 0 || m == nil {
+		t.Fatalf("audit verify: %d %q", r.code, r.stdout)
+	}
+	head := m[1] + ":" + m[2]
+	id := firstCase(t, db, "alice", "status:assigned,review")
+	if r := ceedesk(t, db, "", "--as", "alice", "note", id, "checked"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r = ceedesk(t, db, "", "audit", "verify", "--head", head)
+	if r.code != 0 || !strings.Contains(r.stdout, "it extends the head recorded earlier, "+head) || strings.Contains(r.stdout, "head "+head+"\n") {
+		t.Fatalf("verify --head: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	forged := m[1] + ":" + strings.Repeat("0", 64)
+	if r := ceedesk(t, db, "", "audit", "verify", "--head", forged); r.code != 1 || !strings.Contains(r.stderr, "audit event "+m[1]+": its hash is "+m[2]) {
+		t.Fatalf("verify --head with another hash: %d %q", r.code, r.stderr)
+	}
+	if r := ceedesk(t, db, "", "audit", "verify", "--head", "9999:"+m[2]); r.code != 1 || !strings.Contains(r.stderr, "audit event 9999, recorded earlier as the head, is not in the log") {
+		t.Fatalf("verify --head past the end: %d %q", r.code, r.stderr)
+	}
+	for _, bad := range []string{"12", "x:" + m[2], m[1] + ":abc", "0:" + m[2]} {
+		if r := ceedesk(t, db, "", "audit", "verify", "--head", bad); r.code != 2 || !strings.Contains(r.stderr, "--head") {
+			t.Errorf("verify --head %s: %d %q; want a usage error", bad, r.code, r.stderr)
+		}
 	}
 }
 

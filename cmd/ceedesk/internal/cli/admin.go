@@ -3,11 +3,14 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -340,11 +343,27 @@ func cmdBackup(ctx context.Context, env *Env, args []string) error {
 
 func cmdAudit(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
-		return usagef("audit verify | export [--out FILE]")
+		return usagef("audit verify [--head SEQ:HASH] | export [--out FILE]")
 	}
 	switch args[0] {
 	case "verify":
-		n, err := env.Store.VerifyAudit()
+		fs := newFlags("audit verify")
+		head := fs.String("head", "", "also check that the log still extends this head, printed by an earlier verify (SEQ:HASH)")
+		pos, err := flags(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 0 {
+			return usagef("unexpected argument %q", pos[0])
+		}
+		var seq uint64
+		var hash string
+		if *head != "" {
+			if seq, hash, err = parseHead(*head); err != nil {
+				return usagef("--head %s: %v", cases.CleanLine(*head), err)
+			}
+		}
+		n, last, err := env.Store.VerifyAuditExtends(seq, hash)
 		if err != nil {
 			return fmt.Errorf("audit log does not verify: %w", err)
 		}
@@ -358,6 +377,10 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "audit log verified: %d events, chain intact; it explains all %d cases\n", n, m)
 		fmt.Fprintln(env.Stdout, keyedLine(from, key))
+		if seq != 0 {
+			fmt.Fprintf(env.Stdout, "it extends the head recorded earlier, %d:%s\n", seq, hash)
+		}
+		fmt.Fprintf(env.Stdout, "head %d:%s\n", n, last)
 		return nil
 	case "export":
 		fs := newFlags("audit export")
@@ -382,6 +405,19 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	return usagef("unknown audit subcommand %q; want verify or export", args[0])
+}
+
+// parseHead reads a head as `audit verify` prints it: the event number, a colon and its 64-digit hex hash.
+func parseHead(s string) (uint64, string, error) {
+	n, h, ok := strings.Cut(s, ":")
+	seq, err := strconv.ParseUint(n, 10, 64)
+	if !ok || err != nil || seq == 0 {
+		return 0, "", errors.New("want SEQ:HASH, an event number and its hash as `audit verify` prints them after \"head\"")
+	}
+	if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
+		return 0, "", errors.New("the hash after the colon is 64 hexadecimal digits")
+	}
+	return seq, strings.ToLower(h), nil
 }
 
 // keyedLine says from which event a verified log is keyed (0: none yet) and with which key file.
