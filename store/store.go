@@ -54,6 +54,15 @@ type Options struct {
 	Policy   cases.Policy     // zero value means cases.DefaultPolicy()
 	Now      func() time.Time // clock for event timestamps; nil = time.Now
 	ReadOnly bool
+
+	// AuditKey is the file holding the audit chain's key, as the operator named it (auditkey.go has the format).
+	// A keyed chain is opened only with its own key: when AuditKey is "", the file the store recorded when its
+	// chain was keyed, then AuditKeyDefault. Opened read-write without its key, a keyed store is refused.
+	AuditKey string
+	// AuditKeyDefault is where a chain that is not keyed yet (a new store, a store from before keys) gets its key
+	// when AuditKey is "": the file is read, or created (mode 0600) when there is none, and the chain is keyed from
+	// its next event. "" with AuditKey "" leaves such a chain unkeyed.
+	AuditKeyDefault string
 }
 
 // Store is an open ceedesk store. It is safe for concurrent use.
@@ -137,7 +146,11 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	s := &Store{core: &core{db: db, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}}
-	if err := s.init(); err != nil {
+	err = s.init()
+	if err == nil {
+		err = s.openChainKey(opt)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 //
 //	theme = "dark"
 //	idle_timeout = "30m"
+//	audit_key = "/etc/ceedesk/audit.key"
 //	[keys]
 //	decide = ["d"]
 //	[policy]
@@ -37,6 +38,7 @@ type Config struct {
 	Policy      cases.Policy
 	IdleTimeout time.Duration
 	BackupDir   string // where the server writes `backup NAME`; "" = "backups" beside the store
+	AuditKey    string // file of the audit chain's key, absolute or relative to the config file; "" = ceedesk's default
 }
 
 // DefaultConfigPath is $XDG_CONFIG_HOME/ceedesk/config.toml ($HOME/.config when XDG_CONFIG_HOME is unset).
@@ -56,6 +58,7 @@ type rawConfig struct {
 	Theme       string              `toml:"theme"`
 	IdleTimeout string              `toml:"idle_timeout"`
 	BackupDir   string              `toml:"backup_dir"`
+	AuditKey    string              `toml:"audit_key"`
 	Keys        map[string][]string `toml:"keys"`
 	Policy      struct {
 		ApprovalThreshold    any  `toml:"approval_threshold"`
@@ -113,7 +116,7 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
-		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, [keys] or [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days)")
+		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys] or [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days)")
 	}
 	if md.IsDefined("theme") {
 		if _, err := themes.Lookup(raw.Theme); err != nil {
@@ -134,6 +137,16 @@ func LoadConfig(path string) (Config, error) {
 			return cfg, bad("backup_dir", "%s is not an absolute directory path, such as \"/var/lib/ceedesk/backups\"", quoted(d))
 		}
 		cfg.BackupDir = filepath.Clean(d)
+	}
+	if md.IsDefined("audit_key") {
+		k := raw.AuditKey
+		if k == "" || !utf8.ValidString(k) || strings.ContainsFunc(k, unicode.IsControl) {
+			return cfg, bad("audit_key", "%s is not a file name; want the path of the audit key file, such as \"/etc/ceedesk/audit.key\"", quoted(k))
+		}
+		if !filepath.IsAbs(k) {
+			k = filepath.Join(filepath.Dir(path), k)
+		}
+		cfg.AuditKey = k
 	}
 	if len(raw.Keys) > 0 {
 		km := newKeyMap()

@@ -104,3 +104,23 @@ func TestConfigKeysRemap(t *testing.T) {
 		t.Fatal("unknown binding accepted")
 	}
 }
+
+func TestConfigAuditKey(t *testing.T) {
+	p := writeConfig(t, "audit_key = \"/etc/ceedesk/audit.key\"\n")
+	if cfg, err := LoadConfig(p); err != nil || cfg.AuditKey != "/etc/ceedesk/audit.key" {
+		t.Fatalf("absolute audit_key: %q, %v", cfg.AuditKey, err)
+	}
+	p = writeConfig(t, "audit_key = \"keys/audit.key\"\n")
+	if cfg, err := LoadConfig(p); err != nil || cfg.AuditKey != filepath.Join(filepath.Dir(p), "keys", "audit.key") {
+		t.Fatalf("relative audit_key: %q, %v; want it beside the config file", cfg.AuditKey, err)
+	}
+	if cfg, err := LoadConfig(writeConfig(t, "theme = \"dark\"\n")); err != nil || cfg.AuditKey != "" {
+		t.Fatalf("no audit_key: %q, %v", cfg.AuditKey, err)
+	}
+	for _, text := range []string{"audit_key = \"\"\n", "audit_key = \"a\\u0007b\"\n", "audit_key = 3\n"} {
+		p := writeConfig(t, text)
+		if _, err := LoadConfig(p); err == nil || !strings.Contains(err.Error(), "audit_key") || !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("%q: %v; want an error naming line 1 and audit_key", text, err)
+		}
+	}
+}

@@ -3,12 +3,15 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -352,11 +355,27 @@ func shortText(s string, n int) string {
 
 func cmdAudit(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
-		return usagef("audit verify | export [--out FILE]")
+		return usagef("audit verify [--head SEQ:HASH] | export [--out FILE]")
 	}
 	switch args[0] {
 	case "verify":
-		n, err := env.Store.VerifyAudit()
+		fs := newFlags("audit verify")
+		head := fs.String("head", "", "also check that the log still extends this head, printed by an earlier verify (SEQ:HASH)")
+		pos, err := flags(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 0 {
+			return usagef("unexpected argument %q", pos[0])
+		}
+		var seq uint64
+		var hash string
+		if *head != "" {
+			if seq, hash, err = parseHead(*head); err != nil {
+				return usagef("--head %s: %v", cases.CleanLine(*head), err)
+			}
+		}
+		n, last, err := env.Store.VerifyAuditExtends(seq, hash)
 		if err != nil {
 			return fmt.Errorf("audit log does not verify: %w", err)
 		}
@@ -364,7 +383,16 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("audit chain is intact (%d events) but does not explain the cases: %w", n, err)
 		}
+		from, key, err := env.Store.AuditKey()
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(env.Stdout, "audit log verified: %d events, chain intact; it explains all %d cases\n", n, m)
+		fmt.Fprintln(env.Stdout, keyedLine(from, key))
+		if seq != 0 {
+			fmt.Fprintf(env.Stdout, "it extends the head recorded earlier, %d:%s\n", seq, hash)
+		}
+		fmt.Fprintf(env.Stdout, "head %d:%s\n", n, last)
 		return nil
 	case "export":
 		fs := newFlags("audit export")
@@ -389,4 +417,31 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	return usagef("unknown audit subcommand %q; want verify or export", args[0])
+}
+
+// parseHead reads a head as `audit verify` prints it: the event number, a colon and its 64-digit hex hash.
+func parseHead(s string) (uint64, string, error) {
+	n, h, ok := strings.Cut(s, ":")
+	seq, err := strconv.ParseUint(n, 10, 64)
+	if !ok || err != nil || seq == 0 {
+		return 0, "", errors.New("want SEQ:HASH, an event number and its hash as `audit verify` prints them after \"head\"")
+	}
+	if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
+		return 0, "", errors.New("the hash after the colon is 64 hexadecimal digits")
+	}
+	return seq, strings.ToLower(h), nil
+}
+
+// keyedLine says from which event a verified log is keyed (0: none yet) and with which key file.
+func keyedLine(from uint64, key string) string {
+	key = cases.CleanLine(key)
+	switch {
+	case from == 0 && key == "":
+		return "not keyed: every event has a plain SHA-256 hash, which anyone who can write the store file can recompute (docs/operations.md, Audit)"
+	case from == 0:
+		return fmt.Sprintf("not keyed yet: every event has a plain SHA-256 hash, from before the key; the next change keys the chain with the key in %s", key)
+	case from == 1:
+		return fmt.Sprintf("keyed: every event (HMAC-SHA256, key %s)", key)
+	}
+	return fmt.Sprintf("keyed from event %d (HMAC-SHA256, key %s); events 1 to %d have plain SHA-256 hashes, from before the key", from, key, from-1)
 }
