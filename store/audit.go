@@ -73,8 +73,9 @@ type auditLog struct {
 	mac     hash.Hash // made on the first keyed event
 }
 
-func openAudit(tx *bolt.Tx) *auditLog {
-	a := &auditLog{tx: tx, audit: tx.Bucket(bAudit), history: tx.Bucket(bHistory), ck: chainKeyOf(tx.DB())}
+// openAudit opens the audit log for appending inside the write transaction tx, with the store's chain key.
+func (s *Store) openAudit(tx *bolt.Tx) *auditLog {
+	a := &auditLog{tx: tx, audit: tx.Bucket(bAudit), history: tx.Bucket(bHistory), ck: s.chain}
 	a.seq = metaUint(tx, mAuditSeq)
 	a.prev = string(tx.Bucket(bMeta).Get(mAuditHash))
 	a.from = metaUint(tx, mAuditKeyedFrom)
@@ -228,7 +229,7 @@ func (s *Store) VerifyAudit() (int, error) {
 func (s *Store) VerifyAuditExtends(headSeq uint64, headHash string) (uint64, string, error) {
 	var n uint64
 	prev := ""
-	ck := chainKeyOf(s.db)
+	ck := s.chain
 	err := s.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		from := metaUint(tx, mAuditKeyedFrom)
@@ -341,7 +342,7 @@ func (s *Store) AuditKey() (from uint64, path string, err error) {
 		from, path = metaUint(tx, mAuditKeyedFrom), string(tx.Bucket(bMeta).Get(mAuditKeyPath))
 		return nil
 	})
-	if ck := chainKeyOf(s.db); ck != nil {
+	if ck := s.chain; ck != nil {
 		if k := ck.current(); k != nil {
 			path = k.path
 		} else if from == 0 {

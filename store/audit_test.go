@@ -93,7 +93,7 @@ func TestAuditStoresExactlyWhatItHashes(t *testing.T) {
 				beforeSeq, beforeHash := metaHead(t, s)
 				var appended cases.Event
 				err := s.update(func(tx *bolt.Tx) error {
-					a := openAudit(tx)
+					a := s.openAudit(tx)
 					if err := a.append(e); err != nil {
 						return err
 					}
@@ -158,7 +158,7 @@ func reopenKeyed(t *testing.T, s *Store, opt Options) *Store {
 func addNote(t *testing.T, s *Store, text string) {
 	t.Helper()
 	err := s.update(func(tx *bolt.Tx) error {
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		if err := a.append(cases.Event{At: s.clock(), Actor: Operator, Action: "note", Change: text}); err != nil {
 			return err
 		}

@@ -10,10 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -174,26 +172,6 @@ func (ck *chainKey) forNewChain() (*auditKey, error) {
 	return k, nil
 }
 
-// chainKeys maps each open bbolt file to its chainKey. Every writer opens the audit log with only its
-// transaction (openAudit), so the key is found from tx.DB(). The map holds the file weakly: an entry goes when its
-// bbolt.DB is collected.
-var chainKeys sync.Map // weak.Pointer[bolt.DB] -> *chainKey
-
-func setChainKey(db *bolt.DB, ck *chainKey) {
-	wp := weak.Make(db)
-	if _, loaded := chainKeys.Swap(wp, ck); !loaded {
-		runtime.AddCleanup(db, func(wp weak.Pointer[bolt.DB]) { chainKeys.Delete(wp) }, wp)
-	}
-}
-
-// chainKeyOf is the chainKey of an open file; nil when it has neither a key nor a place for one.
-func chainKeyOf(db *bolt.DB) *chainKey {
-	if v, ok := chainKeys.Load(weak.Make(db)); ok {
-		return v.(*chainKey)
-	}
-	return nil
-}
-
 // openChainKey runs when Open has initialised the store. For a keyed chain it finds the key (opt.AuditKey when
 // set, else the file the store recorded, else opt.AuditKeyDefault) and checks by its ID that it is the chain's
 // key; opened read-write without it, the store is refused; read-only, it opens and VerifyAudit says why it cannot
@@ -221,7 +199,7 @@ func (s *Store) openChainKey(opt Options) error {
 				return err
 			}
 		}
-		setChainKey(s.db, &chainKey{key: k, err: err})
+		s.chain = &chainKey{key: k, err: err}
 		return nil
 	}
 	path := opt.AuditKey
@@ -241,7 +219,7 @@ func (s *Store) openChainKey(opt Options) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store %s: audit key: %w", s.path, err)
 	}
-	setChainKey(s.db, ck)
+	s.chain = ck
 	return nil
 }
 

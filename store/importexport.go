@@ -172,7 +172,7 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 	slices.SortFunc(batch, func(a, b *cases.Case) int { return strings.Compare(a.ID, b.ID) })
 	var seq uint64
 	err = s.update(func(tx *bolt.Tx) error {
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		if len(batch) >= bulkImport {
 			if err := s.insertBulk(tx, a, actor, "import", base, batch, now); err != nil {
 				return err

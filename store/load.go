@@ -178,7 +178,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 			}
 		}
 		err := s.boltUpdate(func(tx *bolt.Tx) error {
-			a := openAudit(tx)
+			a := s.openAudit(tx)
 			if err := s.insertBulk(tx, a, actor, "seed", "", batch, now); err != nil {
 				return err
 			}

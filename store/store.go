@@ -84,6 +84,8 @@ type core struct {
 
 	wmu sync.Mutex // serialises this package's writers, so Load can switch off fsync safely
 
+	chain *chainKey // the audit chain's key, or where it is made; nil: the chain is not keyed and has no key path
+
 	feed feed
 }
 

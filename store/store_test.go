@@ -65,7 +65,7 @@ func addCases(t testing.TB, s *Store, cs ...*cases.Case) {
 	t.Helper()
 	now := s.clock()
 	err := s.update(func(tx *bolt.Tx) error {
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		for _, c := range cs {
 			stamp(c, Operator, now) // as Load does for ceedesk seed
 			if err := s.putCase(tx, nil, c); err != nil {

@@ -168,7 +168,7 @@ func (s *Store) adminWrite(actor, action string, write func(tx *bolt.Tx, now tim
 		if err != nil || change == "" {
 			return err
 		}
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		if err := a.append(cases.Event{At: now, Actor: actor, Action: action, Change: change}); err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 				return err
 			}
 		}
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		seen := map[string]bool{}
 		for _, e := range edits {
 			if seen[e.id] {

@@ -124,7 +124,8 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "ceedesk demo: %s exists; the demo makes a fresh store (remove it or pick another --keep path)\n", path)
 		return cli.ExitFail
 	}
-	opt := store.Options{Policy: cfg.Policy}
+	// A demo keys its audit chain like any store, with its own key beside it, never the Center's (audit_key).
+	opt := store.Options{Policy: cfg.Policy, AuditKeyDefault: filepath.Join(filepath.Dir(path), "audit.key")}
 	st, err := store.Open(path, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "ceedesk demo: %v\n", err)

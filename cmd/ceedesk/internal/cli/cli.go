@@ -79,7 +79,7 @@ func init() {
 		{"import", "FILE", "import cases from .jsonl or .csv; all or nothing", true, cmdImport},
 		{"export", "[--format jsonl|csv] [--out FILE]", "export every case", true, cmdExport},
 		{"backup", "FILE", "consistent copy of the store while others work (admin)", true, cmdBackup},
-		{"audit", "verify | export [--out FILE]", "check or export the tamper-evident audit log", true, cmdAudit},
+		{"audit", "verify [--head SEQ:HASH] | export [--out FILE]", "check or export the tamper-evident audit log", true, cmdAudit},
 		{"batch", "[--keep-going] < COMMANDS", "run one command per line from standard input (# comments); each line's output follows its commit", true, cmdBatch},
 	}
 }
