@@ -58,6 +58,12 @@ func makeSchema1(t *testing.T, path string) {
 	})
 }
 
+// makeSchema2 turns a closed store (whose chain is not keyed) into one of schema version 2: the layout is the same.
+func makeSchema2(t *testing.T, path string) {
+	t.Helper()
+	rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
+}
+
 func schemaOf(t *testing.T, path string) uint64 {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
@@ -83,7 +89,7 @@ func casesIn(t *testing.T, path string) int {
 }
 
 func TestMigrateOlderSchemas(t *testing.T) {
-	for _, from := range []uint64{0, 1} {
+	for _, from := range []uint64{0, 1, 2} {
 		t.Run(fmt.Sprintf("from %d", from), func(t *testing.T) {
 			s, cs := worked(t, 300)
 			nEvents, err := s.VerifyAudit()
@@ -98,10 +104,13 @@ func TestMigrateOlderSchemas(t *testing.T) {
 			}
 			path := s.Path()
 			s.Close()
-			if from == 0 {
+			switch from {
+			case 0:
 				makeSchema0(t, path)
-			} else {
+			case 1:
 				makeSchema1(t, path)
+			case 2:
+				makeSchema2(t, path)
 			}
 
 			if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it read-write once to migrate it") {

@@ -6,7 +6,7 @@
 // ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
 // published to in-process subscribers.
 //
-// Layout of the file (schema version 2; migrate.go has the history and the steps from older versions):
+// Layout of the file (schema version 3; migrate.go has the history and the steps from older versions):
 //
 //	cases    id -> encoded cases.Case
 //	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
@@ -17,7 +17,8 @@
 //	users    name -> JSON cases.User
 //	keys     SHA256 fingerprint -> JSON Key
 //	audit    big-endian seq -> JSON cases.Event (hash-chained)
-//	meta     schema version, policy and its fingerprint, last audit seq and hash, case count
+//	meta     schema version, policy and its fingerprint, last audit seq and hash, case count, and for a keyed audit
+//	         chain the event it is keyed from, the key's ID and the key file's path (auditkey.go)
 package store
 
 import (
@@ -45,7 +46,7 @@ const Operator = "operator"
 
 // SchemaVersion is the layout version this package reads and writes. Open migrates a store of an older version
 // (see migrate.go) and refuses a newer one.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Options configure Open.
 type Options struct {
