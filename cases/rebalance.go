@@ -5,6 +5,7 @@ import "sort"
 // Move is one proposed reassignment: case Case from reviewer From to reviewer To.
 type Move struct {
 	Case, From, To string
+	Version        uint64 // the version of the case the move was proposed on; a change since is a conflict
 }
 
 // Rebalance proposes moves that even out the reviewers' due-this-week load: the open cases due within the next 7
@@ -61,7 +62,7 @@ func Rebalance(loads map[string][]QueueRow, reviewers []string, today Date) []Mo
 		movable[hi] = from[:len(from)-1]
 		// the receiver's own moved-in cases are never chosen again: they go to the front
 		movable[lo] = append([]QueueRow{r}, movable[lo]...)
-		moves = append(moves, Move{Case: r.ID, From: hi, To: lo})
+		moves = append(moves, Move{Case: r.ID, From: hi, To: lo, Version: r.Version})
 	}
 }
 

@@ -92,7 +92,7 @@ func TestRebalanceMovesUnstartedLatestFirst(t *testing.T) {
 		{ID: "LATE-NEW", Status: StatusAssigned, Due: today.AddDays(5)},
 	}}
 	moves := Rebalance(loads, []string{"a", "b"}, today)
-	want := []Move{{"LATE-NEW", "a", "b"}, {"EARLY-NEW", "a", "b"}}
+	want := []Move{{"LATE-NEW", "a", "b", 0}, {"EARLY-NEW", "a", "b", 0}}
 	if fmt.Sprint(moves) != fmt.Sprint(want) {
 		t.Fatalf("moves %v, want %v", moves, want)
 	}

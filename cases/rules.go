@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ErrForbidden is wrapped by every refusal that is about who the actor is.
@@ -220,14 +219,6 @@ func CanAdmin(u User) error {
 	return nil
 }
 
-// limit refuses text longer than max characters.
-func limit(what, text string, max int) error {
-	if n := utf8.RuneCountInString(text); n > max {
-		return invalid("%s is %d characters; the limit is %d", what, n, max)
-	}
-	return nil
-}
-
 func orNobody(s string) string {
 	if s == "" {
 		return "nobody"
@@ -286,7 +277,7 @@ func Assign(c *Case, actor, to User, reason string, today Date, now time.Time) e
 	if c.Assignee != "" && strings.TrimSpace(reason) == "" {
 		return invalid("a reassignment needs a reason")
 	}
-	if err := limit("the reason", reason, MaxReasons); err != nil {
+	if err := CheckReason("the reason", reason); err != nil {
 		return err
 	}
 	if c.Assignee == to.Name {
@@ -365,11 +356,12 @@ func CheckDecision(c *Case, d Decision) error {
 		_, err := ParseOutcome(c, string(d.Outcome))
 		return err
 	}
+	// The text rule comes first, so that reasons that are not UTF-8 are refused as such.
+	if err := CheckReason("the statement of reasons", d.Reasons); err != nil {
+		return err
+	}
 	if spec.Reasons && strings.TrimSpace(d.Reasons) == "" {
 		return invalid("%s needs reasons", strings.ToLower(spec.Title))
-	}
-	if utf8.RuneCountInString(d.Reasons) > MaxReasons {
-		return invalid("reasons are %d characters; the limit is %d", utf8.RuneCountInString(d.Reasons), MaxReasons)
 	}
 	if d.Amount < 0 {
 		return invalid("amount %s is negative", d.Amount)
@@ -405,7 +397,7 @@ func Approve(c *Case, actor User, comment string, now time.Time) error {
 	if err := CanApprove(actor, c); err != nil {
 		return err
 	}
-	if err := limit("the comment", comment, MaxReasons); err != nil {
+	if err := CheckReason("the comment", comment); err != nil {
 		return err
 	}
 	if err := move(c, StatusDecided); err != nil {
@@ -427,7 +419,7 @@ func Return(c *Case, actor User, comment string, now time.Time) error {
 	if strings.TrimSpace(comment) == "" {
 		return invalid("returning a decision needs a comment for the reviewer")
 	}
-	if err := limit("the comment", comment, MaxReasons); err != nil {
+	if err := CheckReason("the comment", comment); err != nil {
 		return err
 	}
 	if err := move(c, StatusInReview); err != nil {
@@ -444,11 +436,11 @@ func AddNote(c *Case, actor User, text string, now time.Time) error {
 		return err
 	}
 	text = strings.TrimSpace(text)
-	if text == "" {
-		return invalid("a note needs text")
+	if err := CheckNote("the note", text); err != nil {
+		return err
 	}
-	if n := utf8.RuneCountInString(text); n > MaxNote {
-		return invalid("the note is %d characters; the limit is %d", n, MaxNote)
+	if err := notesLimit.room(c.ID, len(c.Notes), notesSize(c.Notes), len(text)); err != nil {
+		return err
 	}
 	c.Notes = append(c.Notes, Note{Author: actor.Name, At: now, Text: text})
 	touch(c, actor, now)
@@ -461,11 +453,11 @@ func RequestInfo(c *Case, actor User, question string, p Policy, today Date, now
 		return err
 	}
 	question = strings.TrimSpace(question)
-	if question == "" {
-		return invalid("a request for information needs the question to ask")
+	if err := CheckNote("the question", question); err != nil {
+		return err
 	}
-	if n := utf8.RuneCountInString(question); n > MaxNote {
-		return invalid("the question is %d characters; the limit is %d", n, MaxNote)
+	if err := requestsLimit.room(c.ID, len(c.Requests), requestsSize(c.Requests), len(question)); err != nil {
+		return err
 	}
 	if err := move(c, StatusAwaitingInfo); err != nil {
 		return err

@@ -474,6 +474,10 @@ func TestAddNote(t *testing.T) {
 	if err := AddNote(c, alice, strings.Repeat("é", MaxNote), now); err != nil {
 		t.Errorf("note at the limit (counted in characters, not bytes): %v", err)
 	}
+	err := AddNote(c, alice, "caf\xe9", now)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "the note is not valid UTF-8: byte 3 (0xe9)") || len(c.Notes) != 1 {
+		t.Errorf("note that is not UTF-8: %v; %d notes", err, len(c.Notes))
+	}
 	if err := AddNote(c, bob, "hi", now); !errors.Is(err, ErrForbidden) {
 		t.Errorf("note by someone who cannot work the case: %v", err)
 	}
@@ -528,5 +532,53 @@ func TestReasonAndCommentLimits(t *testing.T) {
 	bob := User{Name: "bob", Role: RoleReviewer, Center: c.Center}
 	if err := Assign(c, sofia, bob, long, c.Received, time.Now()); err == nil || !strings.Contains(err.Error(), "the reason is") {
 		t.Errorf("reassignment with an oversized reason: %v", err)
+	}
+}
+
+// A case takes notes and requests up to its limits and no further, and the action leaves it unchanged; Validate
+// decides by the same limits.
+func TestNotesAndRequestsPerCase(t *testing.T) {
+	c := workCase(100)
+	c.Notes = nil
+	for i := 0; i < MaxNotes; i++ {
+		if err := AddNote(c, alice, "n", now); err != nil {
+			t.Fatalf("note %d: %v", i+1, err)
+		}
+	}
+	if errs := Validate(c); len(errs) != 0 {
+		t.Fatalf("a case at the notes limit: %v", errs)
+	}
+	err := AddNote(c, alice, "one more", now)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "case PSC-26-000001 has 500 notes, the limit") || len(c.Notes) != MaxNotes {
+		t.Fatalf("note 501: %v (%d notes)", err, len(c.Notes))
+	}
+	c.Notes = append(c.Notes, Note{Author: "alice", Text: "n"})
+	if errs := Validate(c); len(errs) != 1 || errs[0].Error() != "notes: 501 notes; a case holds at most 500" {
+		t.Fatalf("Validate of 501 notes: %v", errs)
+	}
+
+	c = workCase(100)
+	c.Notes = []Note{{Author: "alice", Text: strings.Repeat("é", MaxNotesSize/2-1)}} // 2 bytes short of the size
+	if err := AddNote(c, alice, "abc", now); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "holds 65534 bytes of notes; 3 more would pass the limit of 65536 bytes (64 KiB)") {
+		t.Fatalf("a note past the size: %v", err)
+	}
+	if err := AddNote(c, alice, "ab", now); err != nil {
+		t.Fatalf("a note up to the size: %v", err)
+	}
+
+	c = workCase(100)
+	for i := 0; i < MaxRequests; i++ {
+		if err := RequestInfo(c, alice, "q", policy, today, now); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+	}
+	if err := RequestInfo(c, alice, "q", policy, today, now); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "has 100 requests for information, the limit") {
+		t.Fatalf("request 101: %v", err)
+	}
+	for i := range c.Requests {
+		c.Requests[i].Question = strings.Repeat("q", 330)
+	}
+	if errs := Validate(c); len(errs) != 1 || !strings.Contains(errs[0].Error(), "requests: 33000 bytes of requests for information; a case holds at most 32768 bytes (32 KiB)") {
+		t.Fatalf("Validate past the size of requests: %v", errs)
 	}
 }

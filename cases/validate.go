@@ -1,7 +1,9 @@
 package cases
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode"
@@ -26,14 +28,18 @@ const (
 // firstDate is the earliest date ceedesk accepts anywhere in a case.
 var firstDate = NewDate(1990, time.January, 1)
 
-// Validate checks a whole case as it arrives from outside (import, seed): identifiers with their check digits,
-// the kind's own part present and the others absent, dates in order, money non-negative where it must be, text
-// within limits and free of control characters. It returns every problem found, each a *FieldError, in field order.
+// Validate checks a whole case as it arrives from outside (import, seed): every string valid UTF-8, identifiers
+// with their check digits, the kind's own part present and the others absent, dates in order, money non-negative
+// where it must be, names and descriptions within limits and free of control characters, and what people wrote
+// (notes, questions, reasons) by the rules the actions apply (CheckNote, CheckReason). It returns every problem
+// found, each a *FieldError: first every string that is not UTF-8 (and nothing else about it), then the rest in
+// field order.
 //
 // Identifiers must already be in their canonical form (upper case, with dashes, HTS numbers as 10 digits); the
 // error for one that is not says what to write. Normalize puts identifiers that parse into that form.
 func Validate(c *Case) []error {
 	v := &validator{}
+	v.utf8(c)
 	v.id(c)
 	v.kind(c)
 	if _, err := LookupCenter(c.Center); err != nil {
@@ -48,6 +54,31 @@ func Validate(c *Case) []error {
 	v.parts(c)
 	v.notes(c)
 	v.decision(c)
+	return v.errs
+}
+
+// CheckTimes reports every moment a case records that is after now, by its JSON path: the times of its notes and
+// requests, of its decision and approval, and of its last change. Nothing that happened can be later than now, so
+// such a time is a wrong clock or an edited file. (Dates are calendar dates a desk may set ahead with --today,
+// and are not compared.) Each problem is a *FieldError.
+func CheckTimes(c *Case, now time.Time) []error {
+	v := &validator{}
+	after := func(field string, t time.Time) {
+		if t.After(now) {
+			v.add(field, "%s is later than now (%s); a time a case records has passed", t.Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339))
+		}
+	}
+	for i, n := range c.Notes {
+		after(fmt.Sprintf("notes[%d].at", i), n.At)
+	}
+	for i, r := range c.Requests {
+		after(fmt.Sprintf("requests[%d].at", i), r.At)
+	}
+	if d := c.Decision; d != nil {
+		after("decision.at", d.At)
+		after("decision.approved", d.Approved)
+	}
+	after("updated_at", c.UpdatedAt)
 	return v.errs
 }
 
@@ -78,11 +109,99 @@ func Normalize(c *Case) {
 }
 
 type validator struct {
-	errs []error
+	errs    []error
+	notUTF8 map[string]bool // fields already reported as not UTF-8, about which nothing more is said
 }
 
 func (v *validator) add(field, format string, a ...any) {
+	if v.notUTF8[field] {
+		return
+	}
 	v.errs = append(v.errs, &FieldError{Field: field, Reason: fmt.Sprintf(format, a...)})
+}
+
+// check adds the problem a text rule found, under the field's path.
+func (v *validator) check(field string, err error) {
+	var te *TextError
+	switch {
+	case err == nil:
+	case errors.As(err, &te):
+		v.add(field, "%s", te.Reason)
+	default:
+		v.add(field, "%v", err)
+	}
+}
+
+// utf8 reports every string of the case that is not valid UTF-8, by its JSON path.
+func (v *validator) utf8(c *Case) {
+	if allUTF8(reflect.ValueOf(c)) {
+		return
+	}
+	eachString("", reflect.ValueOf(c), func(field, s string) {
+		if err := CheckUTF8(field, s); err != nil {
+			v.check(field, err)
+			if v.notUTF8 == nil {
+				v.notUTF8 = map[string]bool{}
+			}
+			v.notUTF8[field] = true
+		}
+	})
+}
+
+// allUTF8 reports whether every string reachable from x is valid UTF-8, without building paths.
+func allUTF8(x reflect.Value) bool {
+	switch x.Kind() {
+	case reflect.String:
+		return utf8.ValidString(x.String())
+	case reflect.Pointer:
+		return x.IsNil() || allUTF8(x.Elem())
+	case reflect.Slice:
+		for i := 0; i < x.Len(); i++ {
+			if !allUTF8(x.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < x.NumField(); i++ {
+			if x.Type().Field(i).IsExported() && !allUTF8(x.Field(i)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// eachString calls f with every string reachable from x and its path of JSON field names ("entry.lines[2].hts"),
+// the path import files and their reports use.
+func eachString(path string, x reflect.Value, f func(path, s string)) {
+	switch x.Kind() {
+	case reflect.String:
+		f(path, x.String())
+	case reflect.Pointer:
+		if !x.IsNil() {
+			eachString(path, x.Elem(), f)
+		}
+	case reflect.Slice:
+		for i := 0; i < x.Len(); i++ {
+			eachString(fmt.Sprintf("%s[%d]", path, i), x.Index(i), f)
+		}
+	case reflect.Struct:
+		t := x.Type()
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if !sf.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			eachString(name, x.Field(i), f)
+		}
+	}
 }
 
 func isCenterCode(s string) bool {
@@ -122,8 +241,10 @@ func (v *validator) order(field string, d Date, what string, not Date) {
 	}
 }
 
-// text checks a text's length in characters, that it is valid UTF-8, and that it holds no control characters
-// (newline and tab are allowed where multiline is true).
+// text checks a name, a description or an explanation, text that comes only from outside: its length in
+// characters, and that it holds no control characters (newline and tab are allowed where multiline is true).
+// (What people write on a case, notes, questions and reasons, is checked by CheckNote and CheckReason instead,
+// as the actions check it.) Text that is not UTF-8 is already reported.
 func (v *validator) text(field, s string, required bool, max int, multiline bool) {
 	if strings.TrimSpace(s) == "" {
 		if required {
@@ -131,8 +252,7 @@ func (v *validator) text(field, s string, required bool, max int, multiline bool
 		}
 		return
 	}
-	if !utf8.ValidString(s) {
-		v.add(field, "is not valid UTF-8")
+	if v.notUTF8[field] {
 		return
 	}
 	if n := utf8.RuneCountInString(s); n > max {
@@ -392,13 +512,19 @@ func (v *validator) notes(c *Case) {
 	for i, n := range c.Notes {
 		p := fmt.Sprintf("notes[%d]", i)
 		v.text(p+".author", n.Author, true, 64, false)
-		v.text(p+".text", n.Text, true, MaxNote, true)
+		v.check(p+".text", CheckNote(p+".text", n.Text))
+	}
+	if why := notesLimit.problem(len(c.Notes), notesSize(c.Notes)); why != "" {
+		v.add("notes", "%s", why)
 	}
 	for i, r := range c.Requests {
 		p := fmt.Sprintf("requests[%d]", i)
 		v.text(p+".by", r.By, true, 64, false)
 		v.date(p+".due", r.Due, true)
-		v.text(p+".question", r.Question, true, MaxNote, true)
+		v.check(p+".question", CheckNote(p+".question", r.Question))
+	}
+	if why := requestsLimit.problem(len(c.Requests), requestsSize(c.Requests)); why != "" {
+		v.add("requests", "%s", why)
 	}
 }
 
@@ -415,10 +541,13 @@ func (v *validator) decision(c *Case) {
 		v.add("decision", "a case %s has no decision yet", c.Status.Title())
 		return
 	}
-	if err := CheckDecision(c, *d); err != nil {
+	var te *TextError
+	if err := CheckDecision(c, *d); errors.As(err, &te) {
+		v.check("decision.reasons", err)
+	} else if err != nil {
 		v.add("decision", "%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
 	}
-	v.text("decision.reasons", d.Reasons, false, MaxReasons, true)
+	v.check("decision.returned", CheckReason("decision.returned", d.Returned))
 	v.text("decision.by", d.By, true, 64, false)
 	v.date("decision.on", d.On, true)
 	switch {

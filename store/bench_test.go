@@ -102,7 +102,7 @@ func BenchmarkOpenFirstPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := s.Queue(cases.QueueQuery{Assignee: "alice", Sort: cases.SortDue, OpenOnly: true, Limit: 50})
+		p, err := s.Queue(Operator, cases.QueueQuery{Assignee: "alice", Sort: cases.SortDue, OpenOnly: true, Limit: 50})
 		if err != nil || len(p.Rows) != 50 {
 			b.Fatalf("first page: %d rows, %v", len(p.Rows), err)
 		}
@@ -122,14 +122,14 @@ func BenchmarkQueuePage1000(b *testing.B) {
 		{Assignee: "alice", Sort: cases.SortAmount},
 	} {
 		// page 1000 of 50 rows, or the last full page of a smaller benchmark store
-		p, err := s.Queue(q)
+		p, err := s.Queue(Operator, q)
 		if err != nil {
 			b.Fatal(err)
 		}
 		q.Offset, q.Limit = min(999, p.Total/50-1)*50, 50
 		b.Run(fmt.Sprintf("%s%s-%s-open=%v", q.Center, q.Assignee, q.Sort, q.OpenOnly), func(b *testing.B) {
 			for b.Loop() {
-				p, err := s.Queue(q)
+				p, err := s.Queue(Operator, q)
 				if err != nil || len(p.Rows) != 50 {
 					b.Fatalf("page 1000: %d rows, %v", len(p.Rows), err)
 				}
@@ -148,12 +148,12 @@ func BenchmarkDecide(b *testing.B) {
 	f, _ := cases.ParseFilter("status:assigned,review")
 	var todo []*cases.Case
 	for _, who := range []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "henry"} {
-		p, err := s.Queue(cases.QueueQuery{Assignee: who, Filter: f, Limit: MaxPage})
+		p, err := s.Queue(Operator, cases.QueueQuery{Assignee: who, Filter: f, Limit: MaxPage})
 		if err != nil {
 			b.Fatal(err)
 		}
 		for _, r := range p.Rows {
-			c, _ := s.Case(r.ID)
+			c, _ := s.Case(Operator, r.ID)
 			todo = append(todo, c)
 		}
 	}
@@ -237,7 +237,7 @@ func BenchmarkFilteredQueue(b *testing.B) {
 	}
 	defer s.Close()
 	today := cases.DateOf(time.Now())
-	first, err := s.Queue(cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: 1, Today: today})
+	first, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: 1, Today: today})
 	if err != nil || len(first.Rows) == 0 {
 		b.Fatalf("no open ELEC case: %v", err)
 	}
@@ -259,7 +259,7 @@ func BenchmarkFilteredQueue(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			var total int
 			for b.Loop() {
-				p, err := s.Queue(q)
+				p, err := s.Queue(Operator, q)
 				if err != nil {
 					b.Fatal(err)
 				}

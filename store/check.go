@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -191,10 +192,20 @@ func errorsStop(more bool) error {
 	return errStop
 }
 
-// BackupFile writes a consistent copy of the store to path while writers continue: it writes path.tmp, syncs it
-// and renames it over path, so path is always either the old backup or a complete new one. It refuses to write
-// over the live store.
+// BackupFile writes a consistent copy of the store to path while writers continue, whole or not at all and never
+// through a symbolic link (WriteFile): path is always either the old backup or a complete new one. It refuses to
+// write over the live store.
 func (s *Store) BackupFile(path string) (int64, error) {
+	return s.backupTo(path, WriteFile)
+}
+
+// BackupNewFile is BackupFile for a path that must not exist yet (WriteNewFile): the server's backups never
+// replace a file.
+func (s *Store) BackupNewFile(path string) (int64, error) {
+	return s.backupTo(path, WriteNewFile)
+}
+
+func (s *Store) backupTo(path string, writeFile func(string, func(io.Writer) error) error) (int64, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return 0, err
@@ -208,28 +219,14 @@ func (s *Store) BackupFile(path string) (int64, error) {
 			return 0, fmt.Errorf("backup %s: that is the live store; choose another file", path)
 		}
 	}
-	tmp := abs + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	var n int64
+	err = writeFile(abs, func(w io.Writer) error {
+		var err error
+		n, err = s.Backup(w)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("backup %s: %w", path, err)
-	}
-	n, err := s.Backup(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, abs)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return 0, fmt.Errorf("backup %s: %w", path, err)
-	}
-	if d, err := os.Open(filepath.Dir(abs)); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return n, nil
 }

@@ -35,7 +35,7 @@ func encodeCase(c *cases.Case) ([]byte, error) {
 
 func decodeCase(v []byte) (*cases.Case, error) {
 	if len(v) == 0 {
-		return nil, errors.New("empty case record")
+		return nil, fmt.Errorf("%w: empty case record", errCase)
 	}
 	switch v[0] {
 	case caseChecked:
@@ -56,7 +56,7 @@ func decodeCase(v []byte) (*cases.Case, error) {
 		}
 		return c, nil
 	}
-	return nil, fmt.Errorf("case record has unknown format %q", v[0])
+	return nil, fmt.Errorf("%w: case record has unknown format %q", errCase, v[0])
 }
 
 // Row values: a format byte, then length-prefixed strings id, kind, status, center, assignee, importer, entry, then

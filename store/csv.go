@@ -117,12 +117,20 @@ func jsonCell[T any](v T, empty bool) string {
 		return ""
 	}
 	b, _ := json.Marshal(v)
-	return string(b)
+	return string(cases.EscapeJSON(b))
 }
+
+// cellFieldErrors are problems with fields inside a cell that holds JSON; each Field is a path inside the cell.
+type cellFieldErrors []RowError
+
+func (e cellFieldErrors) Error() string { return e[0].Field + ": " + e[0].Reason }
 
 func parseJSONCell(v string, dst any) error {
 	if v == "" {
 		return nil
+	}
+	if errs := notUTF8([]byte(v)); len(errs) > 0 {
+		return cellFieldErrors(errs)
 	}
 	dec := json.NewDecoder(strings.NewReader(v))
 	dec.DisallowUnknownFields()
@@ -468,6 +476,18 @@ func parseLines(v string) ([]cases.Line, error) {
 	return out, nil
 }
 
+// cellField names a field inside a JSON cell by the case's own path: column "notes", path "[0].text" is
+// "notes[0].text".
+func cellField(column, path string) string {
+	switch {
+	case path == "":
+		return column
+	case strings.HasPrefix(path, "["):
+		return column + path
+	}
+	return column + "." + path
+}
+
 // parseCSV reads the header, then one case per record; every cell problem is a RowError naming its column.
 func parseCSV(r io.Reader, bad *[]RowError) ([]parsedCase, error) {
 	cr := csv.NewReader(r)
@@ -539,7 +559,14 @@ func parseCSV(r io.Reader, bad *[]RowError) ([]parsedCase, error) {
 		ok := true
 		for i, v := range rec {
 			col := csvColumns[cols[i]]
-			if err := col.set(c, v); err != nil {
+			var inCell cellFieldErrors
+			switch err := col.set(c, v); {
+			case errors.As(err, &inCell):
+				for _, e := range inCell {
+					*bad = append(*bad, RowError{Line: line, Field: cellField(col.name, e.Field), Reason: e.Reason})
+				}
+				ok = false
+			case err != nil:
 				*bad = append(*bad, RowError{Line: line, Field: col.name, Reason: err.Error()})
 				ok = false
 			}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -98,26 +99,27 @@ func TestDamagedDataPage(t *testing.T) {
 			t.Logf("Check: %v", firstLine(err))
 			failed := 0
 			for _, c := range cs {
-				if _, err := s.Case(c.ID); err != nil {
+				if _, err := s.Case(Operator, c.ID); err != nil {
 					failed++
 				}
 			}
-			if _, err := s.Case(target.ID); err == nil && failed == 0 {
+			if _, err := s.Case(Operator, target.ID); err == nil && failed == 0 {
 				t.Fatal("every case reads back from a damaged page")
-			} else if err != nil && (!strings.Contains(err.Error(), "store "+path+" is damaged") || !strings.Contains(err.Error(), "restore it from a backup")) {
+			} else if err != nil && !errors.Is(err, cases.ErrNotFound) && // keys scrambled out of the page find nothing
+				(!strings.Contains(err.Error(), "store "+path+" is damaged") || !strings.Contains(err.Error(), "restore it from a backup")) {
 				t.Fatalf("reading a case from a damaged page: %v", err)
 			}
-			if _, err := s.Export(io.Discard, "jsonl"); err == nil {
+			if _, err := s.Export(Operator, io.Discard, "jsonl"); err == nil {
 				t.Fatal("Export reads every case from a damaged page")
 			} else if !strings.Contains(err.Error(), "damaged") {
 				t.Fatalf("Export error does not say the store is damaged: %v", err)
 			}
 			// everything else answers, one way or the other, without a panic
-			s.Queue(cases.QueueQuery{Center: "ELEC", Sort: cases.SortAmount})
-			s.Counts(cases.QueueQuery{Center: "PHARMA"})
+			s.Queue(Operator, cases.QueueQuery{Center: "ELEC", Sort: cases.SortAmount})
+			s.Counts(Operator, cases.QueueQuery{Center: "PHARMA"})
 			s.VerifyAudit()
 			s.VerifyHistory()
-			s.History(target.ID)
+			s.History(Operator, target.ID)
 			s.AddNote(target.Assignee, target.ID, 0, "written to a damaged store")
 			if after, _ := os.ReadFile(path); len(after) == 0 {
 				t.Fatal("the damaged store was emptied")

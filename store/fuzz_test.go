@@ -141,7 +141,7 @@ func fuzzImport(t *testing.T, fs *fuzzStore, data []byte, name string, count fun
 	if err != nil {
 		readableText(t, "file error", err.Error(), 500)
 	} else {
-		checkImport(rows, &bad, fuzzUsers, func(string) bool { return false })
+		checkImport(rows, &bad, fuzzUsers, func(string) bool { return false }, time.Now())
 		checkRowErrors(t, data, bad)
 		if accepted = len(bad) == 0; accepted {
 			if want := count(data); len(rows) != want {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
+	"syscall"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -42,9 +44,21 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 	return s.guard(func() error { return s.db.View(fn) })
 }
 
-// boltUpdate runs fn in one guarded write transaction, without the read-only check and writer lock of update.
+// boltUpdate runs fn in one guarded write transaction, without the read-only check and writer lock of update. A
+// full disk is said as such: bbolt rolled the transaction back, so nothing of it was written.
 func (s *Store) boltUpdate(fn func(tx *bolt.Tx) error) error {
-	return s.guard(func() error { return s.db.Update(fn) })
+	err := s.guard(func() error { return s.db.Update(fn) })
+	if diskFull(err) {
+		return fmt.Errorf("store %s: the disk is full (%v); nothing of this change was written: free space on the disk that holds the store, then try again", s.path, err)
+	}
+	return err
+}
+
+// diskFull reports whether err is a write refused for want of space (or of quota). bbolt passes some of these on
+// as text only (a failed resize of the file), so the text is checked too.
+func diskFull(err error) bool {
+	return err != nil && (errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
+		strings.Contains(err.Error(), syscall.ENOSPC.Error()))
 }
 
 // damagedRecord adds the store file and what to do to an error that stopped on a damaged record (a case whose

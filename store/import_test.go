@@ -48,8 +48,11 @@ func worked(t *testing.T, n int) (*Store, []*cases.Case) {
 	return s, current(t, s, cs)
 }
 
+// freshWithUsers is an empty store with the synthetic users, whose clock is a day after the fixtures': import
+// refuses times later than its now, and everything the fixtures record (their clock, the synthetic caseload's
+// times of day) is earlier.
 func freshWithUsers(t *testing.T) *Store {
-	s := openTest(t, "")
+	s := openTomorrow(t)
 	for _, u := range synth.New(1, today).Users() {
 		if err := s.AddUser(Operator, u); err != nil {
 			t.Fatal(err)
@@ -63,7 +66,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	for _, format := range []string{"jsonl", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			var out bytes.Buffer
-			n, err := src.Export(&out, format)
+			n, err := src.Export(Operator, &out, format)
 			if err != nil || n != len(cs) {
 				t.Fatalf("Export = %d, %v; want %d cases", n, err, len(cs))
 			}
@@ -76,7 +79,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 				t.Fatalf("imported %d of %d", m, n)
 			}
 			for _, c := range cs {
-				got, err := dst.Case(c.ID)
+				got, err := dst.Case(Operator, c.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -87,11 +90,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 				}
 			}
 			var again bytes.Buffer
-			dst.Export(&again, format)
+			dst.Export(Operator, &again, format)
 			if !bytes.Equal(again.Bytes(), out.Bytes()) {
 				t.Fatal("exporting the imported store gives a different file")
 			}
-			h, _ := dst.History(cs[0].ID)
+			h, _ := dst.History(Operator, cs[0].ID)
 			if len(h) != 1 || h[0].Action != "import" || h[0].Reason != "cases."+format {
 				t.Fatalf("imported case history %+v", h)
 			}
@@ -133,8 +136,8 @@ func TestImportIsAllOrNothingAndReportsEveryBadRow(t *testing.T) {
 			fresh = append(fresh, c)
 		}
 	}
-	existing, _ := s.Queue(cases.QueueQuery{Center: "ELEC", Limit: 1})
-	inStore, _ := s.Case(existing.Rows[0].ID)
+	existing, _ := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", Limit: 1})
+	inStore, _ := s.Case(Operator, existing.Rows[0].ID)
 	inStore.Version, inStore.UpdatedBy = 0, ""
 	lines := []string{
 		jsonLine(t, fresh[0], nil), // 1 good
@@ -184,7 +187,7 @@ func TestImportIsAllOrNothingAndReportsEveryBadRow(t *testing.T) {
 	if after, _ := s.VerifyAudit(); after != beforeAudit {
 		t.Fatal("a refused import wrote audit events")
 	}
-	if _, err := s.Case(fresh[0].ID); !errors.Is(err, cases.ErrNotFound) {
+	if _, err := s.Case(Operator, fresh[0].ID); !errors.Is(err, cases.ErrNotFound) {
 		t.Fatal("a good row of a refused import was written")
 	}
 	if !bytes.Equal(before, storeBytes(t, s)) {
@@ -197,7 +200,7 @@ func TestImportIsAllOrNothingAndReportsEveryBadRow(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("Import of the good rows = %d, %v", n, err)
 	}
-	c, _ := s.Case(fresh[0].ID)
+	c, _ := s.Case(Operator, fresh[0].ID)
 	if c.Version != 1 {
 		t.Fatalf("imported case has version %d, want 1", c.Version)
 	}
@@ -328,7 +331,7 @@ func TestDocumentedExamplesImport(t *testing.T) {
 			t.Fatalf("%s: %d, %v", name, n, err)
 		}
 		for _, id := range []string{"2704-26-100002", "PSC-26-000011"} {
-			c, err := s.Case(id)
+			c, err := s.Case(Operator, id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -350,7 +353,7 @@ func TestDocumentedMinimalRowImports(t *testing.T) {
 	if n, err := s.Import(f, "minimal.csv", Operator); err != nil || n != 1 {
 		t.Fatalf("Import = %d, %v", n, err)
 	}
-	c, err := s.Case("PEA-26-900001")
+	c, err := s.Case(Operator, "PEA-26-900001")
 	if err != nil || c.Entry.Lines[0].HTS != "8528520000" || c.PEA.DutyDiff != 125000 || c.Version != 1 || c.UpdatedBy != Operator {
 		t.Fatalf("imported %+v, %v", c, err)
 	}

@@ -12,7 +12,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
@@ -149,7 +151,7 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 			return err
 		}
 		cb := tx.Bucket(bCases)
-		checkImport(rows, &bad, users, func(id string) bool { return cb.Get([]byte(id)) != nil })
+		checkImport(rows, &bad, users, func(id string) bool { return cb.Get([]byte(id)) != nil }, s.clock())
 		return nil
 	})
 	if err != nil {
@@ -170,7 +172,7 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 	slices.SortFunc(batch, func(a, b *cases.Case) int { return strings.Compare(a.ID, b.ID) })
 	var seq uint64
 	err = s.update(func(tx *bolt.Tx) error {
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		if len(batch) >= bulkImport {
 			if err := s.insertBulk(tx, a, actor, "import", base, batch, now); err != nil {
 				return err
@@ -230,14 +232,15 @@ func readImport(r io.Reader, name string) ([]parsedCase, []RowError, error) {
 }
 
 // checkImport checks the cases read from an import file, adding to bad every problem: cases.Validate (after
-// cases.Normalize, which it applies), ids unique within the file, ids not already in the store (exists), and
-// assignees who can hold the case (users). On return bad is in line order and every entry is safe to print.
-func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User, exists func(id string) bool) {
+// cases.Normalize, which it applies), ids unique within the file, ids not already in the store (exists),
+// assignees who can hold the case and every other person it names a user (users), and no time it records later
+// than now (cases.CheckTimes). On return bad is in line order and every entry is safe to print.
+func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User, exists func(id string) bool, now time.Time) {
 	firstLine := map[string]int{}
 	for _, p := range rows {
 		c := p.c
 		cases.Normalize(c)
-		for _, e := range cases.Validate(c) {
+		for _, e := range append(cases.Validate(c), cases.CheckTimes(c, now)...) {
 			var fe *cases.FieldError
 			if errors.As(e, &fe) {
 				*bad = append(*bad, RowError{Line: p.line, Field: fe.Field, Reason: fe.Reason})
@@ -257,6 +260,9 @@ func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User
 		}
 		if msg := holderProblem(users, c); msg != "" {
 			*bad = append(*bad, RowError{Line: p.line, Field: "assignee", Reason: msg})
+		}
+		for _, fe := range unknownPeople(users, c) {
+			*bad = append(*bad, RowError{Line: p.line, Field: fe.Field, Reason: fe.Reason})
 		}
 	}
 	for i := range *bad {
@@ -319,6 +325,11 @@ func parseJSONL(r io.Reader, bad *[]RowError) ([]parsedCase, error) {
 		} else if text := bytes.TrimSpace(line); len(text) > 0 {
 			if len(text) > MaxImportRow {
 				*bad = append(*bad, RowError{Line: n, Reason: fmt.Sprintf("the row is over %d MiB, the limit", MaxImportRow>>20)})
+			} else if errs := notUTF8(text); len(errs) > 0 {
+				for _, re := range errs {
+					re.Line = n
+					*bad = append(*bad, re)
+				}
 			} else if c, re := decodeJSONCase(text); re != nil {
 				re.Line = n
 				*bad = append(*bad, *re)
@@ -330,6 +341,147 @@ func parseJSONL(r io.Reader, bad *[]RowError) ([]parsedCase, error) {
 			return out, nil
 		}
 	}
+}
+
+// notUTF8 reports every string of a JSON text (a .jsonl row, a CSV cell holding JSON) that is not valid UTF-8, by
+// its field path inside the text ("notes[2].text") and with the reason cases.CheckUTF8 gives. It is needed before
+// decoding, because encoding/json turns such bytes into U+FFFD without a word, and the case would be stored
+// other than written. Text that is valid UTF-8 costs one scan.
+func notUTF8(text []byte) []RowError {
+	if utf8.Valid(text) {
+		return nil
+	}
+	type level struct {
+		object  bool
+		wantKey bool
+		key     string
+		index   int
+	}
+	var stack []level
+	path := func() string {
+		var b strings.Builder
+		for _, l := range stack {
+			if !l.object {
+				fmt.Fprintf(&b, "[%d]", l.index)
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(l.key)
+		}
+		return b.String()
+	}
+	var out []RowError
+	dec := json.NewDecoder(bytes.NewReader(text))
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return out // the end, or a syntax error that decoding will report
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = &stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				if top != nil && !top.object {
+					top.index++
+				}
+				stack = append(stack, level{object: d == '{', wantKey: d == '{', index: -1})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].object {
+					stack[len(stack)-1].wantKey = true
+				}
+			}
+			continue
+		}
+		raw := text[start:dec.InputOffset()]
+		s, isString := tok.(string)
+		if isString {
+			s = rawJSONString(raw[bytes.IndexByte(raw, '"'):])
+		}
+		switch {
+		case top != nil && top.object && top.wantKey:
+			top.key, top.wantKey = s, false
+			if why := utf8Problem(s); why != "" {
+				out = append(out, RowError{Field: path(), Reason: "the field name " + why})
+			}
+			continue
+		case top != nil && top.object:
+			top.wantKey = true
+		case top != nil:
+			top.index++
+		}
+		if isString {
+			if why := utf8Problem(s); why != "" {
+				out = append(out, RowError{Field: path(), Reason: why})
+			}
+		}
+	}
+}
+
+// utf8Problem is cases.CheckUTF8's reason for refusing s, or "".
+func utf8Problem(s string) string {
+	var te *cases.TextError
+	if err := cases.CheckUTF8("", s); errors.As(err, &te) {
+		return te.Reason
+	}
+	return ""
+}
+
+// rawJSONString undoes the escapes of a JSON string literal (quotes included) as encoding/json does, but keeps
+// bytes that are not UTF-8 as they are.
+func rawJSONString(lit []byte) string {
+	lit = lit[1 : len(lit)-1]
+	b := make([]byte, 0, len(lit))
+	hex4 := func(i int) rune {
+		if i+4 > len(lit) {
+			return -1
+		}
+		v, err := strconv.ParseUint(string(lit[i:i+4]), 16, 32)
+		if err != nil {
+			return -1
+		}
+		return rune(v)
+	}
+	for i := 0; i < len(lit); i++ {
+		if lit[i] != '\\' || i+1 == len(lit) {
+			b = append(b, lit[i])
+			continue
+		}
+		i++
+		switch lit[i] {
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r := hex4(i + 1)
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if i+2 < len(lit) && lit[i+1] == '\\' && lit[i+2] == 'u' {
+					if r2 := utf16.DecodeRune(r, hex4(i+3)); r2 != utf8.RuneError {
+						r = r2
+						i += 6
+					}
+				}
+			}
+			b = utf8.AppendRune(b, r) // a lone surrogate becomes U+FFFD, as encoding/json makes it
+		default: // \" \\ \/
+			b = append(b, lit[i])
+		}
+	}
+	return string(b)
 }
 
 func decodeJSONCase(text []byte) (*cases.Case, *RowError) {
@@ -380,8 +532,10 @@ func jsonTypeName(kind string) string {
 
 // Export writes every case, in id order, as .jsonl (one cases.Case JSON per line) or .csv (the columns of
 // docs/import-format.md). Import of the output into an empty store gives the same cases, versions and last-change
-// fields included. It reads from one transaction, so the export is consistent while writers continue.
-func (s *Store) Export(w io.Writer, format string) (int, error) {
+// fields included. It reads from one transaction, so the export is consistent while writers continue. The actor
+// takes what cases.BulkScope allows: an admin or the operator every case, a supervisor their Center's; a reviewer
+// is refused before anything is written.
+func (s *Store) Export(actor string, w io.Writer, format string) (int, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	n := 0
 	var write func(c *cases.Case) error
@@ -393,7 +547,7 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 			if err != nil {
 				return err
 			}
-			bw.Write(b)
+			bw.Write(cases.EscapeJSON(b))
 			return bw.WriteByte('\n')
 		}
 	case "csv":
@@ -412,10 +566,17 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 		return 0, fmt.Errorf("export: format %q: want jsonl or csv", format)
 	}
 	err := s.view(func(tx *bolt.Tx) error {
+		center, err := s.bulkScope(tx, actor, "export cases")
+		if err != nil {
+			return err
+		}
 		return tx.Bucket(bCases).ForEach(func(k, v []byte) error {
 			c, err := decodeCase(v)
 			if err != nil {
 				return fmt.Errorf("case %s: %w", k, err)
+			}
+			if center != "" && c.Center != center {
+				return nil
 			}
 			if err := write(c); err != nil {
 				return err
@@ -424,14 +585,12 @@ func (s *Store) Export(w io.Writer, format string) (int, error) {
 			return nil
 		})
 	})
-	if cw != nil {
+	if err == nil && cw != nil {
 		cw.Flush()
-		if err == nil {
-			err = cw.Error()
-		}
+		err = cw.Error()
 	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
+	if err == nil {
+		err = bw.Flush() // a refusal leaves what was buffered (the CSV header) unwritten
 	}
 	if err != nil {
 		return n, fmt.Errorf("export: %w", s.damagedRecord(err))

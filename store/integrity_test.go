@@ -269,13 +269,13 @@ func TestCheckFindsDamagedIndexes(t *testing.T) {
 
 // workload makes random changes as random users; most are refused by the rules, which is part of the point.
 func workload(t *testing.T, s *Store, cs []*cases.Case, r *rand.Rand, n int, stop *atomic.Bool) (ok int) {
-	users, _ := s.Users("")
+	users, _ := s.Users(Operator, "")
 	outcomes := []cases.Outcome{cases.OutcomeAllowed, cases.OutcomeDenied, cases.OutcomeAccepted, cases.OutcomeRejected, cases.OutcomeCompliant, cases.OutcomeValidated}
 	for i := 0; i < n && (stop == nil || !stop.Load()); i++ {
 		c := cs[r.IntN(len(cs))]
 		u := users[r.IntN(len(users))].Name
 		if r.IntN(3) > 0 { // mostly the people who can act
-			if cur, err := s.Case(c.ID); err == nil && cur.Assignee != "" {
+			if cur, err := s.Case(Operator, c.ID); err == nil && cur.Assignee != "" {
 				u = cur.Assignee
 			}
 		}
@@ -291,7 +291,7 @@ func workload(t *testing.T, s *Store, cs []*cases.Case, r *rand.Rand, n int, sto
 			_, err = s.RequestInfo(u, c.ID, 0, "question", today)
 		case 4:
 			sup := map[string]string{"ELEC": "sofia", "PHARMA": "priya"}[c.Center]
-			_, err = s.Assign(sup, []string{c.ID}, users[r.IntN(len(users))].Name, "rebalance", today)
+			_, err = s.Assign(sup, []string{c.ID}, nil, users[r.IntN(len(users))].Name, "rebalance", today)
 		case 5:
 			_, err = s.Approve(map[bool]string{true: "sofia", false: "priya"}[r.IntN(2) == 0], c.ID, 0, "ok")
 		case 6:
@@ -422,7 +422,7 @@ func TestLoad(t *testing.T) {
 	if n, _ := s.VerifyAudit(); n != 11+3000 {
 		t.Fatalf("%d audit events", n)
 	}
-	h, _ := s.History(all[0].ID)
+	h, _ := s.History(Operator, all[0].ID)
 	if len(h) != 1 || h[0].Action != "seed" {
 		t.Fatalf("history %+v", h)
 	}

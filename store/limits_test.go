@@ -86,7 +86,7 @@ func TestTextLimitsOnTheWritePath(t *testing.T) {
 			return err
 		}, cases.MaxReasons},
 		{"reassignment reason", func(x string) error {
-			_, err := s.Assign("sofia", []string{c.ID}, otherReviewer(rv), x, today)
+			_, err := s.Assign("sofia", []string{c.ID}, nil, otherReviewer(rv), x, today)
 			return err
 		}, cases.MaxReasons},
 		{"approval comment", func(x string) error { _, err := s.Approve("sofia", c.ID, 0, x); return err }, cases.MaxReasons},
@@ -106,7 +106,7 @@ func TestTextLimitsOnTheWritePath(t *testing.T) {
 			if after, _ := s.VerifyAudit(); after != events {
 				t.Fatal("a refused write added an audit event")
 			}
-			if got, _ := s.Case(c.ID); got.Version != c.Version {
+			if got, _ := s.Case(Operator, c.ID); got.Version != c.Version {
 				t.Fatal("a refused write changed the case")
 			}
 		})
@@ -130,10 +130,10 @@ func TestFilterLimit(t *testing.T) {
 		{Importer: long},
 	} {
 		q := cases.QueueQuery{Center: "ELEC", Filter: f}
-		if _, err := s.Queue(q); !errors.Is(err, cases.ErrInvalid) || !strings.Contains(err.Error(), fmt.Sprintf("the limit is %d", cases.MaxFilter)) {
+		if _, err := s.Queue(Operator, q); !errors.Is(err, cases.ErrInvalid) || !strings.Contains(err.Error(), fmt.Sprintf("the limit is %d", cases.MaxFilter)) {
 			t.Fatalf("Queue with a filter over the limit: %v", err)
 		}
-		if _, err := s.Counts(q); !errors.Is(err, cases.ErrInvalid) {
+		if _, err := s.Counts(Operator, q); !errors.Is(err, cases.ErrInvalid) {
 			t.Fatalf("Counts with a filter over the limit: %v", err)
 		}
 	}
@@ -141,7 +141,7 @@ func TestFilterLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Queue(cases.QueueQuery{Center: "ELEC", Filter: f}); err != nil {
+	if _, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", Filter: f}); err != nil {
 		t.Fatalf("a filter of exactly the limit: %v", err)
 	}
 }

@@ -93,6 +93,38 @@ func holderProblem(users map[string]cases.User, c *cases.Case) string {
 	return ""
 }
 
+// unknownPeople reports every name a case records that is not a user of the store, by its JSON path: the authors
+// of its notes, who made its requests, who decided and approved it, who took part in the original decision of a
+// protest under further review (a misspelt one would escape 19 CFR 174.26), and who changed it last (which may
+// also be the operator, who stamps what it imports or seeds). The assignee is holderProblem's.
+func unknownPeople(users map[string]cases.User, c *cases.Case) []*cases.FieldError {
+	var out []*cases.FieldError
+	check := func(field, name string) {
+		if _, ok := users[name]; !ok && name != "" {
+			out = append(out, &cases.FieldError{Field: field, Reason: fmt.Sprintf("%s is not a ceedesk user; add the user first", name)})
+		}
+	}
+	for i, n := range c.Notes {
+		check(fmt.Sprintf("notes[%d].author", i), n.Author)
+	}
+	for i, r := range c.Requests {
+		check(fmt.Sprintf("requests[%d].by", i), r.By)
+	}
+	if d := c.Decision; d != nil {
+		check("decision.by", d.By)
+		check("decision.approver", d.Approver)
+	}
+	if p := c.Protest; p != nil {
+		for i, n := range p.OriginalDeciders {
+			check(fmt.Sprintf("protest.original_deciders[%d]", i), n)
+		}
+	}
+	if c.UpdatedBy != Operator {
+		check("updated_by", c.UpdatedBy)
+	}
+	return out
+}
+
 func validationText(errs []error) string {
 	var parts []string
 	for i, e := range errs {
@@ -146,7 +178,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 			}
 		}
 		err := s.boltUpdate(func(tx *bolt.Tx) error {
-			a := openAudit(tx)
+			a := s.openAudit(tx)
 			if err := s.insertBulk(tx, a, actor, "seed", "", batch, now); err != nil {
 				return err
 			}

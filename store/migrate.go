@@ -15,6 +15,9 @@ import (
 //	0  cases, users, keys, audit and meta only: the layout before the derived buckets
 //	1  + rows, index, stats and history, derived from the cases and the audit log
 //	2  due-date index entries carry a copy of their queue row (filtered queues read one index sequentially)
+//	3  the audit chain may be keyed (HMAC-SHA256 under a key kept outside the store, from the event meta records);
+//	   nothing is rewritten, but a ceedesk of schema 2 would extend a keyed chain with plain hashes, so it must
+//	   refuse the store as newer instead
 type migration struct {
 	what  string
 	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what is derived
@@ -35,6 +38,7 @@ const (
 var migrations = map[uint64]migration{
 	0: {"add queue rows, indexes, statistics and case histories, derived from the cases and the audit log", addDerivedBuckets, deriveAll},
 	1: {"keep a copy of each queue row in the due-date indexes", nil, deriveDueIndexes},
+	2: {"let the audit chain be keyed", nil, deriveNothing},
 }
 
 // migrateFault, when set by a test, is called after each step and fails the migration with its error.

@@ -58,6 +58,12 @@ func makeSchema1(t *testing.T, path string) {
 	})
 }
 
+// makeSchema2 turns a closed store (whose chain is not keyed) into one of schema version 2: the layout is the same.
+func makeSchema2(t *testing.T, path string) {
+	t.Helper()
+	rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
+}
+
 func schemaOf(t *testing.T, path string) uint64 {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
@@ -83,7 +89,7 @@ func casesIn(t *testing.T, path string) int {
 }
 
 func TestMigrateOlderSchemas(t *testing.T) {
-	for _, from := range []uint64{0, 1} {
+	for _, from := range []uint64{0, 1, 2} {
 		t.Run(fmt.Sprintf("from %d", from), func(t *testing.T) {
 			s, cs := worked(t, 300)
 			nEvents, err := s.VerifyAudit()
@@ -92,16 +98,19 @@ func TestMigrateOlderSchemas(t *testing.T) {
 			}
 			histories := map[string][]cases.Event{}
 			for _, c := range cs[:40] {
-				if histories[c.ID], err = s.History(c.ID); err != nil {
+				if histories[c.ID], err = s.History(Operator, c.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
 			path := s.Path()
 			s.Close()
-			if from == 0 {
+			switch from {
+			case 0:
 				makeSchema0(t, path)
-			} else {
+			case 1:
 				makeSchema1(t, path)
+			case 2:
+				makeSchema2(t, path)
 			}
 
 			if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it read-write once to migrate it") {
@@ -128,7 +137,7 @@ func TestMigrateOlderSchemas(t *testing.T) {
 				t.Fatalf("VerifyHistory after migration = %d, %v", n, err)
 			}
 			for id, want := range histories {
-				got, err := s.History(id)
+				got, err := s.History(Operator, id)
 				if err != nil || !reflect.DeepEqual(got, want) {
 					t.Fatalf("history of %s after migration: %v\n got %+v\nwant %+v", id, err, got, want)
 				}

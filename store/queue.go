@@ -34,14 +34,20 @@ func getCase(tx *bolt.Tx, id string) (*cases.Case, error) {
 	return c, nil
 }
 
-// Case returns the stored case; it wraps cases.ErrNotFound when there is none. The caller owns the result.
-func (s *Store) Case(id string) (*cases.Case, error) {
+// Case returns the stored case as actor may see it (cases.CanView); it wraps cases.ErrNotFound when there is
+// none and cases.ErrForbidden when actor may not see it. The caller owns the result.
+func (s *Store) Case(actor, id string) (*cases.Case, error) {
 	var c *cases.Case
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		c, err = getCase(tx, id)
-		return err
+		if c, err = getCase(tx, id); err != nil {
+			return err
+		}
+		return s.checkCase(tx, actor, c)
 	})
+	if err != nil {
+		c = nil
+	}
 	return c, s.damagedRecord(err)
 }
 
@@ -275,8 +281,9 @@ var sortInMemory = 1 << 14
 // Queue returns one window of a reviewer's or a Center's queue and the size of the whole queue after the filter.
 // Without a filter it seeks in the ordered index and decodes only the rows returned. With one, it walks the scope's
 // due-date index once, in key order, testing the row copies the entries hold; in another sort it then orders the
-// matches (see scanOtherSort). No filtered query reads rows at random, nor any case.
-func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
+// matches (see scanOtherSort). No filtered query reads rows at random, nor any case. The actor must be allowed
+// to see the queue (cases.CanViewQueue, cases.CanViewCenter).
+func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error) {
 	p, err := s.plan(q)
 	if err != nil {
 		return cases.QueuePage{}, err
@@ -289,6 +296,9 @@ func (s *Store) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
 	offset := max(q.Offset, 0)
 	page := cases.QueuePage{Offset: offset}
 	err = s.view(func(tx *bolt.Tx) error {
+		if err := s.checkQueue(tx, actor, q); err != nil {
+			return err
+		}
 		rows := tx.Bucket(bRows)
 		if p.scan && p.sort != sortDue {
 			return scanOtherSort(tx, p, offset, limit, &page)
@@ -415,8 +425,9 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 }
 
 // Counts returns the queue's headline numbers as of q.Today (today when zero); Offset, Limit and Sort are ignored.
-// Without a filter they come from per-scope statistics; with one, from the open rows of that scope.
-func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
+// Without a filter they come from per-scope statistics; with one, from the open rows of that scope. The actor must
+// be allowed to see the queue, as for Queue.
+func (s *Store) Counts(actor string, q cases.QueueQuery) (cases.Counts, error) {
 	q.Sort = cases.SortDue
 	p, err := s.plan(q)
 	if err != nil {
@@ -424,6 +435,9 @@ func (s *Store) Counts(q cases.QueueQuery) (cases.Counts, error) {
 	}
 	var c cases.Counts
 	err = s.view(func(tx *bolt.Tx) error {
+		if err := s.checkQueue(tx, actor, q); err != nil {
+			return err
+		}
 		if !p.scan && !p.anyStatus && !p.anyKind {
 			c = scopeCounts(tx, p.scope, p.today)
 			return nil
@@ -478,12 +492,16 @@ func scopeCounts(tx *bolt.Tx, scope []byte, today cases.Date) cases.Counts {
 	return c
 }
 
-// Approvals lists the Center's cases whose decision waits for a supervisor's approval, earliest due first.
-func (s *Store) Approvals(center string) ([]cases.QueueRow, error) {
+// Approvals lists the Center's cases whose decision waits for a supervisor's approval, earliest due first; the
+// actor must be a supervisor of the Center or an admin (cases.CanOversee).
+func (s *Store) Approvals(actor, center string) ([]cases.QueueRow, error) {
 	var out []cases.QueueRow
 	scope := scopeCenter(strings.ToUpper(center))
 	pending := statusCode(cases.StatusPendingApproval)
 	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.oversee(tx, actor, strings.ToUpper(center)); err != nil {
+			return err
+		}
 		if decodeTotals(tx.Bucket(bStats).Get(totalsKey(scope))).Pending == 0 {
 			return nil
 		}
@@ -507,17 +525,21 @@ func (s *Store) Approvals(center string) ([]cases.QueueRow, error) {
 }
 
 // Workload returns one Load per person of the Center who holds open cases, and every enabled reviewer of the
-// Center even with none, sorted by name.
-func (s *Store) Workload(center string, today cases.Date) ([]cases.Load, error) {
+// Center even with none, sorted by name; the actor must be a supervisor of the Center or an admin
+// (cases.CanOversee).
+func (s *Store) Workload(actor, center string, today cases.Date) ([]cases.Load, error) {
 	if today == 0 {
 		today = s.today()
 	}
-	users, err := s.Users(center)
-	if err != nil {
-		return nil, err
-	}
 	var out []cases.Load
-	err = s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.oversee(tx, actor, strings.ToUpper(center)); err != nil {
+			return err
+		}
+		users, err := usersOf(tx, center)
+		if err != nil {
+			return err
+		}
 		for _, u := range users {
 			if u.Role != cases.RoleReviewer && u.Role != cases.RoleSupervisor {
 				continue

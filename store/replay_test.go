@@ -50,7 +50,7 @@ func TestVerifyHistoryExplainsEveryChange(t *testing.T) {
 		if c.Assignee == "bob" {
 			to = "carol"
 		}
-		if _, err := st.Assign("sofia", []string{c.ID}, to, "rebalance", today); err != nil {
+		if _, err := st.Assign("sofia", []string{c.ID}, nil, to, "rebalance", today); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.AddNote("sofia", c.ID, 0, "status: review -> decided; assignee: x -> y"); err != nil {

@@ -6,7 +6,7 @@
 // ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
 // published to in-process subscribers.
 //
-// Layout of the file (schema version 2; migrate.go has the history and the steps from older versions):
+// Layout of the file (schema version 3; migrate.go has the history and the steps from older versions):
 //
 //	cases    id -> encoded cases.Case
 //	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
@@ -17,7 +17,8 @@
 //	users    name -> JSON cases.User
 //	keys     SHA256 fingerprint -> JSON Key
 //	audit    big-endian seq -> JSON cases.Event (hash-chained)
-//	meta     schema version, policy and its fingerprint, last audit seq and hash, case count
+//	meta     schema version, policy and its fingerprint, last audit seq and hash, case count, and for a keyed audit
+//	         chain the event it is keyed from, the key's ID and the key file's path (auditkey.go)
 package store
 
 import (
@@ -45,7 +46,7 @@ const Operator = "operator"
 
 // SchemaVersion is the layout version this package reads and writes. Open migrates a store of an older version
 // (see migrate.go) and refuses a newer one.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Options configure Open.
 type Options struct {
@@ -54,6 +55,15 @@ type Options struct {
 	Policy   cases.Policy     // zero value means cases.DefaultPolicy()
 	Now      func() time.Time // clock for event timestamps; nil = time.Now
 	ReadOnly bool
+
+	// AuditKey is the file holding the audit chain's key, as the operator named it (auditkey.go has the format).
+	// A keyed chain is opened only with its own key: when AuditKey is "", the file the store recorded when its
+	// chain was keyed, then AuditKeyDefault. Opened read-write without its key, a keyed store is refused.
+	AuditKey string
+	// AuditKeyDefault is where a chain that is not keyed yet (a new store, a store from before keys) gets its key
+	// when AuditKey is "": the file is read, or created (mode 0600) when there is none, and the chain is keyed from
+	// its next event. "" with AuditKey "" leaves such a chain unkeyed.
+	AuditKeyDefault string
 }
 
 // Store is an open ceedesk store. It is safe for concurrent use.
@@ -74,6 +84,8 @@ type core struct {
 	readOnly bool
 
 	wmu sync.Mutex // serialises this package's writers, so Load can switch off fsync safely
+
+	chain *chainKey // the audit chain's key, or where it is made; nil: the chain is not keyed and has no key path
 
 	feed feed
 }
@@ -137,7 +149,11 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	s := &Store{core: &core{db: db, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}}
-	if err := s.init(); err != nil {
+	err = s.init()
+	if err == nil {
+		err = s.openChainKey(opt)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

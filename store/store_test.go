@@ -65,9 +65,9 @@ func addCases(t testing.TB, s *Store, cs ...*cases.Case) {
 	t.Helper()
 	now := s.clock()
 	err := s.update(func(tx *bolt.Tx) error {
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		for _, c := range cs {
-			stamp(c, "seed", now)
+			stamp(c, Operator, now) // as Load does for ceedesk seed
 			if err := s.putCase(tx, nil, c); err != nil {
 				return err
 			}
@@ -167,10 +167,10 @@ func TestUsersAndKeys(t *testing.T) {
 	if got, _ := s.User("sam"); got.Role != cases.RoleReviewer || got.Center != "PHARMA" || !got.Created.Equal(u.Created) {
 		t.Fatalf("after SetUser: %+v", got)
 	}
-	if us, _ := s.Users("PHARMA"); len(us) != 1 || us[0].Name != "sam" {
+	if us, _ := s.Users(Operator, "PHARMA"); len(us) != 1 || us[0].Name != "sam" {
 		t.Fatalf("Users(PHARMA) = %+v", us)
 	}
-	if us, _ := s.Users(""); len(us) != 2 || us[0].Name != "root" {
+	if us, _ := s.Users(Operator, ""); len(us) != 2 || us[0].Name != "root" {
 		t.Fatalf("Users() = %+v", us)
 	}
 	if _, err := s.User("zed"); !errors.Is(err, cases.ErrNotFound) {
@@ -199,7 +199,7 @@ func TestUsersAndKeys(t *testing.T) {
 	if _, err := s.UserByKey(fp); !errors.Is(err, cases.ErrForbidden) {
 		t.Fatalf("revoked key: %v", err)
 	}
-	if ks, _ := s.Keys("sam"); len(ks) != 1 || !ks[0].Revoked {
+	if ks, _ := s.Keys(Operator, "sam"); len(ks) != 1 || !ks[0].Revoked {
 		t.Fatalf("Keys = %+v", ks)
 	}
 	if err := s.AddKey(Operator, "sam", fp, "x"); !errors.Is(err, cases.ErrInvalid) {
@@ -255,7 +255,7 @@ func current(t testing.TB, s *Store, cs []*cases.Case) []*cases.Case {
 	out := make([]*cases.Case, len(cs))
 	for i, c := range cs {
 		var err error
-		if out[i], err = s.Case(c.ID); err != nil {
+		if out[i], err = s.Case(Operator, c.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -277,7 +277,7 @@ func checkQueues(t *testing.T, s *Store, cs []*cases.Case) {
 						}
 						q := scope
 						q.Sort, q.Filter, q.OpenOnly, q.Offset, q.Limit, q.Today = sort, f, open, off, 13, today
-						got, err := s.Queue(q)
+						got, err := s.Queue(Operator, q)
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -296,7 +296,7 @@ func checkQueues(t *testing.T, s *Store, cs []*cases.Case) {
 						if off != 0 || open || sort != cases.SortDue {
 							continue
 						}
-						gc, err := s.Counts(q)
+						gc, err := s.Counts(Operator, q)
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -331,7 +331,7 @@ func TestQueueMatchesBruteForce(t *testing.T) {
 			ids = append(ids, c.ID)
 		}
 	}
-	if _, err := s.Assign("sofia", ids, "bob", "leave cover", today); err != nil {
+	if _, err := s.Assign("sofia", ids, nil, "bob", "leave cover", today); err != nil {
 		t.Fatal(err)
 	}
 	checkQueues(t, s, current(t, s, cs))
@@ -352,7 +352,7 @@ func TestQueuePagesWalkTheWholeQueue(t *testing.T) {
 	s, cs := fixture(t, 300)
 	var seen []string
 	for off := 0; ; off += 40 {
-		p, err := s.Queue(cases.QueueQuery{Center: "ELEC", Sort: cases.SortAmount, Offset: off, Limit: 40})
+		p, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", Sort: cases.SortAmount, Offset: off, Limit: 40})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -372,10 +372,10 @@ func TestQueuePagesWalkTheWholeQueue(t *testing.T) {
 	if len(seen) != want {
 		t.Fatalf("paging saw %d cases, the Center has %d", len(seen), want)
 	}
-	if _, err := s.Queue(cases.QueueQuery{}); err == nil {
+	if _, err := s.Queue(Operator, cases.QueueQuery{}); err == nil {
 		t.Fatal("a query with no scope was accepted")
 	}
-	if _, err := s.Queue(cases.QueueQuery{Center: "ELEC", Sort: "colour"}); err == nil {
+	if _, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", Sort: "colour"}); err == nil {
 		t.Fatal("an unknown sort was accepted")
 	}
 }
@@ -406,7 +406,7 @@ func TestDecideApproveFlow(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no change published")
 	}
-	ap, err := s.Approvals("ELEC")
+	ap, err := s.Approvals(Operator, "ELEC")
 	if err != nil || !slices.ContainsFunc(ap, func(r cases.QueueRow) bool { return r.ID == c.ID }) {
 		t.Fatalf("Approvals does not list %s: %v", c.ID, err)
 	}
@@ -422,7 +422,7 @@ func TestDecideApproveFlow(t *testing.T) {
 	if done.Status != cases.StatusDecided || done.Decision.Approver != "sofia" {
 		t.Fatalf("after approve: %+v", done)
 	}
-	h, err := s.History(c.ID)
+	h, err := s.History(Operator, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +436,7 @@ func TestDecideApproveFlow(t *testing.T) {
 	if h[2].Reason != "agree" || h[2].Actor != "sofia" || !strings.Contains(h[1].Change, "status: review -> pending_approval") {
 		t.Fatalf("history %+v", h)
 	}
-	if _, err := s.History("NO-SUCH"); !errors.Is(err, cases.ErrNotFound) {
+	if _, err := s.History(Operator, "NO-SUCH"); !errors.Is(err, cases.ErrNotFound) {
 		t.Fatalf("History of unknown case: %v", err)
 	}
 	mustCheck(t, s)
@@ -473,7 +473,7 @@ func TestNoteRequestReturnAndNoOpReview(t *testing.T) {
 	if err != nil || back.Status != cases.StatusInReview || back.Decision != nil {
 		t.Fatalf("Return: %+v %v", back, err)
 	}
-	h, _ := s.History(c.ID)
+	h, _ := s.History(Operator, c.ID)
 	if len(h) != 6 || h[5].Reason != "cite the ruling" {
 		t.Fatalf("history has %d events: %+v", len(h), h)
 	}
@@ -506,11 +506,11 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			return err
 		}, cases.ErrForbidden},
 		{"reviewer reassigns", func() error {
-			_, err := s.Assign(other.Assignee, []string{other.ID}, notMine, "swap", today)
+			_, err := s.Assign(other.Assignee, []string{other.ID}, nil, notMine, "swap", today)
 			return err
 		}, cases.ErrForbidden},
 		{"supervisor of another Center reassigns", func() error {
-			_, err := s.Assign("priya", []string{other.ID}, notMine, "swap", today)
+			_, err := s.Assign("priya", []string{other.ID}, nil, notMine, "swap", today)
 			return err
 		}, cases.ErrForbidden},
 		{"supervisor of another Center decides", func() error {
@@ -534,11 +534,11 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			return err
 		}, cases.ErrNotFound},
 		{"reassign to another Center's reviewer", func() error {
-			_, err := s.Assign("sofia", []string{other.ID}, "erin", "swap", today)
+			_, err := s.Assign("sofia", []string{other.ID}, nil, "erin", "swap", today)
 			return err
 		}, cases.ErrInvalid},
 		{"assign all or nothing: one unknown case", func() error {
-			_, err := s.Assign("sofia", []string{other.ID, "NO-SUCH"}, notMine, "swap", today)
+			_, err := s.Assign("sofia", []string{other.ID, "NO-SUCH"}, nil, notMine, "swap", today)
 			return err
 		}, cases.ErrNotFound},
 		{"decision missing its reasons", func() error {
@@ -558,7 +558,7 @@ func TestRefusalsChangeNothing(t *testing.T) {
 		t.Fatalf("refused changes wrote %d audit events", after-before)
 	}
 	for _, id := range []string{other.ID, pending.ID} {
-		c, _ := s.Case(id)
+		c, _ := s.Case(Operator, id)
 		want := other.Version
 		if id == pending.ID {
 			want = pending.Version
@@ -575,7 +575,7 @@ func TestStaleVersionIsAConflictNamingWhoChangedIt(t *testing.T) {
 	c := find(t, cs, func(c *cases.Case) bool {
 		return c.Center == "ELEC" && c.Status == cases.StatusAssigned && c.Assignee != ""
 	})
-	if _, err := s.Assign("sofia", []string{c.ID}, otherReviewer(c.Assignee), "balance", today); err != nil {
+	if _, err := s.Assign("sofia", []string{c.ID}, nil, otherReviewer(c.Assignee), "balance", today); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.AddNote("sofia", c.ID, c.Version, "late note")

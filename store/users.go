@@ -168,7 +168,7 @@ func (s *Store) adminWrite(actor, action string, write func(tx *bolt.Tx, now tim
 		if err != nil || change == "" {
 			return err
 		}
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		if err := a.append(cases.Event{At: now, Actor: actor, Action: action, Change: change}); err != nil {
 			return err
 		}
@@ -203,7 +203,8 @@ func (s *Store) SetUser(actor string, u cases.User) error {
 	})
 }
 
-// User returns the named user; it wraps cases.ErrNotFound when there is none.
+// User returns the named user; it wraps cases.ErrNotFound when there is none. It resolves who is acting (the
+// workstation's user, the local --as); what a user may see of others goes through Users and Keys.
 func (s *Store) User(name string) (cases.User, error) {
 	var u cases.User
 	err := s.view(func(tx *bolt.Tx) error {
@@ -214,22 +215,75 @@ func (s *Store) User(name string) (cases.User, error) {
 	return u, err
 }
 
-// Users lists the users of a Center ("" = all), sorted by name.
-func (s *Store) Users(center string) ([]cases.User, error) {
+// Users lists the users of a Center ("" = all) that actor may see (cases.DirectoryScope: an admin or the operator
+// everyone, a supervisor their Center's users, a reviewer themselves), sorted by name.
+func (s *Store) Users(actor, center string) ([]cases.User, error) {
 	var out []cases.User
 	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
-			var u cases.User
-			if err := json.Unmarshal(v, &u); err != nil {
-				return fmt.Errorf("user %s: damaged record: %w", k, err)
-			}
-			if center == "" || strings.EqualFold(u.Center, center) {
+		scope, self, err := s.directory(tx, actor)
+		if err != nil {
+			return err
+		}
+		all, err := usersOf(tx, center)
+		for _, u := range all {
+			if cases.CanListUser(scope, self, u) {
 				out = append(out, u)
 			}
-			return nil
-		})
+		}
+		return err
+	})
+	return out, err
+}
+
+// directory is the actor's cases.DirectoryScope.
+func (s *Store) directory(tx *bolt.Tx, actor string) (center, self string, err error) {
+	u, err := s.reader(tx, actor)
+	if err != nil {
+		return "", "", err
+	}
+	return cases.DirectoryScope(u)
+}
+
+// usersOf lists the users of a Center ("" = all) in name order, with no read rule: for the store's own use.
+func usersOf(tx *bolt.Tx, center string) ([]cases.User, error) {
+	var out []cases.User
+	err := tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
+		var u cases.User
+		if err := json.Unmarshal(v, &u); err != nil {
+			return fmt.Errorf("user %s: damaged record: %w", k, err)
+		}
+		if center == "" || strings.EqualFold(u.Center, center) {
+			out = append(out, u)
+		}
+		return nil
 	})
 	return out, err // bbolt keys are in name order
+}
+
+// CanBackup reports whether actor may take a backup, a copy of the whole store: an admin or the operator.
+func (s *Store) CanBackup(actor string) error {
+	return s.view(func(tx *bolt.Tx) error { return s.checkAdmin(tx, actor) })
+}
+
+// SetDisabled disables or enables a user (admin or operator only); disabling ends what the user may do at once,
+// since every read and write loads the acting user in its own transaction.
+func (s *Store) SetDisabled(actor, name string, disabled bool) error {
+	action := map[bool]string{true: "disabled", false: "enabled"}[disabled]
+	return s.adminWrite(actor, "user_change", func(tx *bolt.Tx, now time.Time) (string, error) {
+		u, err := getUser(tx, name)
+		if err != nil {
+			return "", err
+		}
+		if u.Disabled == disabled {
+			return "", fmt.Errorf("%w: user %s is already %s", cases.ErrInvalid, name, action)
+		}
+		if actor == name && disabled {
+			return "", fmt.Errorf("%w: %s cannot disable themself", cases.ErrForbidden, actor)
+		}
+		old := u
+		u.Disabled = disabled
+		return fmt.Sprintf("user %s: %s -> %s", u.Name, describeUser(old), describeUser(u)), putUser(tx, u)
+	})
 }
 
 // AddKey registers an SSH public key (by its SHA256 fingerprint) for a user; admin or Operator only. A fingerprint
@@ -283,16 +337,31 @@ func (s *Store) RevokeKey(actor, fingerprint string) error {
 	})
 }
 
-// Keys lists a user's keys ("" = everyone's), revoked ones included, by fingerprint.
-func (s *Store) Keys(user string) ([]Key, error) {
+// Keys lists a user's keys ("" = everyone's), revoked ones included, by fingerprint: the keys of the users actor
+// may see (cases.DirectoryScope).
+func (s *Store) Keys(actor, user string) ([]Key, error) {
 	var out []Key
 	err := s.view(func(tx *bolt.Tx) error {
+		scope, self, err := s.directory(tx, actor)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
 		return tx.Bucket(bKeys).ForEach(func(fp, v []byte) error {
 			var k Key
 			if err := json.Unmarshal(v, &k); err != nil {
 				return fmt.Errorf("key %s: damaged record: %w", fp, err)
 			}
-			if user == "" || k.User == user {
+			if user != "" && k.User != user {
+				return nil
+			}
+			ok, known := seen[k.User]
+			if !known {
+				holder, err := getUser(tx, k.User)
+				ok = err == nil && cases.CanListUser(scope, self, holder)
+				seen[k.User] = ok
+			}
+			if ok {
 				out = append(out, k)
 			}
 			return nil

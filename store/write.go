@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -38,7 +37,7 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 				return err
 			}
 		}
-		a := openAudit(tx)
+		a := s.openAudit(tx)
 		seen := map[string]bool{}
 		for _, e := range edits {
 			if seen[e.id] {
@@ -107,13 +106,10 @@ func (s *Store) Decide(actor, id string, version uint64, d cases.Decision, today
 	})
 }
 
-// checkReason refuses a reason or comment longer than cases.MaxReasons characters: it is kept in the audit log,
-// which nothing ever trims.
+// checkReason applies cases.CheckReason to a reason or comment before the transaction: it is kept in the audit
+// log, which nothing ever trims.
 func checkReason(what, text string) error {
-	if n := utf8.RuneCountInString(text); n > cases.MaxReasons {
-		return fmt.Errorf("%w: the %s is %d characters; the limit is %d", cases.ErrInvalid, what, n, cases.MaxReasons)
-	}
-	return nil
+	return cases.CheckReason("the "+what, text)
 }
 
 // Approve makes a pending decision final (cases.Approve); the comment is recorded in the audit event.
@@ -151,9 +147,15 @@ func (s *Store) RequestInfo(actor, id string, version uint64, question string, t
 }
 
 // Assign gives every listed case to the user to (cases.Assign), all or nothing, with one audit event per case.
-func (s *Store) Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error) {
+// versions, when given, are the versions of the cases the actor saw, one per id (0 = unchecked): a case changed
+// since is a *cases.ConflictError and nothing is assigned, so two supervisors reassigning at once never overwrite
+// each other.
+func (s *Store) Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%w: assign: no cases named", cases.ErrInvalid)
+	}
+	if versions != nil && len(versions) != len(ids) {
+		return nil, fmt.Errorf("%w: assign: %d cases but %d versions; give one version for each case", cases.ErrInvalid, len(ids), len(versions))
 	}
 	if err := checkReason("reason", reason); err != nil {
 		return nil, err
@@ -164,6 +166,9 @@ func (s *Store) Assign(actor string, ids []string, to, reason string, today case
 		edits[i] = edit{id: id, apply: func(c *cases.Case, u cases.User, now time.Time) error {
 			return cases.Assign(c, u, target, reason, today, now)
 		}}
+		if versions != nil {
+			edits[i].version = versions[i]
+		}
 	}
 	return s.change(actor, "assign", strings.TrimSpace(reason), edits, func(tx *bolt.Tx) error {
 		var err error

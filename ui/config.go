@@ -26,6 +26,7 @@ import (
 //
 //	theme = "dark"
 //	idle_timeout = "30m"
+//	audit_key = "/etc/ceedesk/audit.key"
 //	[keys]
 //	decide = ["d"]
 //	[policy]
@@ -36,6 +37,8 @@ type Config struct {
 	Keys        map[string][]string // binding name -> keys; see the help screen for names
 	Policy      cases.Policy
 	IdleTimeout time.Duration
+	BackupDir   string // where the server writes `backup NAME`; "" = "backups" beside the store
+	AuditKey    string // file of the audit chain's key, absolute or relative to the config file; "" = ceedesk's default
 }
 
 // DefaultConfigPath is $XDG_CONFIG_HOME/ceedesk/config.toml ($HOME/.config when XDG_CONFIG_HOME is unset).
@@ -54,6 +57,8 @@ func DefaultConfigPath() string {
 type rawConfig struct {
 	Theme       string              `toml:"theme"`
 	IdleTimeout string              `toml:"idle_timeout"`
+	BackupDir   string              `toml:"backup_dir"`
+	AuditKey    string              `toml:"audit_key"`
 	Keys        map[string][]string `toml:"keys"`
 	Policy      struct {
 		ApprovalThreshold    any  `toml:"approval_threshold"`
@@ -111,7 +116,7 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
-		return cfg, bad(k, "unknown key; want theme, idle_timeout, [keys] or [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days)")
+		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys] or [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days)")
 	}
 	if md.IsDefined("theme") {
 		if _, err := themes.Lookup(raw.Theme); err != nil {
@@ -125,6 +130,23 @@ func LoadConfig(path string) (Config, error) {
 			return cfg, bad("idle_timeout", "%s is not a duration from 1m to 720h, such as \"30m\" or \"1h\"", quoted(raw.IdleTimeout))
 		}
 		cfg.IdleTimeout = d
+	}
+	if md.IsDefined("backup_dir") {
+		d := raw.BackupDir
+		if !filepath.IsAbs(d) || len(d) > 4096 || strings.ContainsFunc(d, unicode.IsControl) {
+			return cfg, bad("backup_dir", "%s is not an absolute directory path, such as \"/var/lib/ceedesk/backups\"", quoted(d))
+		}
+		cfg.BackupDir = filepath.Clean(d)
+	}
+	if md.IsDefined("audit_key") {
+		k := raw.AuditKey
+		if k == "" || !utf8.ValidString(k) || strings.ContainsFunc(k, unicode.IsControl) {
+			return cfg, bad("audit_key", "%s is not a file name; want the path of the audit key file, such as \"/etc/ceedesk/audit.key\"", quoted(k))
+		}
+		if !filepath.IsAbs(k) {
+			k = filepath.Join(filepath.Dir(path), k)
+		}
+		cfg.AuditKey = k
 	}
 	if len(raw.Keys) > 0 {
 		km := newKeyMap()

@@ -23,6 +23,7 @@ func TestLoadConfig(t *testing.T) {
 	p := writeConfig(t, `# my desk
 theme = "dark"
 idle_timeout = "45m"
+backup_dir = "/var/lib/ceedesk/backups/"
 
 [keys]
 decide = ["D", "ctrl+d"]
@@ -38,7 +39,7 @@ validation_days = 60
 	want := cases.DefaultPolicy()
 	want.ApprovalThreshold = 25_000_50
 	want.ValidationDays = 60
-	if cfg.Theme != "dark" || cfg.IdleTimeout != 45*time.Minute || cfg.Policy != want || strings.Join(cfg.Keys["decide"], ",") != "D,ctrl+d" {
+	if cfg.Theme != "dark" || cfg.IdleTimeout != 45*time.Minute || cfg.BackupDir != "/var/lib/ceedesk/backups" || cfg.Policy != want || strings.Join(cfg.Keys["decide"], ",") != "D,ctrl+d" {
 		t.Fatalf("got %+v", cfg)
 	}
 }
@@ -65,6 +66,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"empty binding", "[keys]\n\nquit = []\n", []string{"line 3", "keys.quit", "at least one key"}},
 		{"bad theme", "\n\ntheme = \"neon\"\n", []string{"line 3", "theme", "neon"}},
 		{"bad duration", "idle_timeout = \"soon\"\n", []string{"line 1", "idle_timeout", "soon"}},
+		{"relative backup directory", "backup_dir = \"backups\"\n", []string{"line 1", "backup_dir", "absolute"}},
 		{"bad amount", "[policy]\napproval_threshold = \"10,000.001\"\n", []string{"line 2", "policy.approval_threshold"}},
 		{"amount as float", "[policy]\napproval_threshold = 10000.5\n", []string{"line 2", "policy.approval_threshold", "string"}},
 		{"days out of range", "[policy]\n\nvalidation_days = 0\n", []string{"line 3", "policy.validation_days"}},
@@ -100,5 +102,25 @@ func TestConfigKeysRemap(t *testing.T) {
 	}
 	if err := km.remap(map[string][]string{"nope": {"x"}}); err == nil {
 		t.Fatal("unknown binding accepted")
+	}
+}
+
+func TestConfigAuditKey(t *testing.T) {
+	p := writeConfig(t, "audit_key = \"/etc/ceedesk/audit.key\"\n")
+	if cfg, err := LoadConfig(p); err != nil || cfg.AuditKey != "/etc/ceedesk/audit.key" {
+		t.Fatalf("absolute audit_key: %q, %v", cfg.AuditKey, err)
+	}
+	p = writeConfig(t, "audit_key = \"keys/audit.key\"\n")
+	if cfg, err := LoadConfig(p); err != nil || cfg.AuditKey != filepath.Join(filepath.Dir(p), "keys", "audit.key") {
+		t.Fatalf("relative audit_key: %q, %v; want it beside the config file", cfg.AuditKey, err)
+	}
+	if cfg, err := LoadConfig(writeConfig(t, "theme = \"dark\"\n")); err != nil || cfg.AuditKey != "" {
+		t.Fatalf("no audit_key: %q, %v", cfg.AuditKey, err)
+	}
+	for _, text := range []string{"audit_key = \"\"\n", "audit_key = \"a\\u0007b\"\n", "audit_key = 3\n"} {
+		p := writeConfig(t, text)
+		if _, err := LoadConfig(p); err == nil || !strings.Contains(err.Error(), "audit_key") || !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("%q: %v; want an error naming line 1 and audit_key", text, err)
+		}
 	}
 }

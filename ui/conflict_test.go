@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 )
 
 // watched is a workstation in a real Bubble Tea program that receives the store's changes through Watch, with a
@@ -107,14 +108,14 @@ func TestSecondDeciderIsToldWhoDecidedFirst(t *testing.T) {
 		t.Errorf("pane %s stage %d, case %s: want the decision pane keeping sofia's record over the reloaded case", m.pane, m.dec.stage, m.d.c.Status)
 	}
 
-	c, err := s.Case(id)
+	c, err := s.Case(store.Operator, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Decision == nil || c.Decision.By != "alice" || c.Decision.Reasons != "The reason code does not fit line 2." {
 		t.Fatalf("stored decision %+v, want alice's", c.Decision)
 	}
-	hist, err := s.History(id)
+	hist, err := s.History(store.Operator, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,11 +159,11 @@ func TestDecisionConflictKeepsTheReasons(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "was changed by sofia at") || !strings.Contains(v, "nothing was written") {
 		t.Fatalf("the form should say what happened:\n%s", v)
 	}
-	if c, _ := s.Case(id); c.Status == cases.StatusDecided {
+	if c, _ := s.Case(store.Operator, id); c.Status == cases.StatusDecided {
 		t.Fatal("a decision was written over a version alice had not seen")
 	}
 	press(m, "ctrl+s", "y")
-	c, _ := s.Case(id)
+	c, _ := s.Case(store.Operator, id)
 	if c.Status != cases.StatusDecided || c.Decision.Reasons != "Wrong reason code" || len(c.Notes) != 1 {
 		t.Fatalf("after the reload the decision should go through with the kept reasons: %s %+v (%s)", c.Status, c.Decision, m.status)
 	}
@@ -210,7 +211,7 @@ func TestNoteIsCheckedAgainstTheVersionSeen(t *testing.T) {
 	if m.dlg != nil || !strings.Contains(m.status, "was changed by sofia at") || !strings.Contains(m.status, "your note is kept") {
 		t.Fatalf("dialog %v, status %q", m.dlg != nil, m.status)
 	}
-	if c, _ := s.Case(id); len(c.Notes) != 1 {
+	if c, _ := s.Case(store.Operator, id); len(c.Notes) != 1 {
 		t.Fatalf("%d notes, want sofia's alone", len(c.Notes))
 	}
 	press(m, "n")
@@ -218,7 +219,7 @@ func TestNoteIsCheckedAgainstTheVersionSeen(t *testing.T) {
 		t.Fatal("n should give the kept note back")
 	}
 	press(m, "ctrl+s")
-	if c, _ := s.Case(id); len(c.Notes) != 2 || c.Notes[1].Text != "Broker called back." {
+	if c, _ := s.Case(store.Operator, id); len(c.Notes) != 2 || c.Notes[1].Text != "Broker called back." {
 		t.Fatalf("notes %+v (%s)", c.Notes, m.status)
 	}
 }
@@ -246,7 +247,7 @@ func TestApprovalIsCheckedAgainstTheVersionSeen(t *testing.T) {
 	if !strings.Contains(m.status, "was changed by tom at") || !strings.Contains(m.status, "your comment is kept") {
 		t.Fatalf("status %q", m.status)
 	}
-	if c, _ := s.Case(id); c.Status != cases.StatusInReview || c.Decision != nil {
+	if c, _ := s.Case(store.Operator, id); c.Status != cases.StatusInReview || c.Decision != nil {
 		t.Fatalf("the returned case was changed again: %s %+v", c.Status, c.Decision)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 )
 
 func TestDecideFromQueue(t *testing.T) {
@@ -24,7 +25,7 @@ func TestDecideFromQueue(t *testing.T) {
 		t.Fatalf("confirmation should show the record:\n%s", v)
 	}
 	press(m, "y")
-	c, err := s.Case("PEA-25-000001")
+	c, err := s.Case(store.Operator, "PEA-25-000001")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,23 +13,23 @@ import (
 	"ceedesk/cases"
 )
 
-// Desk is what the workstation needs from storage; *store.Store satisfies it.
+// Desk is what the workstation needs from storage; *store.Store satisfies it. Every call names the acting user,
+// reads included: the store applies who may see and change what, so the workstation shows only what its user may see.
 type Desk interface {
-	Queue(q cases.QueueQuery) (cases.QueuePage, error)
-	Counts(q cases.QueueQuery) (cases.Counts, error)
-	Case(id string) (*cases.Case, error)
-	History(id string) ([]cases.Event, error)
-	User(name string) (cases.User, error)
-	Users(center string) ([]cases.User, error)
+	Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
+	Counts(actor string, q cases.QueueQuery) (cases.Counts, error)
+	Case(actor, id string) (*cases.Case, error)
+	History(actor, id string) ([]cases.Event, error)
+	Users(actor, center string) ([]cases.User, error)
 	StartReview(actor, id string, version uint64) (*cases.Case, error)
 	Decide(actor, id string, version uint64, d cases.Decision, today cases.Date) (*cases.Case, error)
 	AddNote(actor, id string, version uint64, text string) (*cases.Case, error)
 	RequestInfo(actor, id string, version uint64, question string, today cases.Date) (*cases.Case, error)
-	Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error)
+	Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error)
 	Approve(actor, id string, version uint64, comment string) (*cases.Case, error)
 	Return(actor, id string, version uint64, comment string) (*cases.Case, error)
-	Approvals(center string) ([]cases.QueueRow, error)
-	Workload(center string, today cases.Date) ([]cases.Load, error)
+	Approvals(actor, center string) ([]cases.QueueRow, error)
+	Workload(actor, center string, today cases.Date) ([]cases.Load, error)
 	Subscribe() (<-chan cases.Change, func())
 	Policy() cases.Policy
 }

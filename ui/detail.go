@@ -33,7 +33,7 @@ func (d *detailState) layout(m *Model) {
 
 // openCase shows a case. Opening one's own assigned case starts its review. It reports whether the case opened.
 func (m *Model) openCase(id string, from pane) bool {
-	c, err := m.desk.Case(id)
+	c, err := m.desk.Case(m.user.Name, id)
 	if err != nil {
 		m.fail(err)
 		return false
@@ -66,7 +66,7 @@ func (m *Model) openCase(id string, from pane) bool {
 }
 
 func (m *Model) loadHistory() {
-	h, err := m.desk.History(m.d.c.ID)
+	h, err := m.desk.History(m.user.Name, m.d.c.ID)
 	if err != nil {
 		m.fail(err)
 	}
@@ -91,7 +91,7 @@ func (m *Model) workReason(c *cases.Case) string {
 // so and the case becomes read-only for them.
 func (m *Model) reloadCase() {
 	old := m.d.c
-	c, err := m.desk.Case(old.ID)
+	c, err := m.desk.Case(m.user.Name, old.ID)
 	if err != nil {
 		m.fail(fmt.Errorf("case %s: %w", old.ID, err))
 		return
@@ -145,7 +145,7 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	case m.is(msg, k.PrevCase):
 		m.stepCase(-1)
 	case m.is(msg, k.Reassign):
-		m.startReassign([]string{d.c.ID})
+		m.startReassign([]caseRef{{id: d.c.ID, version: d.c.Version}})
 	case m.is(msg, k.Back):
 		m.pane = m.back
 		if m.pane == paneApprovals {

@@ -88,7 +88,7 @@ func (d *dialog) what() string {
 
 // seen notes a change committed to the dialog's case after it opened.
 func (d *dialog) seen(m *Model) {
-	if c, err := m.desk.Case(d.caseID); err == nil && c.Version != d.version {
+	if c, err := m.desk.Case(m.user.Name, d.caseID); err == nil && c.Version != d.version {
 		d.notice = changedNotice(c, d.what())
 	}
 }
@@ -263,7 +263,7 @@ type confirmation struct {
 
 // seen notes a change committed to the confirmation's case after the user began.
 func (a *confirmation) seen(m *Model) {
-	if c, err := m.desk.Case(a.caseID); err == nil && c.Version != a.version {
+	if c, err := m.desk.Case(m.user.Name, a.caseID); err == nil && c.Version != a.version {
 		a.notice = changedNotice(c, a.what)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 )
 
 func typeText(m *Model, s string) {
@@ -62,12 +63,12 @@ func TestConflictReloadsAndSaysWho(t *testing.T) {
 	if m.d.c.Version == seen || len(m.d.c.Notes) != 1 {
 		t.Fatalf("the case should be reloaded (version %d, notes %d)", m.d.c.Version, len(m.d.c.Notes))
 	}
-	c, _ := s.Case("PSC-25-000001")
+	c, _ := s.Case(store.Operator, "PSC-25-000001")
 	if c.Status == cases.StatusDecided {
 		t.Fatal("a stale decision was written")
 	}
 	press(m, "d", "enter", "y") // now on the current version
-	if c, _ = s.Case("PSC-25-000001"); c.Status != cases.StatusDecided {
+	if c, _ = s.Case(store.Operator, "PSC-25-000001"); c.Status != cases.StatusDecided {
 		t.Fatalf("after the reload the decision should go through: %s (%s)", c.Status, m.status)
 	}
 }
@@ -97,7 +98,7 @@ func TestApproverIsNeverTheDecider(t *testing.T) {
 	press(tom, "y")
 	typeText(tom, "Agreed.")
 	press(tom, "enter", "y")
-	c, _ := s.Case("PD-26-000001")
+	c, _ := s.Case(store.Operator, "PD-26-000001")
 	if c.Status != cases.StatusDecided || c.Decision.Approver != "tom" {
 		t.Fatalf("tom's approval: %s %+v (%s)", c.Status, c.Decision, tom.status)
 	}
@@ -112,7 +113,7 @@ func TestReturnNeedsAComment(t *testing.T) {
 	}
 	typeText(m, "Cite the royalty agreement.")
 	press(m, "enter", "y")
-	c, _ := s.Case("2704-26-100077")
+	c, _ := s.Case(store.Operator, "2704-26-100077")
 	if c.Status != cases.StatusInReview {
 		t.Fatalf("returned case is %s (%s)", c.Status, m.status)
 	}
@@ -141,8 +142,8 @@ func TestReassignMarkedCases(t *testing.T) {
 		t.Fatal("reassignment should ask for confirmation showing the reason")
 	}
 	press(m, "y")
-	for _, id := range ids {
-		c, _ := s.Case(id)
+	for _, id := range refIDs(ids) {
+		c, _ := s.Case(store.Operator, id)
 		if c.Assignee != "tom" {
 			t.Errorf("%s assigned to %s (%s)", id, c.Assignee, m.status)
 		}
@@ -160,11 +161,11 @@ func TestRebalanceProposesThenWrites(t *testing.T) {
 		t.Fatalf("pane %s moves %+v (%s)", m.pane, m.sup.moves, m.status)
 	}
 	id := m.sup.moves[0].Case
-	if c, _ := s.Case(id); c.Assignee != "alice" {
+	if c, _ := s.Case(store.Operator, id); c.Assignee != "alice" {
 		t.Fatal("nothing may be written before confirmation")
 	}
 	press(m, "y")
-	if c, _ := s.Case(id); c.Assignee != "bob" {
+	if c, _ := s.Case(store.Operator, id); c.Assignee != "bob" {
 		t.Fatalf("%s is %s's after the rebalance (%s)", id, c.Assignee, m.status)
 	}
 	press(m, "b")
@@ -182,7 +183,7 @@ func TestNoteAndRequestForInformation(t *testing.T) {
 	press(m, "i")
 	typeText(m, "Send the assist agreement.")
 	press(m, "ctrl+s")
-	c, _ := s.Case(m.d.c.ID)
+	c, _ := s.Case(store.Operator, m.d.c.ID)
 	if len(c.Notes) != 1 || c.Notes[0].Text != "Called the broker." || len(c.Requests) != 1 || c.Status != cases.StatusAwaitingInfo {
 		t.Fatalf("notes %+v requests %+v status %s (%s)", c.Notes, c.Requests, c.Status, m.status)
 	}
@@ -344,4 +345,39 @@ func TestWatchStops(t *testing.T) {
 	}
 	stop()
 	stop()
+}
+
+// TestReassignmentOnAStaleVersionIsAConflict checks that a workstation's reassignment carries the version its
+// supervisor saw: a reassignment made meanwhile by someone else is named, not overwritten.
+func TestReassignmentOnAStaleVersionIsAConflict(t *testing.T) {
+	s := newTestStore(t)
+	m := newTestModel(t, s, "sofia", 120, 40)
+	refs := m.q.selection()
+	if len(refs) != 1 {
+		t.Fatalf("selection %v", refs)
+	}
+	id := refs[0].id
+	press(m, "r")
+	for m.sup.users[m.sup.usCursor].Name != "tom" {
+		press(m, "j")
+	}
+	press(m, "enter")
+	typeText(m, "tom has room")
+	press(m, "enter")
+	// meanwhile the case moves to someone else
+	before, _ := s.Case(store.Operator, id)
+	to := "bob"
+	if before.Assignee == "bob" {
+		to = "carol"
+	}
+	if _, err := s.Assign("sofia", []string{id}, nil, to, "covering", testToday); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "y")
+	if c, _ := s.Case(store.Operator, id); c.Assignee != to {
+		t.Fatalf("the stale reassignment overwrote the one made meanwhile: %s is %s's", id, c.Assignee)
+	}
+	if !m.statusBad || !strings.Contains(m.status, "changed by sofia") {
+		t.Errorf("status %q does not name the conflict", m.status)
+	}
 }

@@ -50,8 +50,8 @@ type longIDDesk struct{ Desk }
 
 const longID = "VALIDATION-2026-ELEC-000000123"
 
-func (d longIDDesk) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
-	p, err := d.Desk.Queue(q)
+func (d longIDDesk) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error) {
+	p, err := d.Desk.Queue(actor, q)
 	if len(p.Rows) > 0 {
 		p.Rows[0].ID = longID
 	}

@@ -24,10 +24,10 @@ type queueState struct {
 	winOff int
 	idW    int // width of the CASE column: the longest id in the window, so no id is cut
 	total  int
-	cursor int // index in the whole queue
-	top    int // index of the first visible row
-	height int // visible rows, from the last layout
-	marks  map[string]bool
+	cursor int               // index in the whole queue
+	top    int               // index of the first visible row
+	height int               // visible rows, from the last layout
+	marks  map[string]uint64 // marked case -> the version the supervisor saw
 	counts cases.Counts
 	err    error
 	// firstRun: the user's Center holds no case at all, so the pane explains how to load some.
@@ -39,7 +39,7 @@ const queueChrome = 3
 
 func (q *queueState) init(m *Model) {
 	q.sort = cases.SortDue
-	q.marks = map[string]bool{}
+	q.marks = map[string]uint64{}
 	q.input = m.newInput("/ ")
 	q.input.Placeholder = "id, importer, entry number, or kind:protest status:review due:<7d importer:acme"
 	// a query over cases.MaxFilter is kept and refused with the reason; this only bounds a runaway paste
@@ -66,7 +66,7 @@ func (q *queueState) refresh(m *Model) {
 	qq := q.query(m)
 	qq.Filter = cases.Filter{}
 	qq.OpenOnly = true
-	c, err := m.desk.Counts(qq)
+	c, err := m.desk.Counts(m.user.Name, qq)
 	if err != nil {
 		q.err = err
 	}
@@ -82,7 +82,7 @@ func (m *Model) centerEmpty() bool {
 	if m.user.Center == "" {
 		return true
 	}
-	p, err := m.desk.Queue(cases.QueueQuery{Center: m.user.Center, Limit: 1, Today: m.today()})
+	p, err := m.desk.Queue(m.user.Name, cases.QueueQuery{Center: m.user.Center, Limit: 1, Today: m.today()})
 	return err == nil && p.Total == 0
 }
 
@@ -94,7 +94,7 @@ func (q *queueState) fetch(m *Model) {
 		qq := q.query(m)
 		qq.Offset = max(q.top-h, 0)
 		qq.Limit = 3 * h
-		p, err := m.desk.Queue(qq)
+		p, err := m.desk.Queue(m.user.Name, qq)
 		if err != nil {
 			q.err = err
 			q.rows, q.total, q.winOff = nil, 0, 0
@@ -200,10 +200,10 @@ func (q *queueState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		m.setSort(q.sort.Next())
 	case m.is(msg, k.Mark):
 		if r := q.current(); r != nil {
-			if q.marks[r.ID] {
+			if _, marked := q.marks[r.ID]; marked {
 				delete(q.marks, r.ID)
 			} else {
-				q.marks[r.ID] = true
+				q.marks[r.ID] = r.Version
 			}
 			q.move(m, 1)
 		}
@@ -211,7 +211,7 @@ func (q *queueState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		m.startReassign(q.selection())
 	case m.is(msg, k.Back):
 		if len(q.marks) > 0 {
-			q.marks = map[string]bool{}
+			q.marks = map[string]uint64{}
 			m.say("marks cleared")
 		} else if !q.filter.Empty() {
 			m.setFilter("")
@@ -223,20 +223,43 @@ func (q *queueState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// selection is the marked cases, or the case under the cursor when none is marked.
-func (q *queueState) selection() []string {
+// selection is the marked cases, or the case under the cursor when none is marked, each with the version the
+// supervisor saw.
+func (q *queueState) selection() []caseRef {
 	if len(q.marks) > 0 {
-		ids := make([]string, 0, len(q.marks))
-		for id := range q.marks {
-			ids = append(ids, id)
+		refs := make([]caseRef, 0, len(q.marks))
+		for id, v := range q.marks {
+			refs = append(refs, caseRef{id: id, version: v})
 		}
-		sort.Strings(ids)
-		return ids
+		sort.Slice(refs, func(i, j int) bool { return refs[i].id < refs[j].id })
+		return refs
 	}
 	if r := q.current(); r != nil {
-		return []string{r.ID}
+		return []caseRef{{id: r.ID, version: r.Version}}
 	}
 	return nil
+}
+
+// caseRef is a case and the version its user saw, for a write that must not overwrite a change made since.
+type caseRef struct {
+	id      string
+	version uint64
+}
+
+func refIDs(refs []caseRef) []string {
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r.id
+	}
+	return ids
+}
+
+func refVersions(refs []caseRef) []uint64 {
+	vs := make([]uint64, len(refs))
+	for i, r := range refs {
+		vs[i] = r.version
+	}
+	return vs
 }
 
 func (m *Model) setSort(s cases.SortKey) {
@@ -430,7 +453,7 @@ func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, toda
 	default:
 		b.WriteByte(' ')
 	}
-	if q.marks[r.ID] {
+	if _, marked := q.marks[r.ID]; marked {
 		b.WriteString("* ")
 	} else {
 		b.WriteString("  ")
@@ -473,7 +496,7 @@ func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, toda
 	switch {
 	case cur:
 		return m.rows.cursor.on(s)
-	case q.marks[r.ID]:
+	case marked(q.marks, r.ID):
 		return m.rows.marked.on(s)
 	case mark == "!":
 		return m.rows.overdue.on(s)
@@ -595,4 +618,9 @@ func (m *Model) centerSuffix() string {
 		return ""
 	}
 	return " for the " + one(m.user.Center) + " Center"
+}
+
+func marked(marks map[string]uint64, id string) bool {
+	_, ok := marks[id]
+	return ok
 }

@@ -142,7 +142,7 @@ func TestScriptedSession(t *testing.T) {
 	}
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 
-	c, err := s.Case("PEA-25-000001")
+	c, err := s.Case(store.Operator, "PEA-25-000001")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestScriptedSession(t *testing.T) {
 		c.Decision.Reasons != "The assist was already in the entered value." || c.Decision.By != "alice" || c.Decision.On != testToday {
 		t.Fatalf("stored case: status %s decision %+v", c.Status, c.Decision)
 	}
-	hist, err := s.History(c.ID)
+	hist, err := s.History(store.Operator, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,15 +169,17 @@ type hostileDesk struct{ *store.Store }
 
 const hostileName = "ACME\x1b]0;owned\x07\x1b[2J"
 
-func (h hostileDesk) Queue(q cases.QueueQuery) (cases.QueuePage, error) {
-	p, err := h.Store.Queue(q)
+func (h hostileDesk) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error) {
+	p, err := h.Store.Queue(actor, q)
 	for i := range p.Rows {
 		p.Rows[i].Importer = hostileName
 	}
 	return p, err
 }
 
-func (h hostileDesk) Case(id string) (*cases.Case, error) { return h.taint(h.Store.Case(id)) }
+func (h hostileDesk) Case(actor, id string) (*cases.Case, error) {
+	return h.taint(h.Store.Case(actor, id))
+}
 
 func (h hostileDesk) StartReview(actor, id string, version uint64) (*cases.Case, error) {
 	return h.taint(h.Store.StartReview(actor, id, version))
@@ -240,7 +242,7 @@ func TestLiveChanges(t *testing.T) {
 	defer stop()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("1 of 6")) }, teatest.WithDuration(5*time.Second))
 
-	if _, err := s.Assign("sofia", []string{"PSC-26-000003"}, "alice", "", testToday); err != nil {
+	if _, err := s.Assign("sofia", []string{"PSC-26-000003"}, nil, "alice", "", testToday); err != nil {
 		t.Fatal(err)
 	}
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
@@ -250,7 +252,7 @@ func TestLiveChanges(t *testing.T) {
 	tm.Send(keyMsg("j"))
 	tm.Send(keyMsg("enter")) // PSC-25-000002, now in review
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("POST-SUMMARY CORRECTION")) }, teatest.WithDuration(5*time.Second))
-	if _, err := s.Assign("sofia", []string{"PSC-25-000002"}, "bob", "alice on leave", testToday); err != nil {
+	if _, err := s.Assign("sofia", []string{"PSC-25-000002"}, nil, "bob", "alice on leave", testToday); err != nil {
 		t.Fatal(err)
 	}
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {

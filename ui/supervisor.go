@@ -24,6 +24,7 @@ type supervisorState struct {
 	usCursor     int
 	holding      map[string]int // user -> how many of the cases being reassigned they hold
 	reassignIDs  []string
+	reassignVers []uint64 // the version of each case the supervisor saw
 	reassignTo   string
 	reassignBack pane
 
@@ -38,7 +39,7 @@ func (m *Model) openWorkload() {
 }
 
 func (m *Model) loadWorkload() {
-	loads, err := m.desk.Workload(m.user.Center, m.today())
+	loads, err := m.desk.Workload(m.user.Name, m.user.Center, m.today())
 	if err != nil {
 		m.fail(err)
 		return
@@ -128,7 +129,7 @@ func (m *Model) workloadView(h int) string {
 // proposeRebalance computes moves that even out due-this-week load and shows them; nothing is written until the
 // supervisor confirms.
 func (m *Model) proposeRebalance() {
-	users, err := m.desk.Users(m.user.Center)
+	users, err := m.desk.Users(m.user.Name, m.user.Center)
 	if err != nil {
 		m.fail(err)
 		return
@@ -141,7 +142,7 @@ func (m *Model) proposeRebalance() {
 			continue
 		}
 		reviewers = append(reviewers, u.Name)
-		p, err := m.desk.Queue(cases.QueueQuery{Assignee: u.Name, OpenOnly: true, Sort: cases.SortDue, Today: today,
+		p, err := m.desk.Queue(m.user.Name, cases.QueueQuery{Assignee: u.Name, OpenOnly: true, Sort: cases.SortDue, Today: today,
 			Filter: cases.Filter{DueOp: "<=", DueDays: 7}, Limit: 10000})
 		if err != nil {
 			m.fail(err)
@@ -172,16 +173,18 @@ func (m *Model) rebalanceKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) applyRebalance() {
 	byTo := map[string][]string{}
+	versions := map[string][]uint64{}
 	var tos []string
 	for _, mv := range m.sup.moves {
 		if byTo[mv.To] == nil {
 			tos = append(tos, mv.To)
 		}
 		byTo[mv.To] = append(byTo[mv.To], mv.Case)
+		versions[mv.To] = append(versions[mv.To], mv.Version)
 	}
 	moved := 0
 	for _, to := range tos {
-		if _, err := m.desk.Assign(m.user.Name, byTo[to], to, "rebalance due-this-week load", m.today()); err != nil {
+		if _, err := m.desk.Assign(m.user.Name, byTo[to], versions[to], to, "rebalance due-this-week load", m.today()); err != nil {
 			m.fail(fmt.Errorf("rebalance stopped after %d of %d moves: %w", moved, len(m.sup.moves), err))
 			m.pane = paneWorkload
 			m.reload()
@@ -221,13 +224,14 @@ func (m *Model) rebalanceView(h int) string {
 
 // --- reassignment --------------------------------------------------------------------------------------------------
 
-// startReassign lets a supervisor choose who takes the given cases.
-func (m *Model) startReassign(ids []string) {
+// startReassign lets a supervisor choose who takes the given cases, as of the versions the supervisor saw.
+func (m *Model) startReassign(refs []caseRef) {
+	ids := refIDs(refs)
 	if len(ids) == 0 {
 		m.say("no case to reassign")
 		return
 	}
-	users, err := m.desk.Users(m.user.Center)
+	users, err := m.desk.Users(m.user.Name, m.user.Center)
 	if err != nil {
 		m.fail(err)
 		return
@@ -242,10 +246,10 @@ func (m *Model) startReassign(ids []string) {
 		m.status, m.statusBad = "nobody in this Center can hold cases", true
 		return
 	}
-	m.sup.users, m.sup.usCursor, m.sup.reassignIDs = holders, 0, ids
+	m.sup.users, m.sup.usCursor, m.sup.reassignIDs, m.sup.reassignVers = holders, 0, ids, refVersions(refs)
 	m.sup.holding = map[string]int{}
 	for _, id := range ids[:min(len(ids), 200)] {
-		if c, err := m.desk.Case(id); err == nil && c.Assignee != "" {
+		if c, err := m.desk.Case(m.user.Name, id); err == nil && c.Assignee != "" {
 			m.sup.holding[c.Assignee]++
 		}
 	}
@@ -279,16 +283,16 @@ func (m *Model) reassignKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) confirmReassign(reason string) {
 	s := &m.sup
-	ids, to := s.reassignIDs, s.reassignTo
+	ids, versions, to := s.reassignIDs, s.reassignVers, s.reassignTo
 	body := fmt.Sprintf("Cases: %s\nTo:     %s\nReason: %s", one(strings.Join(ids, ", ")), one(to), one(reason))
 	m.confirm(fmt.Sprintf("Reassign %s to %s?", plural(len(ids), "case", "cases"), one(to)), body, func() {
-		_, err := m.desk.Assign(m.user.Name, ids, to, reason, m.today())
+		_, err := m.desk.Assign(m.user.Name, ids, versions, to, reason, m.today())
 		m.pane = s.reassignBack
 		if err != nil {
 			m.refused(err)
 			return
 		}
-		m.q.marks = map[string]bool{}
+		m.q.marks = map[string]uint64{}
 		m.say("%s reassigned to %s", plural(len(ids), "case", "cases"), one(to))
 		m.reload()
 	})
@@ -329,7 +333,7 @@ func (m *Model) openApprovals() {
 }
 
 func (m *Model) loadApprovals() {
-	rows, err := m.desk.Approvals(m.user.Center)
+	rows, err := m.desk.Approvals(m.user.Name, m.user.Center)
 	if err != nil {
 		m.fail(err)
 		return
@@ -338,7 +342,7 @@ func (m *Model) loadApprovals() {
 	m.sup.apCursor = clamp(m.sup.apCursor, 0, max(len(rows)-1, 0))
 	m.sup.deciders = map[string]string{}
 	for _, r := range rows[:min(len(rows), 500)] {
-		if c, err := m.desk.Case(r.ID); err == nil && c.Decision != nil {
+		if c, err := m.desk.Case(m.user.Name, r.ID); err == nil && c.Decision != nil {
 			m.sup.deciders[r.ID] = c.Decision.By
 		}
 	}
@@ -350,7 +354,7 @@ func (m *Model) loadApprovalCase() {
 	if len(m.sup.approvals) == 0 {
 		return
 	}
-	c, err := m.desk.Case(m.sup.approvals[m.sup.apCursor].ID)
+	c, err := m.desk.Case(m.user.Name, m.sup.approvals[m.sup.apCursor].ID)
 	if err != nil {
 		m.fail(err)
 		return

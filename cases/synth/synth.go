@@ -108,6 +108,22 @@ type Generator struct {
 	centers []*center
 	n       int
 	serial  map[string]int
+	until   time.Time // no time a case records is later than this; zero = no bound
+}
+
+// NotAfter keeps every time the generated cases record (assignment, decision, note, request) at or before t, as
+// a store that is seeded at t would have recorded them: a case assigned today is not changed later today. A t
+// before the start of today (a caseload seeded for a day still to come) bounds nothing. The caseload is otherwise
+// what the seed makes.
+func (g *Generator) NotAfter(t time.Time) { g.until = t.UTC() }
+
+// bound moves a time of today's work back to g.until when it would fall after it, never before today's start.
+func (g *Generator) bound(at time.Time) time.Time {
+	start := g.today.Time()
+	if g.until.IsZero() || g.until.Before(start) || !at.After(g.until) {
+		return at
+	}
+	return g.until
 }
 
 // New makes a generator for the seed, with dates relative to today.
@@ -380,7 +396,7 @@ func (g *Generator) status(k *cases.Case, c *center) {
 		k.Assigned = g.today
 	}
 	k.UpdatedBy = c.supervisor.Name
-	at := k.Assigned.Time().Add(9*time.Hour + time.Duration(g.r.IntN(8*3600))*time.Second)
+	at := g.bound(k.Assigned.Time().Add(9*time.Hour + time.Duration(g.r.IntN(8*3600))*time.Second))
 	k.UpdatedAt = at
 	switch {
 	case roll < 45:
@@ -416,7 +432,7 @@ func (g *Generator) status(k *cases.Case, c *center) {
 		k.Protest.OriginalDeciders = []string{other.Name}
 	}
 	if g.pick(20) {
-		k.Notes = []cases.Note{{Author: rv.Name, At: at.Add(time.Hour), Text: "Called the broker; documents promised by end of week."}}
+		k.Notes = []cases.Note{{Author: rv.Name, At: g.bound(at.Add(time.Hour)), Text: "Called the broker; documents promised by end of week."}}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"ceedesk/cases"
 )
@@ -117,5 +118,39 @@ func BenchmarkNext(b *testing.B) {
 	g := New(1, today)
 	for i := 0; i < b.N; i++ {
 		g.Next()
+	}
+}
+
+// TestNotAfterKeepsTodaysWorkInThePast checks that a caseload seeded in the morning records nothing later that
+// day, so that its export imports into another store at once.
+func TestNotAfterKeepsTodaysWorkInThePast(t *testing.T) {
+	today := cases.NewDate(2026, 12, 1)
+	now := today.Time().Add(9*time.Hour + 30*time.Minute)
+	g := New(1, today)
+	g.NotAfter(now)
+	seen := 0
+	for i := 0; i < 3000; i++ {
+		c := g.Next()
+		times := []time.Time{c.UpdatedAt}
+		for _, n := range c.Notes {
+			times = append(times, n.At)
+		}
+		for _, r := range c.Requests {
+			times = append(times, r.At)
+		}
+		if c.Decision != nil {
+			times = append(times, c.Decision.At)
+		}
+		for _, at := range times {
+			if at.After(now) {
+				t.Fatalf("%s records %s, after %s", c.ID, at, now)
+			}
+			if cases.DateOf(at) == today {
+				seen++
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no case recorded anything today: the test proves nothing")
 	}
 }

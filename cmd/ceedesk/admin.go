@@ -75,7 +75,15 @@ func runRestore(g *globals, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: ceedesk restore FILE [--db PATH] [--force]")
 		return cli.ExitUsage
 	}
-	if err := restore(pos[0], g.dbPath(), *force); err != nil {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk restore: %v\n", err)
+		return cli.ExitFail
+	}
+	// The backup's copy and the store it replaces find their audit key as every other command does.
+	opt := store.Options{Timeout: time.Second}
+	opt.AuditKey, opt.AuditKeyDefault = auditKeyPaths(g, cfg, g.dbPath())
+	if err := restore(pos[0], g.dbPath(), *force, opt); err != nil {
 		fmt.Fprintf(stderr, "ceedesk restore: %v\n", err)
 		return cli.ExitFail
 	}
@@ -86,8 +94,8 @@ func runRestore(g *globals, args []string, stdout, stderr io.Writer) int {
 // restore copies the backup beside the store, opens the copy (which migrates a backup of an older schema, never
 // the backup itself), checks that it passes the consistency check and that its audit chain verifies and explains
 // every case, and only then puts it in place of the store, holding the store's lock meanwhile so that no other
-// ceedesk can have it open.
-func restore(src, dst string, force bool) error {
+// ceedesk can have it open. opt says where the audit key is.
+func restore(src, dst string, force bool, opt store.Options) error {
 	if _, err := os.Stat(src); err != nil {
 		return fmt.Errorf("backup %s: %w", src, err)
 	}
@@ -99,7 +107,7 @@ func restore(src, dst string, force bool) error {
 			return fmt.Errorf("%s exists; pass --force to replace it (the old store is kept as %s.before-restore)", dst, dst)
 		}
 		// Holding the live store open takes its lock: a running server or desk makes this fail with ErrLocked.
-		cur, err := store.Open(dst, store.Options{Timeout: time.Second})
+		cur, err := store.Open(dst, opt)
 		if err != nil {
 			if errors.Is(err, store.ErrLocked) {
 				return fmt.Errorf("%s is in use by a running ceedesk; stop it (the server too) before restoring", dst)
@@ -117,7 +125,7 @@ func restore(src, dst string, force bool) error {
 	if err := copyFile(src, tmp); err != nil {
 		return err
 	}
-	err := checkStore(tmp)
+	err := checkStore(tmp, opt)
 	// Opening a backup of an older schema migrated the copy and kept a copy of the copy: not worth keeping.
 	if extra, _ := filepath.Glob(tmp + ".schema-*.bak"); len(extra) > 0 {
 		for _, f := range extra {
@@ -132,8 +140,8 @@ func restore(src, dst string, force bool) error {
 }
 
 // checkStore opens a store file and runs every check ceedesk has on it.
-func checkStore(path string) error {
-	b, err := store.Open(path, store.Options{Timeout: time.Second})
+func checkStore(path string, opt store.Options) error {
+	b, err := store.Open(path, opt)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func TestCrashSafety(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := st.Queue(cases.QueueQuery{Center: "ELEC", Sort: cases.SortDue, OpenOnly: true, Limit: 1000, Today: cases.NewDate(2026, 11, 28)})
+	page, err := st.Queue(store.Operator, cases.QueueQuery{Center: "ELEC", Sort: cases.SortDue, OpenOnly: true, Limit: 1000, Today: cases.NewDate(2026, 11, 28)})
 	st.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +153,7 @@ func TestCrashSafety(t *testing.T) {
 			t.Fatalf("kill %d: history: %v", k, err)
 		}
 		for id, v := range acked {
-			c, err := st.Case(id)
+			c, err := st.Case(store.Operator, id)
 			if err != nil {
 				t.Fatalf("kill %d: case %s: %v", k, id, err)
 			}
@@ -163,11 +163,11 @@ func TestCrashSafety(t *testing.T) {
 			}
 		}
 		for _, id := range ids {
-			c, err := st.Case(id)
+			c, err := st.Case(store.Operator, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, err := st.History(id)
+			h, err := st.History(store.Operator, id)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -30,7 +30,7 @@ func runDesk(ctx context.Context, g *globals, stderr io.Writer) int {
 		return code
 	}
 	defer st.Close()
-	users, err := st.Users("")
+	users, err := st.Users(store.Operator, "")
 	if err != nil {
 		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
 		return cli.ExitFail
@@ -124,7 +124,8 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "ceedesk demo: %s exists; the demo makes a fresh store (remove it or pick another --keep path)\n", path)
 		return cli.ExitFail
 	}
-	opt := store.Options{Policy: cfg.Policy}
+	// A demo keys its audit chain like any store, with its own key beside it, never the Center's (audit_key).
+	opt := store.Options{Policy: cfg.Policy, AuditKeyDefault: filepath.Join(filepath.Dir(path), "audit.key")}
 	st, err := store.Open(path, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "ceedesk demo: %v\n", err)
@@ -150,6 +151,7 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 // seedStore adds the demo users and n synthetic cases, showing progress on a terminal and nothing in a pipe.
 func seedStore(st *store.Store, n int, seed int64, today cases.Date, stderr io.Writer) (int, error) {
 	gen := synth.New(seed, today)
+	gen.NotAfter(time.Now()) // what is seeded has happened: an export of it imports into another store
 	for _, u := range gen.Users() {
 		if _, err := st.User(u.Name); err == nil {
 			continue // seeding again adds cases to the same demo users

@@ -25,12 +25,13 @@ import (
 
 // globals are the flags every command accepts, before or after the command name.
 type globals struct {
-	db     string
-	as     string
-	theme  string
-	today  string
-	config string
-	listen string // for the "held by the server" hint
+	db       string
+	as       string
+	theme    string
+	today    string
+	config   string
+	auditKey string
+	listen   string // for the "held by the server" hint
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -39,6 +40,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.theme, "theme", g.theme, "default, dark, light, high-contrast or monochrome")
 	fs.StringVar(&g.today, "today", g.today, "the date the rules use, YYYY-MM-DD (default: the real date)")
 	fs.StringVar(&g.config, "config", g.config, "config file (default $XDG_CONFIG_HOME/ceedesk/config.toml)")
+	fs.StringVar(&g.auditKey, "audit-key", g.auditKey, "audit chain key file (default: config audit_key, else the file the store recorded, else audit.key beside the store)")
 }
 
 func main() {
@@ -60,7 +62,8 @@ usage:
   ceedesk restore FILE                             replace the store with a backup (not while in use)
   ceedesk COMMAND ...                              data work, below
 
-global flags (before or after the command): --db PATH, --as USER, --today YYYY-MM-DD, --config FILE, --theme NAME
+global flags (before or after the command): --db PATH, --as USER, --today YYYY-MM-DD, --config FILE, --theme NAME,
+  --audit-key FILE
 
 commands:
 `
@@ -126,9 +129,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return cli.Run(ctx, env, append([]string{name}, rest...))
 }
 
-// pullGlobals removes --db, --as, --today, --config and --theme (with their values) from a command's arguments.
+// pullGlobals removes --db, --as, --today, --config, --theme and --audit-key (with their values) from a command's
+// arguments.
 func pullGlobals(g *globals, args []string) ([]string, error) {
-	targets := map[string]*string{"db": &g.db, "as": &g.as, "theme": &g.theme, "today": &g.today, "config": &g.config}
+	targets := map[string]*string{"db": &g.db, "as": &g.as, "theme": &g.theme, "today": &g.today, "config": &g.config, "audit-key": &g.auditKey}
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -241,7 +245,19 @@ func openStore(g *globals, cfg ui.Config, opt store.Options) (*store.Store, erro
 		return nil, fmt.Errorf("store %s: %v", path, err)
 	}
 	opt.Policy = cfg.Policy
+	opt.AuditKey, opt.AuditKeyDefault = auditKeyPaths(g, cfg, path)
 	return store.Open(path, opt)
+}
+
+// auditKeyPaths is where the store at path finds its audit key: the file --audit-key or the config's audit_key
+// names, if any; else (store.Options) the file a keyed store recorded, and for a store not keyed yet audit.key
+// beside the store, created on first use.
+func auditKeyPaths(g *globals, cfg ui.Config, path string) (named, beside string) {
+	named = g.auditKey
+	if named == "" {
+		named = cfg.AuditKey
+	}
+	return named, filepath.Join(filepath.Dir(path), "audit.key")
 }
 
 // heldHint turns "the store is held" into what to do instead: run the command through the server.

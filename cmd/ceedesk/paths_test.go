@@ -61,7 +61,7 @@ func TestEveryPathWritesExactlyOneEvent(t *testing.T) {
 	env := func(as string, out io.Writer) *cli.Env {
 		return &cli.Env{Store: st, Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Today: day, As: as}
 	}
-	page, err := st.Queue(cases.QueueQuery{Assignee: "alice", Sort: cases.SortDue, OpenOnly: true, Limit: 12, Today: day})
+	page, err := st.Queue(store.Operator, cases.QueueQuery{Assignee: "alice", Sort: cases.SortDue, OpenOnly: true, Limit: 12, Today: day})
 	if err != nil || len(page.Rows) < 8 {
 		t.Fatalf("alice's queue: %d rows, %v", len(page.Rows), err)
 	}
@@ -159,14 +159,14 @@ func TestEveryPathWritesExactlyOneEvent(t *testing.T) {
 		t.Fatalf("VerifyHistory checked %d cases; want %d", n, 120+imported)
 	}
 	for _, id := range ids[:6] {
-		c, _ := st.Case(id)
-		h, _ := st.History(id)
+		c, _ := st.Case(store.Operator, id)
+		h, _ := st.History(store.Operator, id)
 		if uint64(len(h)) != c.Version || len(h) < 2 {
 			t.Errorf("case %s: version %d with %d events", id, c.Version, len(h))
 		}
 	}
 	hasEvent := func(id, text string) bool {
-		h, _ := st.History(id)
+		h, _ := st.History(store.Operator, id)
 		for _, e := range h {
 			if strings.Contains(e.Change, text) {
 				return true

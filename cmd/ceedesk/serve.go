@@ -61,7 +61,8 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		// A command sees the store through the key its session proved, so that none of its writes commits once
 		// that key is revoked or its user disabled.
 		Command: func(ctx context.Context, u cases.User, fingerprint string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-			env := &cli.Env{Store: st.WithKey(fingerprint), Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u}
+			env := &cli.Env{Store: st.WithKey(fingerprint), Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u,
+				BackupDir: cfg.BackupDir, Protected: []string{*hostKey}}
 			return cli.Run(ctx, env, args)
 		},
 	})

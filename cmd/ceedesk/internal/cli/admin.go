@@ -3,17 +3,22 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/crypto/ssh"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 )
 
 // MaxKeyFile bounds an authorized_keys-style public key file.
@@ -101,12 +106,12 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 		u := cases.User{Name: pos[0], Display: *display, Role: r, Center: c.Code}
-		if err := env.Store.AddUser(operator(env), u); err != nil {
+		if err := env.Store.AddUser(who(env), u); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "user %s added: %s of the %s Center\n", u.Name, u.Role, c.Code)
 		if fp != "" {
-			if err := env.Store.AddKey(operator(env), u.Name, fp, line); err != nil {
+			if err := env.Store.AddKey(who(env), u.Name, fp, line); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "key %s added for %s\n", fp, u.Name)
@@ -118,14 +123,14 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 		if _, err := flags(fs, args[1:]); err != nil {
 			return err
 		}
-		us, err := env.Store.Users(strings.ToUpper(*center))
+		us, err := env.Store.Users(who(env), strings.ToUpper(*center))
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tROLE\tCENTER\tKEYS\tSTATE\tDISPLAY")
 		for _, u := range us {
-			keys, err := env.Store.Keys(u.Name)
+			keys, err := env.Store.Keys(who(env), u.Name)
 			if err != nil {
 				return err
 			}
@@ -146,15 +151,10 @@ func cmdUser(ctx context.Context, env *Env, args []string) error {
 		if len(args) != 2 {
 			return usagef("user %s NAME", args[0])
 		}
-		u, err := env.Store.User(args[1])
-		if err != nil {
+		if err := env.Store.SetDisabled(who(env), args[1], args[0] == "disable"); err != nil {
 			return err
 		}
-		u.Disabled = args[0] == "disable"
-		if err := env.Store.SetUser(operator(env), u); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "user %s %sd\n", u.Name, args[0])
+		fmt.Fprintf(env.Stdout, "user %s %sd\n", args[1], args[0])
 		return nil
 	}
 	return usagef("unknown user subcommand %q; want add, list, disable or enable", args[0])
@@ -169,14 +169,11 @@ func cmdKey(ctx context.Context, env *Env, args []string) error {
 		if len(args) != 3 {
 			return usagef("key add USER FILE (over SSH: FILE is - and the key comes on standard input)")
 		}
-		if _, err := env.Store.User(args[1]); err != nil {
-			return err
-		}
 		fp, line, err := readKey(env, args[2])
 		if err != nil {
 			return err
 		}
-		if err := env.Store.AddKey(operator(env), args[1], fp, line); err != nil {
+		if err := env.Store.AddKey(who(env), args[1], fp, line); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "key %s added for %s\n", fp, args[1])
@@ -185,38 +182,33 @@ func cmdKey(ctx context.Context, env *Env, args []string) error {
 		if len(args) != 2 {
 			return usagef("key revoke FINGERPRINT")
 		}
-		if err := env.Store.RevokeKey(operator(env), args[1]); err != nil {
+		if err := env.Store.RevokeKey(who(env), args[1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "key %s revoked\n", args[1])
 		return nil
 	case "list":
-		var names []string
-		if len(args) > 1 {
-			names = args[1:]
-		} else {
-			us, err := env.Store.Users("")
+		names := args[1:]
+		if len(names) == 0 {
+			names = []string{""} // every key the actor may see
+		}
+		var keys []store.Key
+		for _, n := range names {
+			ks, err := env.Store.Keys(who(env), n)
 			if err != nil {
 				return err
 			}
-			for _, u := range us {
-				names = append(names, u.Name)
-			}
+			keys = append(keys, ks...)
 		}
+		slices.SortStableFunc(keys, func(a, b store.Key) int { return strings.Compare(a.User, b.User) })
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "USER\tFINGERPRINT\tADDED\tSTATE")
-		for _, n := range names {
-			keys, err := env.Store.Keys(n)
-			if err != nil {
-				return err
+		for _, k := range keys {
+			state := "active"
+			if k.Revoked {
+				state = "revoked"
 			}
-			for _, k := range keys {
-				state := "active"
-				if k.Revoked {
-					state = "revoked"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.User, k.Fingerprint, k.Added.Format("2006-01-02"), state)
-			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.User, k.Fingerprint, k.Added.Format("2006-01-02"), state)
 		}
 		return tw.Flush()
 	}
@@ -238,7 +230,7 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer r.Close()
 	in := withProgress(env, r, pos[0], "importing "+filepath.Base(pos[0]))
-	n, err := env.Store.Import(bufio.NewReaderSize(in, 1<<20), filepath.Base(pos[0]), operator(env))
+	n, err := env.Store.Import(bufio.NewReaderSize(in, 1<<20), filepath.Base(pos[0]), who(env))
 	if err != nil {
 		return err
 	}
@@ -246,38 +238,13 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// create opens an output: over SSH always standard output, locally the file (written whole or not at all), or
-// standard output for "" and "-".
+// create opens an output: over SSH always standard output, locally the file (written whole or not at all, never
+// through a symbolic link: store.WriteFile), or standard output for "" and "-".
 func create(env *Env, name string, write func(io.Writer) error) error {
 	if env.Remote() || name == "" || name == "-" {
 		return write(env.Stdout)
 	}
-	tmp := name + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := write(bw); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, name)
+	return store.WriteFile(name, write)
 }
 
 func cmdExport(ctx context.Context, env *Env, args []string) error {
@@ -304,7 +271,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	var n int
 	err = create(env, *out, func(w io.Writer) error {
 		var err error
-		n, err = env.Store.Export(w, f)
+		n, err = env.Store.Export(who(env), w, f)
 		return err
 	})
 	if err != nil {
@@ -323,28 +290,92 @@ func cmdBackup(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
+		if env.Remote() {
+			return usagef("one NAME is needed: the backup is written as NAME in the server's backup directory")
+		}
 		return usagef("one FILE is needed")
 	}
-	if env.Remote() {
-		if err := cases.CanAdmin(*env.User); err != nil {
+	if err := env.Store.CanBackup(who(env)); err != nil {
+		return err
+	}
+	if !env.Remote() {
+		n, err := env.Store.BackupFile(pos[0])
+		if err != nil {
 			return err
 		}
+		fmt.Fprintf(env.Stdout, "backup written to %s (%d bytes); it opens and verifies with: ceedesk --db %s audit verify\n", pos[0], n, pos[0])
+		return nil
 	}
-	n, err := env.Store.BackupFile(pos[0])
+	path, err := backupPath(env, pos[0])
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backup written to %s (%d bytes); it opens and verifies with: ceedesk --db %s audit verify\n", pos[0], n, pos[0])
+	n, err := env.Store.BackupNewFile(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "backup %s written on the server in %s (%d bytes)\n", pos[0], filepath.Dir(path), n)
 	return nil
+}
+
+// MaxBackupName bounds the name of a backup written over SSH.
+const MaxBackupName = 128
+
+// backupPath is where an SSH backup NAME goes: a plain name (letters, digits, '.', '_', '-'; not starting with a
+// dot) in the backup directory, which is created 0700 if need be; never a protected file.
+func backupPath(env *Env, name string) (string, error) {
+	if name == "" || len(name) > MaxBackupName || name[0] == '.' || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != "" {
+		return "", usagef("backup name %q: over SSH a backup is a plain name (letters, digits, . _ -, up to %d, not starting with a dot), written in the server's backup directory; it is never a path", cases.CleanLine(shortText(name, 80)), MaxBackupName)
+	}
+	dir := env.BackupDir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(env.Store.Path()), "backups")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("backup directory %s: %w", dir, err)
+	}
+	path, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		return "", err
+	}
+	for _, p := range append([]string{env.Store.Path(), env.Store.Path() + ".lock"}, env.Protected...) {
+		if q, err := filepath.Abs(p); err == nil && q == path {
+			return "", fmt.Errorf("%w: backup %s would be a file the server keeps (%s); choose another name", cases.ErrForbidden, name, filepath.Base(p))
+		}
+	}
+	return path, nil
+}
+
+func shortText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 func cmdAudit(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
-		return usagef("audit verify | export [--out FILE]")
+		return usagef("audit verify [--head SEQ:HASH] | export [--out FILE]")
 	}
 	switch args[0] {
 	case "verify":
-		n, err := env.Store.VerifyAudit()
+		fs := newFlags("audit verify")
+		head := fs.String("head", "", "also check that the log still extends this head, printed by an earlier verify (SEQ:HASH)")
+		pos, err := flags(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 0 {
+			return usagef("unexpected argument %q", pos[0])
+		}
+		var seq uint64
+		var hash string
+		if *head != "" {
+			if seq, hash, err = parseHead(*head); err != nil {
+				return usagef("--head %s: %v", cases.CleanLine(*head), err)
+			}
+		}
+		n, last, err := env.Store.VerifyAuditExtends(seq, hash)
 		if err != nil {
 			return fmt.Errorf("audit log does not verify: %w", err)
 		}
@@ -352,7 +383,16 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("audit chain is intact (%d events) but does not explain the cases: %w", n, err)
 		}
+		from, key, err := env.Store.AuditKey()
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(env.Stdout, "audit log verified: %d events, chain intact; it explains all %d cases\n", n, m)
+		fmt.Fprintln(env.Stdout, keyedLine(from, key))
+		if seq != 0 {
+			fmt.Fprintf(env.Stdout, "it extends the head recorded earlier, %d:%s\n", seq, hash)
+		}
+		fmt.Fprintf(env.Stdout, "head %d:%s\n", n, last)
 		return nil
 	case "export":
 		fs := newFlags("audit export")
@@ -362,8 +402,8 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		}
 		n := 0
 		err := create(env, *out, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			return env.Store.Events(func(ev cases.Event) error {
+			enc := json.NewEncoder(cases.JSONEscaper(w))
+			return env.Store.Events(who(env), func(ev cases.Event) error {
 				n++
 				return enc.Encode(ev)
 			})
@@ -377,4 +417,31 @@ func cmdAudit(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	return usagef("unknown audit subcommand %q; want verify or export", args[0])
+}
+
+// parseHead reads a head as `audit verify` prints it: the event number, a colon and its 64-digit hex hash.
+func parseHead(s string) (uint64, string, error) {
+	n, h, ok := strings.Cut(s, ":")
+	seq, err := strconv.ParseUint(n, 10, 64)
+	if !ok || err != nil || seq == 0 {
+		return 0, "", errors.New("want SEQ:HASH, an event number and its hash as `audit verify` prints them after \"head\"")
+	}
+	if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
+		return 0, "", errors.New("the hash after the colon is 64 hexadecimal digits")
+	}
+	return seq, strings.ToLower(h), nil
+}
+
+// keyedLine says from which event a verified log is keyed (0: none yet) and with which key file.
+func keyedLine(from uint64, key string) string {
+	key = cases.CleanLine(key)
+	switch {
+	case from == 0 && key == "":
+		return "not keyed: every event has a plain SHA-256 hash, which anyone who can write the store file can recompute (docs/operations.md, Audit)"
+	case from == 0:
+		return fmt.Sprintf("not keyed yet: every event has a plain SHA-256 hash, from before the key; the next change keys the chain with the key in %s", key)
+	case from == 1:
+		return fmt.Sprintf("keyed: every event (HMAC-SHA256, key %s)", key)
+	}
+	return fmt.Sprintf("keyed from event %d (HMAC-SHA256, key %s); events 1 to %d have plain SHA-256 hashes, from before the key", from, key, from-1)
 }

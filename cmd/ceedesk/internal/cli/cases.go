@@ -52,7 +52,7 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 			q.Assignee = u.Name
 		}
 	}
-	page, err := env.Store.Queue(q)
+	page, err := env.Store.Queue(who(env), q)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 		}
 		return nil
 	}
-	counts, err := env.Store.Counts(q)
+	counts, err := env.Store.Counts(who(env), q)
 	if err != nil {
 		return err
 	}
@@ -114,21 +114,16 @@ func cmdCase(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("one case ID is needed")
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(who(env), pos[0])
 	if err != nil {
 		return err
 	}
-	if env.User != nil {
-		if err := cases.CanView(*env.User, c); err != nil {
-			return err
-		}
-	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
+		enc := json.NewEncoder(cases.JSONEscaper(env.Stdout))
 		enc.SetIndent("", "  ")
 		return enc.Encode(c)
 	}
-	hist, err := env.Store.History(c.ID)
+	hist, err := env.Store.History(who(env), c.ID)
 	if err != nil {
 		return err
 	}
@@ -277,6 +272,7 @@ func splitIDs(s string) []string {
 func cmdAssign(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("assign")
 	reason := fs.String("reason", "", "why (required when reassigning)")
+	version := fs.String("version", "", "the version of each case you saw (as case shows it), comma-separated in the order of CASE; a case changed since is a conflict")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -289,7 +285,20 @@ func cmdAssign(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	ids := splitIDs(pos[0])
-	done, err := env.Store.Assign(u.Name, ids, pos[1], *reason, env.Today)
+	var versions []uint64
+	if *version != "" {
+		for _, s := range splitIDs(*version) {
+			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil || v == 0 {
+				return usagef("--version: %q is not a case version (a whole number from 1)", s)
+			}
+			versions = append(versions, v)
+		}
+		if len(versions) != len(ids) {
+			return usagef("--version gives %d versions for %d cases; give one for each case, in the same order", len(versions), len(ids))
+		}
+	}
+	done, err := env.Store.Assign(u.Name, ids, versions, pos[1], *reason, env.Today)
 	if err != nil {
 		return err
 	}
@@ -320,7 +329,7 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(u.Name, pos[0])
 	if err != nil {
 		return err
 	}
@@ -374,7 +383,7 @@ func approveOrReturn(env *Env, args []string, name string, ret bool) error {
 	if err != nil {
 		return err
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(u.Name, pos[0])
 	if err != nil {
 		return err
 	}
@@ -415,7 +424,7 @@ func textCommand(env *Env, args []string, name, what string, apply func(actor st
 	if err != nil {
 		return err
 	}
-	c, err := env.Store.Case(pos[0])
+	c, err := env.Store.Case(u.Name, pos[0])
 	if err != nil {
 		return err
 	}
@@ -465,15 +474,27 @@ func cmdApprovals(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := env.Store.Approvals(center)
+	rows, err := env.Store.Approvals(who(env), center)
 	if err != nil {
 		return err
 	}
+	// The decider is on the case, not its queue row: the assignee may have changed since the decision.
+	deciders := make([]string, len(rows))
+	for i, r := range rows {
+		c, err := env.Store.Case(who(env), r.ID)
+		if err != nil {
+			return err
+		}
+		deciders[i] = "-"
+		if c.Decision != nil {
+			deciders[i] = c.Decision.By
+		}
+	}
 	fmt.Fprintf(env.Stdout, "%d decisions waiting for approval in %s\n", len(rows), center)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DUE\tKIND\tCASE\tIMPORTER\tDECIDED BY\tAT STAKE")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), r.Assignee, r.Revenue)
+	fmt.Fprintln(tw, "DUE\tKIND\tCASE\tIMPORTER\tDECIDED BY\tASSIGNEE\tAT STAKE")
+	for i, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), deciders[i], orDash(r.Assignee), r.Revenue)
 	}
 	return tw.Flush()
 }
@@ -483,7 +504,7 @@ func cmdWorkload(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	loads, err := env.Store.Workload(center, env.Today)
+	loads, err := env.Store.Workload(who(env), center, env.Today)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,12 @@ type Env struct {
 	User *cases.User
 	// As is the local --as name (ignored over SSH, where you are who your key says).
 	As string
+	// BackupDir is where `backup NAME` writes over SSH: a plain name in this directory, never a path. "" is a
+	// directory "backups" beside the store.
+	BackupDir string
+	// Protected are files a command never writes, whatever it is asked (the host key, the audit key); the store,
+	// its lock and every existing file are never written by a backup anyway.
+	Protected []string
 }
 
 // Remote reports whether the command came over SSH.
@@ -60,7 +66,7 @@ func init() {
 	commands = []command{
 		{"queue", "[USER] [--center C] [--filter Q] [--sort due|received|amount|importer] [--limit N] [--offset N] [--all] [--ids]", "list a queue, ordered by due date", true, cmdQueue},
 		{"case", "ID [--json]", "show a case: entry, clocks, findings, notes, history", true, cmdCase},
-		{"assign", "CASE[,CASE...] USER --reason TEXT", "assign or reassign cases (supervisor)", true, cmdAssign},
+		{"assign", "CASE[,CASE...] USER --reason TEXT [--version N[,N...]]", "assign or reassign cases (supervisor)", true, cmdAssign},
 		{"decide", "CASE --outcome O [--reason TEXT] [--amount USD] [--lines 1,2]", "record a decision", true, cmdDecide},
 		{"approve", "CASE [--comment TEXT]", "approve a decision waiting for a second person (supervisor)", true, cmdApprove},
 		{"return", "CASE --comment TEXT", "return a decision to its reviewer (supervisor)", true, cmdReturn},
@@ -73,7 +79,7 @@ func init() {
 		{"import", "FILE", "import cases from .jsonl or .csv; all or nothing", true, cmdImport},
 		{"export", "[--format jsonl|csv] [--out FILE]", "export every case", true, cmdExport},
 		{"backup", "FILE", "consistent copy of the store while others work (admin)", true, cmdBackup},
-		{"audit", "verify | export [--out FILE]", "check or export the tamper-evident audit log", true, cmdAudit},
+		{"audit", "verify [--head SEQ:HASH] | export [--out FILE]", "check or export the tamper-evident audit log", true, cmdAudit},
 		{"batch", "[--keep-going] < COMMANDS", "run one command per line from standard input (# comments); each line's output follows its commit", true, cmdBatch},
 	}
 }
@@ -187,9 +193,9 @@ func actor(env *Env, need string) (cases.User, error) {
 	return u, nil
 }
 
-// operator is the actor name for user, key and backup work: the SSH user (who must be an admin, checked by the
-// store), or the local operator who holds the store file.
-func operator(env *Env) string {
+// who is the actor name every store call is made as: the SSH user, the local --as user, or else the local operator
+// who holds the store file. The store applies the rules of who may see and change what to that name.
+func who(env *Env) string {
 	if env.User != nil {
 		return env.User.Name
 	}

@@ -112,8 +112,8 @@ func (d *loggedDesk) RequestInfo(actor, id string, version uint64, question stri
 }
 
 // Assign logs the cases in the order given, with each one's new version.
-func (d *loggedDesk) Assign(actor string, ids []string, to, reason string, today cases.Date) ([]*cases.Case, error) {
-	cs, err := d.Desk.Assign(actor, ids, to, reason, today)
+func (d *loggedDesk) Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error) {
+	cs, err := d.Desk.Assign(actor, ids, versions, to, reason, today)
 	clean := make([]string, len(ids))
 	for i, id := range ids {
 		clean[i] = logText(id)
@@ -122,11 +122,11 @@ func (d *loggedDesk) Assign(actor string, ids []string, to, reason string, today
 		d.refused("assign", actor, err, "case", logText(strings.Join(clean, ",")), "to", logText(to))
 		return cs, err
 	}
-	versions := make([]string, len(cs))
+	now := make([]string, len(cs))
 	for i, c := range cs {
-		versions[i] = strconv.FormatUint(c.Version, 10)
+		now[i] = strconv.FormatUint(c.Version, 10)
 	}
 	d.wrote("assign", actor, "case", logText(strings.Join(clean, ",")), "to", to, "reason", logText(reason),
-		"version", strings.Join(versions, ","))
+		"version", strings.Join(now, ","))
 	return cs, nil
 }

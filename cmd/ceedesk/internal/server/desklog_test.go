@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 
 	"github.com/charmbracelet/log"
 )
@@ -32,7 +33,7 @@ func TestWorkstationDecisionIsLogged(t *testing.T) {
 		term.send(step.key)
 		term.mustSee(m, step.want)
 	}
-	got, err := fx.st.Case(c.ID)
+	got, err := fx.st.Case(store.Operator, c.ID)
 	if err != nil || got.Status != cases.StatusDecided {
 		t.Fatalf("case after the decision: %+v, %v", got, err)
 	}
@@ -98,11 +99,11 @@ func TestDeskWritesAreLogged(t *testing.T) {
 		{"approve", func() error { _, err := sofia.Approve("sofia", pending.ID, 0, "agreed"); return err },
 			[]string{"INFO", "approve", "user=sofia", "case=" + pending.ID, "decided_by=alice", "outcome=" + string(adverse.Outcome)}},
 		{"reassign", func() error {
-			_, err := sofia.Assign("sofia", []string{other.ID}, "carol", "bob is on leave", testToday)
+			_, err := sofia.Assign("sofia", []string{other.ID}, nil, "carol", "bob is on leave", testToday)
 			return err
 		}, []string{"INFO", "assign", "user=sofia", "case=" + other.ID, "to=carol", `reason="bob is on leave"`}},
 		{"reassign as a reviewer", func() error {
-			_, err := alice.Assign("alice", []string{other.ID}, "alice", "mine now", testToday)
+			_, err := alice.Assign("alice", []string{other.ID}, nil, "alice", "mine now", testToday)
 			return err
 		}, []string{"WARN", "assign refused", "user=alice", "case=" + other.ID, "only a supervisor"}},
 		{"acting as someone else", func() error { _, err := alice.AddNote("bob", other.ID, 0, "hello\x1b[2J"); return err },
@@ -132,12 +133,12 @@ func TestDeskWritesAreLogged(t *testing.T) {
 // approvalCase finds an open case of reviewer's that an adverse outcome needing only reasons sends for approval.
 func approvalCase(t *testing.T, fx *fixture, reviewer string) *cases.Case {
 	t.Helper()
-	page, err := fx.st.Queue(cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Limit: 1000, Today: testToday})
+	page, err := fx.st.Queue(store.Operator, cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Limit: 1000, Today: testToday})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range page.Rows {
-		c, err := fx.st.Case(r.ID)
+		c, err := fx.st.Case(store.Operator, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

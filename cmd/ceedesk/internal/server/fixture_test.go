@@ -196,12 +196,12 @@ func (fx *fixture) workstation(name string) []string {
 // amount or lines to give, no approval to wait for.
 func (fx *fixture) openCase(reviewer string) *cases.Case {
 	fx.t.Helper()
-	page, err := fx.st.Queue(cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Sort: cases.SortDue, Limit: 100, Today: testToday})
+	page, err := fx.st.Queue(store.Operator, cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Sort: cases.SortDue, Limit: 100, Today: testToday})
 	if err != nil {
 		fx.t.Fatal(err)
 	}
 	for _, r := range page.Rows {
-		c, err := fx.st.Case(r.ID)
+		c, err := fx.st.Case(store.Operator, r.ID)
 		if err != nil {
 			fx.t.Fatal(err)
 		}

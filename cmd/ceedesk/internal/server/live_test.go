@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ceedesk/cases"
+	"ceedesk/store"
 )
 
 // A reassignment committed by someone else appears on an open workstation without a key pressed.
@@ -20,7 +21,7 @@ func TestReassignmentShowsLive(t *testing.T) {
 		t.Fatalf("bob's queue already shows %s", c.ID)
 	}
 	m := term.mark()
-	if _, err := fx.st.Assign("sofia", []string{c.ID}, "bob", "alice is on leave", testToday); err != nil {
+	if _, err := fx.st.Assign("sofia", []string{c.ID}, nil, "bob", "alice is on leave", testToday); err != nil {
 		t.Fatal(err)
 	}
 	if !term.waitFor(m, 3*time.Second, c.ID) {
@@ -71,14 +72,14 @@ func TestSecondDecisionConflicts(t *testing.T) {
 			strings.TrimSpace(scr[strings.LastIndex(scr, "✗"):][:min(len(scr)-strings.LastIndex(scr, "✗"), 120)]))
 	}
 
-	got, err := fx.st.Case(c.ID)
+	got, err := fx.st.Case(store.Operator, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Status != cases.StatusDecided || got.Decision == nil || got.Decision.By != "alice" {
 		t.Errorf("case after both decisions: status %s, decision %+v; want alice's", got.Status, got.Decision)
 	}
-	events, err := fx.st.History(c.ID)
+	events, err := fx.st.History(store.Operator, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

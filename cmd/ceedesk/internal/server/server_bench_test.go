@@ -254,7 +254,7 @@ func loadServer(t *testing.T, dir string) {
 		for _, c := range pool[k*perUser : (k+1)*perUser] {
 			ids = append(ids, c.ID)
 		}
-		if _, err := st.Assign("sofia", ids, name, "load test", testToday); err != nil {
+		if _, err := st.Assign("sofia", ids, nil, name, "load test", testToday); err != nil {
 			t.Fatal(err)
 		}
 		assigned[name] = ids
@@ -276,11 +276,11 @@ func loadServer(t *testing.T, dir string) {
 				decided, events := 0, 0
 				for _, ids := range assigned {
 					for _, id := range ids {
-						c, err := st.Case(id)
+						c, err := st.Case(store.Operator, id)
 						if err == nil && c.Status == cases.StatusDecided && c.Decision != nil && c.Decision.By == c.Assignee {
 							decided++
 						}
-						h, _ := st.History(id)
+						h, _ := st.History(store.Operator, id)
 						for _, e := range h {
 							if e.Action == "decide" {
 								events++

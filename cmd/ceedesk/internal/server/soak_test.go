@@ -125,7 +125,7 @@ func TestSoak(t *testing.T) {
 	}
 
 	// The backup runs once half the actions are done, while the other half are under way.
-	backupPath := filepath.Join(t.TempDir(), "backup.db")
+	backupPath := filepath.Join(filepath.Dir(fx.st.Path()), "backups", "soak.db") // backup NAME over SSH lands in the backup directory
 	backup := make(chan error, 1)
 	var backupTook time.Duration
 	var backupAt int64
@@ -137,12 +137,12 @@ func TestSoak(t *testing.T) {
 		}
 		backupAt = sk.done.Load()
 		began := time.Now()
-		out, errOut, status, err := runCommand(adminConn, "backup "+backupPath, "", time.Minute)
+		out, errOut, status, err := runCommand(adminConn, "backup soak.db", "", time.Minute)
 		backupTook = time.Since(began)
 		switch {
 		case err != nil:
 			backup <- err
-		case status != 0 || !strings.Contains(out, "backup written"):
+		case status != 0 || !strings.Contains(out, "backup soak.db written"):
 			backup <- fmt.Errorf("backup: status %d, %q %q", status, out, errOut)
 		default:
 			backup <- nil
@@ -308,7 +308,7 @@ func (sk *soak) seed(st *store.Store, gen *synth.Generator) {
 		for i, c := range cs {
 			ids[i] = c.ID
 		}
-		if _, err := st.Assign("sofia", ids, name, "soak", testToday); err != nil {
+		if _, err := st.Assign("sofia", ids, nil, name, "soak", testToday); err != nil {
 			t.Fatalf("assign to %s: %v", name, err)
 		}
 	}
@@ -392,7 +392,7 @@ func refusal(stderr string) (string, bool) {
 
 // mine is one of reviewer's open cases the pick accepts, chosen at random; "" when there is none.
 func (sk *soak) mine(reviewer string, rng *rand.Rand, pick func(cases.QueueRow) bool) string {
-	page, err := sk.fx.st.Queue(cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Limit: store.MaxPage, Today: testToday})
+	page, err := sk.fx.st.Queue(store.Operator, cases.QueueQuery{Assignee: reviewer, OpenOnly: true, Limit: store.MaxPage, Today: testToday})
 	if err != nil {
 		sk.fail(err)
 		return ""
@@ -442,7 +442,7 @@ func (sk *soak) reviewer(name string, c *gossh.Client, rng *rand.Rand) error {
 // decision is a decide command for the case with a random outcome its kind allows and whatever that outcome
 // needs; false when the case has gone.
 func (sk *soak) decision(id string, rng *rand.Rand) (string, bool) {
-	c, err := sk.fx.st.Case(id)
+	c, err := sk.fx.st.Case(store.Operator, id)
 	if err != nil {
 		return "", false
 	}
@@ -500,14 +500,14 @@ func (sk *soak) supervisor(name string, c *gossh.Client, rng *rand.Rand) error {
 
 // pending is a decision waiting for approval that supervisor did not make, chosen at random; "" when none.
 func (sk *soak) pending(supervisor string, rng *rand.Rand) string {
-	rows, err := sk.fx.st.Approvals("ELEC")
+	rows, err := sk.fx.st.Approvals(store.Operator, "ELEC")
 	if err != nil {
 		sk.fail(err)
 		return ""
 	}
 	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 	for _, r := range rows {
-		if c, err := sk.fx.st.Case(r.ID); err == nil && c.Decision != nil && c.Decision.By != supervisor {
+		if c, err := sk.fx.st.Case(store.Operator, r.ID); err == nil && c.Decision != nil && c.Decision.By != supervisor {
 			return r.ID
 		}
 	}
@@ -704,12 +704,12 @@ func (sk *soak) checkWrites() {
 		byCase[a.id] = append(byCase[a.id], a)
 	}
 	for _, id := range sk.pool {
-		c, err := st.Case(id)
+		c, err := st.Case(store.Operator, id)
 		if err != nil {
 			t.Errorf("case %s: %v", id, err)
 			continue
 		}
-		hist, err := st.History(id)
+		hist, err := st.History(store.Operator, id)
 		if err != nil {
 			t.Errorf("history of %s: %v", id, err)
 			continue
@@ -783,14 +783,14 @@ func (sk *soak) checkWrites() {
 // it is unassigned, and that the queues' totals add up to the Center's.
 func (sk *soak) checkQueues() {
 	t, st := sk.t, sk.fx.st
-	users, err := st.Users("ELEC")
+	users, err := st.Users(store.Operator, "ELEC")
 	if err != nil {
 		t.Fatal(err)
 	}
 	holder := map[string]string{}
 	sum := 0
 	for _, u := range users {
-		page, err := st.Queue(cases.QueueQuery{Assignee: u.Name, OpenOnly: true, Limit: store.MaxPage, Today: testToday})
+		page, err := st.Queue(store.Operator, cases.QueueQuery{Assignee: u.Name, OpenOnly: true, Limit: store.MaxPage, Today: testToday})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -808,11 +808,11 @@ func (sk *soak) checkQueues() {
 			}
 		}
 	}
-	center, err := st.Queue(cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: store.MaxPage, Today: testToday})
+	center, err := st.Queue(store.Operator, cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: store.MaxPage, Today: testToday})
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts, err := st.Counts(cases.QueueQuery{Center: "ELEC", OpenOnly: true, Today: testToday})
+	counts, err := st.Counts(store.Operator, cases.QueueQuery{Center: "ELEC", OpenOnly: true, Today: testToday})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func waitUntil(timeout time.Duration, cond func() bool) bool {
 // historyHas reports whether some event of the case's history mentions text.
 func (fx *fixture) historyHas(id, text string) bool {
 	fx.t.Helper()
-	events, err := fx.st.History(id)
+	events, err := fx.st.History(store.Operator, id)
 	if err != nil {
 		fx.t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestWritesThroughARevokedKeyDoNotCommit(t *testing.T) {
 	if !fx.historyHas(c.ID, "written before the revocation") {
 		t.Error("the batch line sent before the revocation is not in the case's history")
 	}
-	if got, err := fx.st.Case(c.ID); err != nil || got.Decision != nil {
+	if got, err := fx.st.Case(store.Operator, c.ID); err != nil || got.Decision != nil {
 		t.Errorf("the workstation decided %s after its key was revoked: %+v, %v", c.ID, got.Decision, err)
 	}
 }

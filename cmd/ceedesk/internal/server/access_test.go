@@ -1,0 +1,283 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ceedesk/cases"
+	"ceedesk/cmd/ceedesk/internal/cli"
+	"ceedesk/store"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// accessCase is one command run by one user: allowed (exit 0, with output that has every string of has and none
+// of lacks) or refused (exit 1, nothing on standard output, a refusal that says what to do instead).
+type accessCase struct {
+	user    string
+	command string
+	refused bool
+	has     []string
+	lacks   []string
+}
+
+// accessTable is every read command, by every role, on their own Center and on the other one. elec and pharma are
+// a case of each Center; keys maps each user to their key's fingerprint.
+func accessTable(elec, pharma string, keys map[string]string) []accessCase {
+	mine := func(user string) []string { return []string{keys[user]} }
+	return []accessCase{
+		// a reviewer: their own queue and their own Center's cases
+		{user: "alice", command: "queue", has: []string{"alice:"}},
+		{user: "alice", command: "queue alice", has: []string{"alice:"}},
+		{user: "alice", command: "queue bob", refused: true},
+		{user: "alice", command: "queue erin", refused: true},
+		{user: "alice", command: "queue --center ELEC", has: []string{"Center ELEC"}},
+		{user: "alice", command: "queue --center PHARMA", refused: true},
+		{user: "alice", command: "case " + elec, has: []string{elec}},
+		{user: "alice", command: "case " + elec + " --json", has: []string{`"id": "` + elec + `"`}},
+		{user: "alice", command: "case " + pharma, refused: true},
+		{user: "alice", command: "case " + pharma + " --json", refused: true},
+		{user: "alice", command: "approvals", refused: true},
+		{user: "alice", command: "approvals --center PHARMA", refused: true},
+		{user: "alice", command: "workload", refused: true},
+		{user: "alice", command: "workload --center PHARMA", refused: true},
+		{user: "alice", command: "export", refused: true},
+		{user: "alice", command: "export --format csv", refused: true},
+		{user: "alice", command: "audit export", refused: true},
+		{user: "alice", command: "user list", has: []string{"alice"}, lacks: []string{"bob", "sofia", "erin", "admin"}},
+		{user: "alice", command: "user list --center PHARMA", lacks: []string{"erin", "priya"}},
+		{user: "alice", command: "key list", has: mine("alice"), lacks: []string{keys["sofia"], keys["erin"], keys["admin"]}},
+		{user: "alice", command: "key list sofia", lacks: []string{keys["sofia"]}},
+		{user: "erin", command: "queue", has: []string{"erin:"}},
+		{user: "erin", command: "case " + pharma, has: []string{pharma}},
+		{user: "erin", command: "case " + elec, refused: true},
+		{user: "erin", command: "queue alice", refused: true},
+		{user: "erin", command: "queue --center ELEC", refused: true},
+		{user: "erin", command: "export", refused: true},
+
+		// a supervisor: all of their own Center, nothing of another
+		{user: "sofia", command: "queue", has: []string{"Center ELEC"}},
+		{user: "sofia", command: "queue bob", has: []string{"bob:"}},
+		{user: "sofia", command: "queue erin", refused: true},
+		{user: "sofia", command: "queue --center PHARMA", refused: true},
+		{user: "sofia", command: "case " + elec, has: []string{elec}},
+		{user: "sofia", command: "case " + pharma, refused: true},
+		{user: "sofia", command: "approvals", has: []string{"waiting for approval in ELEC"}},
+		{user: "sofia", command: "approvals --center PHARMA", refused: true},
+		{user: "sofia", command: "workload", has: []string{"alice", "bob"}, lacks: []string{"erin"}},
+		{user: "sofia", command: "workload --center PHARMA", refused: true},
+		{user: "sofia", command: "export", has: []string{`"id":"` + elec + `"`}, lacks: []string{pharma, `"center":"PHARMA"`}},
+		{user: "sofia", command: "export --format csv", has: []string{elec}, lacks: []string{pharma}},
+		{user: "sofia", command: "audit export", has: []string{`"case":"` + elec + `"`}, lacks: []string{pharma}},
+		{user: "sofia", command: "user list", has: []string{"alice", "bob", "sofia"}, lacks: []string{"erin", "priya"}},
+		{user: "sofia", command: "user list --center PHARMA", lacks: []string{"erin", "priya"}},
+		{user: "sofia", command: "key list", has: []string{keys["alice"], keys["sofia"]}, lacks: []string{keys["erin"], keys["priya"]}},
+		{user: "priya", command: "queue --center PHARMA", has: []string{"Center PHARMA"}},
+		{user: "priya", command: "case " + elec, refused: true},
+		{user: "priya", command: "workload --center ELEC", refused: true},
+		{user: "priya", command: "export", has: []string{pharma}, lacks: []string{elec}},
+
+		// an admin: everything
+		{user: "admin", command: "queue erin", has: []string{"erin:"}},
+		{user: "admin", command: "queue --center PHARMA", has: []string{"Center PHARMA"}},
+		{user: "admin", command: "case " + pharma, has: []string{pharma}},
+		{user: "admin", command: "approvals --center PHARMA", has: []string{"waiting for approval in PHARMA"}},
+		{user: "admin", command: "workload --center PHARMA", has: []string{"erin"}},
+		{user: "admin", command: "export", has: []string{elec, pharma}},
+		{user: "admin", command: "audit export", has: []string{elec, pharma, `"action":"user_add"`}},
+		{user: "admin", command: "user list", has: []string{"alice", "erin", "priya", "admin"}},
+		{user: "admin", command: "key list", has: []string{keys["alice"], keys["erin"], keys["admin"]}},
+	}
+}
+
+// accessFixture is a server with the real commands over both Centers' cases, a key for every user of the table,
+// and one case of each Center.
+func accessFixture(t *testing.T) (fx *fixture, ids map[string]identity, elec, pharma string) {
+	fx = start(t, fixtureOptions{cli: true, cases: 200})
+	ids = map[string]identity{}
+	for _, name := range []string{"alice", "erin", "sofia", "priya", "admin"} {
+		ids[name] = fx.user(name)
+	}
+	first := func(center string) string {
+		p, err := fx.st.Queue(store.Operator, cases.QueueQuery{Center: center, OpenOnly: true, Limit: 1, Today: testToday})
+		if err != nil || len(p.Rows) == 0 {
+			t.Fatalf("no case in %s: %v", center, err)
+		}
+		return p.Rows[0].ID
+	}
+	return fx, ids, first("ELEC"), first("PHARMA")
+}
+
+func checkAccess(t *testing.T, tc accessCase, stdout, stderr string, status int) {
+	t.Helper()
+	if tc.refused {
+		if status != cli.ExitFail || stdout != "" || !strings.Contains(stderr, "not permitted") {
+			t.Errorf("%s as %s: want a refusal (exit 1, nothing printed), got exit %d, stdout %q, stderr %q", tc.command, tc.user, status, tail(stdout, 300), stderr)
+		}
+		return
+	}
+	if status != cli.ExitOK {
+		t.Errorf("%s as %s: want it allowed, got exit %d: %s", tc.command, tc.user, status, stderr)
+		return
+	}
+	for _, s := range tc.has {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("%s as %s: output lacks %q:\n%s", tc.command, tc.user, s, tail(stdout, 600))
+		}
+	}
+	for _, s := range tc.lacks {
+		if strings.Contains(stdout, s) {
+			t.Errorf("%s as %s: output shows %q, which %s may not see", tc.command, tc.user, s, tc.user)
+		}
+	}
+}
+
+// TestEveryReadObeysTheAccessRule runs every read command as every role on its own and the other Center, over a
+// real SSH connection and through the local --as path, and checks each answer.
+func TestEveryReadObeysTheAccessRule(t *testing.T) {
+	fx, ids, elec, pharma := accessFixture(t)
+	keys := map[string]string{}
+	for name, id := range ids {
+		keys[name] = id.fp
+	}
+	table := accessTable(elec, pharma, keys)
+
+	t.Run("ssh", func(t *testing.T) {
+		clients := map[string]*gossh.Client{}
+		for name, id := range ids {
+			c, err := dial(t, fx.addr, name, gossh.PublicKeys(id.signer))
+			if err != nil {
+				t.Fatalf("dial as %s: %v", name, err)
+			}
+			t.Cleanup(func() { c.Close() })
+			clients[name] = c
+		}
+		for _, tc := range table {
+			stdout, stderr, status := run(t, clients[tc.user], tc.command, "")
+			checkAccess(t, tc, stdout, stderr, status)
+		}
+	})
+
+	t.Run("local --as", func(t *testing.T) {
+		for _, tc := range table {
+			var stdout, stderr strings.Builder
+			env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: tc.user}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			status := cli.Run(ctx, env, strings.Fields(tc.command))
+			cancel()
+			checkAccess(t, tc, stdout.String(), stderr.String(), status)
+		}
+	})
+}
+
+// TestRefusalsSayWhatToDoInstead checks that a refused read names what the user may do instead.
+func TestRefusalsSayWhatToDoInstead(t *testing.T) {
+	fx, _, _, pharma := accessFixture(t)
+	for _, tc := range []struct{ user, command, want string }{
+		{"alice", "queue bob", "yours: ceedesk queue"},
+		{"alice", "queue --center PHARMA", "ceedesk queue --center ELEC"},
+		{"alice", "export", "one case of your Center at a time"},
+		{"alice", "audit export", "one case of your Center at a time"},
+		{"alice", "approvals", "your own queue: ceedesk queue"},
+		{"sofia", "workload --center PHARMA", "yours: --center ELEC"},
+		{"sofia", "case " + pharma, "not in the PHARMA Center"},
+	} {
+		var stdout, stderr strings.Builder
+		env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: tc.user}
+		status := cli.Run(context.Background(), env, strings.Fields(tc.command))
+		if status != cli.ExitFail || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%s as %s: exit %d, %q; want exit 1 saying %q", tc.command, tc.user, status, stderr.String(), tc.want)
+		}
+	}
+}
+
+// TestSSHBackupWritesOnlyNewFilesInTheBackupDirectory checks that an admin's `backup NAME` over SSH writes a new
+// file in the backup directory and nowhere else: not a path, not over an existing file, not through a link, not
+// over the host key.
+func TestSSHBackupWritesOnlyNewFilesInTheBackupDirectory(t *testing.T) {
+	fx, ids, _, _ := accessFixture(t)
+	admin, err := dial(t, fx.addr, "admin", gossh.PublicKeys(ids["admin"].signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	dir := filepath.Dir(fx.st.Path())
+	backups := filepath.Join(dir, "backups")
+	hostKey := fx.srv.set.hostKeyPath
+	keyBefore, err := os.ReadFile(hostKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, status := run(t, admin, "backup monday.db", "")
+	if status != cli.ExitOK || !strings.Contains(stdout, "backup monday.db written") {
+		t.Fatalf("backup monday.db: exit %d, %q %q", status, stdout, stderr)
+	}
+	fi, err := os.Lstat(filepath.Join(backups, "monday.db"))
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the backup is not a 0600 file in %s: %v %v", backups, fi, err)
+	}
+	if err := os.Symlink(hostKey, filepath.Join(backups, "planted.db")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"monday.db", "already exists"},
+		{"planted.db", "symbolic link"},
+		{hostKey, "plain name"},
+		{"../host_ed25519", "plain name"},
+		{"../ceedesk.db", "plain name"},
+		{".hidden", "plain name"},
+		{"a/b", "plain name"},
+	} {
+		_, stderr, status := run(t, admin, "backup "+tc.name, "")
+		if status == cli.ExitOK || !strings.Contains(stderr, tc.want) {
+			t.Errorf("backup %s: exit %d, %q; want a refusal saying %q", tc.name, status, stderr, tc.want)
+		}
+	}
+	if keyAfter, _ := os.ReadFile(hostKey); string(keyAfter) != string(keyBefore) {
+		t.Fatal("a backup overwrote the host key")
+	}
+	alice, err := dial(t, fx.addr, "alice", gossh.PublicKeys(ids["alice"].signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	if _, stderr, status := run(t, alice, "backup alice.db", ""); status != cli.ExitFail || !strings.Contains(stderr, "only an admin") {
+		t.Errorf("a reviewer's backup: exit %d, %q", status, stderr)
+	}
+}
+
+// TestAssignVersionOnTheCommandLine checks `assign --version`: the version the supervisor saw, or a conflict.
+func TestAssignVersionOnTheCommandLine(t *testing.T) {
+	fx, _, elec, _ := accessFixture(t)
+	c, err := fx.st.Case(store.Operator, elec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := "bob"
+	if c.Assignee == to {
+		to = "carol"
+	}
+	local := func(args ...string) (string, string, int) {
+		var stdout, stderr strings.Builder
+		env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: "sofia"}
+		code := cli.Run(context.Background(), env, args)
+		return stdout.String(), stderr.String(), code
+	}
+	stale := fmt.Sprint(c.Version)
+	if _, stderr, code := local("assign", elec, to, "--reason", "cover", "--version", stale); code != cli.ExitOK {
+		t.Fatalf("assign on the current version: %s", stderr)
+	}
+	_, stderr, code := local("assign", elec, "dave", "--reason", "cover", "--version", stale)
+	if code != cli.ExitFail || !strings.Contains(stderr, "was changed by sofia") {
+		t.Errorf("assign on a stale version: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := local("assign", elec, "dave", "--reason", "cover", "--version", "1,2"); code != cli.ExitUsage {
+		t.Errorf("two versions for one case: exit %d, %q", code, stderr)
+	}
+}
