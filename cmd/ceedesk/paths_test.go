@@ -110,8 +110,8 @@ func TestEveryPathWritesExactlyOneEvent(t *testing.T) {
 	srv, err := server.New(server.Config{
 		HostKeyPath: filepath.Join(t.TempDir(), "host"), Store: st, Today: func() cases.Date { return day },
 		Logger: log.New(io.Discard),
-		Exec: func(ctx context.Context, u cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-			return cli.Run(ctx, &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: day, User: &u}, args)
+		Command: func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			return cli.Run(ctx, &cli.Env{Store: st.WithKey(fp), Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: day, User: &u}, args)
 		},
 	})
 	if err != nil {

@@ -56,13 +56,17 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		*idle = cfg.IdleTimeout
 	}
 	logger := log.NewWithOptions(stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk"})
+	protected := []string{*hostKey}
+	if _, keyPath, err := st.AuditKey(); err == nil && keyPath != "" {
+		protected = append(protected, keyPath)
+	}
 	srv, err := server.New(server.Config{
 		Listen: *listen, HostKeyPath: *hostKey, Store: st, Today: today, UI: cfg, IdleTimeout: *idle, Logger: logger,
 		// A command sees the store through the key its session proved, so that none of its writes commits once
 		// that key is revoked or its user disabled.
 		Command: func(ctx context.Context, u cases.User, fingerprint string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			env := &cli.Env{Store: st.WithKey(fingerprint), Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today(), User: &u,
-				BackupDir: cfg.BackupDir, Protected: []string{*hostKey}}
+				BackupDir: cfg.BackupDir, Protected: protected}
 			return cli.Run(ctx, env, args)
 		},
 	})
@@ -76,6 +80,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return cli.ExitFail
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "store", st.Path(), "host_key", *hostKey)
+	logHead(logger, st, "at start")
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sig)
@@ -98,10 +103,23 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		logger.Error("shutdown", "err", err)
 	}
 	<-done
+	logHead(logger, st, "at stop")
 	if err := st.Close(); err != nil {
 		logger.Error("closing the store", "store", st.Path(), "err", err)
 		return cli.ExitFail
 	}
 	logger.Info("store closed clean", "store", st.Path())
 	return cli.ExitOK
+}
+
+// logHead writes the head of the audit log (its last event's sequence number and hash) to the server log, so the
+// journal holds an anchor outside the store: `ceedesk audit verify --head SEQ:HASH` later proves the log still
+// extends it, which no rewrite of the store file can fake.
+func logHead(logger *log.Logger, st *store.Store, when string) {
+	seq, hash, err := st.AuditHead()
+	if err != nil {
+		logger.Error("audit head "+when, "store", st.Path(), "err", err)
+		return
+	}
+	logger.Info("audit head "+when, "head", fmt.Sprintf("%d:%s", seq, hash), "verify_with", fmt.Sprintf("ceedesk audit verify --head %d:%s", seq, hash))
 }

@@ -49,10 +49,6 @@ type Config struct {
 	// Command must reach the store through Store.WithKey(fingerprint), so that once that key is revoked or its
 	// user disabled no write of the session commits, whatever it is doing at that moment.
 	Command func(ctx context.Context, user cases.User, fingerprint string, args []string, stdin io.Reader, stdout, stderr io.Writer) int
-
-	// Exec is Command without the fingerprint, used only when Command is nil; its writes are not tied to the
-	// session's key. Deprecated: set Command.
-	Exec func(ctx context.Context, user cases.User, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
 // New prepares a server for cfg, loading or creating its host key. It does not listen yet.
@@ -66,11 +62,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	st := cfg.Store
 	exec := cfg.Command
-	if exec == nil && cfg.Exec != nil {
-		exec = func(ctx context.Context, u cases.User, _ string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-			return cfg.Exec(ctx, u, args, stdin, stdout, stderr)
-		}
-	}
 	return newServer(settings{listen: cfg.Listen, hostKeyPath: cfg.HostKeyPath, idle: idle, logger: cfg.Logger,
 		handshake: cfg.HandshakeTimeout, output: cfg.OutputTimeout}, desk{
 		userByKey: st.UserByKey,
