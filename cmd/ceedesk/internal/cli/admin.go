@@ -325,7 +325,7 @@ const MaxBackupName = 128
 // dot) in the backup directory, which is created 0700 if need be; never a protected file.
 func backupPath(env *Env, name string) (string, error) {
 	if name == "" || len(name) > MaxBackupName || name[0] == '.' || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != "" {
-		return "", usagef("backup name %q: over SSH a backup is a plain name (letters, digits, . _ -, up to %d, not starting with a dot), written in the server's backup directory; it is never a path", cases.CleanLine(shortText(name, 80)), MaxBackupName)
+		return "", fmt.Errorf("%w: backup name %q: over SSH a backup is a plain name (letters, digits, . _ -, up to %d, not starting with a dot), written in the server's backup directory; it is never a path", cases.ErrInvalid, cases.CleanLine(shortText(name, 80)), MaxBackupName)
 	}
 	dir := env.BackupDir
 	if dir == "" {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"ceedesk/cases"
 )
 
 // MaxBatchLine bounds one line of a batch.
@@ -59,6 +61,11 @@ func cmdBatch(ctx context.Context, env *Env, args []string) error {
 // SplitWords splits a command line into words as a POSIX shell would for plain words, 'single' and "double"
 // quotes and backslash escapes (no expansion of any kind).
 func SplitWords(s string) ([]string, error) {
+	// Splitting goes by runes, which would turn a byte that is not UTF-8 into U+FFFD: the line is refused instead,
+	// so that what is recorded is what was sent.
+	if err := cases.CheckUTF8("the line", s); err != nil {
+		return nil, err
+	}
 	var words []string
 	var b strings.Builder
 	inWord := false

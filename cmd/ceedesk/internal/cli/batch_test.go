@@ -19,6 +19,7 @@ func TestSplitWords(t *testing.T) {
 		{`note X 'open`, nil, true},
 		{`   `, nil, true},
 		{`note x\`, nil, true},
+		{"note X caf\xe9", nil, true},
 	} {
 		got, err := SplitWords(tc.in)
 		if (err != nil) != tc.err || !tc.err && !reflect.DeepEqual(got, tc.want) {

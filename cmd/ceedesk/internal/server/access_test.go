@@ -281,3 +281,29 @@ func TestAssignVersionOnTheCommandLine(t *testing.T) {
 		t.Errorf("two versions for one case: exit %d, %q", code, stderr)
 	}
 }
+
+// TestSSHCommandThatIsNotUTF8IsRefusedWhole checks that a command line with a byte that is not UTF-8 is refused,
+// naming the byte, and changes nothing: split into words it would have become U+FFFD, so the record would hold
+// something other than what was sent.
+func TestSSHCommandThatIsNotUTF8IsRefusedWhole(t *testing.T) {
+	fx, ids, elec, _ := accessFixture(t)
+	c, err := fx.st.Case(store.Operator, elec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sofia, err := dial(t, fx.addr, "sofia", gossh.PublicKeys(ids["sofia"].signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sofia.Close()
+	stdout, stderr, status := run(t, sofia, "note "+elec+" caf\xe9", "")
+	if status != cli.ExitFail || stdout != "" || !strings.Contains(stderr, "not valid UTF-8: byte") {
+		t.Errorf("a note that is not UTF-8: exit %d, %q %q", status, stdout, stderr)
+	}
+	if after, _ := fx.st.Case(store.Operator, elec); after.Version != c.Version || len(after.Notes) != len(c.Notes) {
+		t.Error("the refused command changed the case")
+	}
+	if n, err := fx.st.VerifyAudit(); err != nil {
+		t.Errorf("audit chain after the refusal (%d events): %v", n, err)
+	}
+}

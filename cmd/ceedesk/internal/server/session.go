@@ -282,6 +282,16 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 			return
 		}
 		ss := s.session(sess)
+		// The command line is split into words as runes, which turns a byte that is not UTF-8 into U+FFFD: a note
+		// typed on a Latin-1 terminal would be stored as something other than what was sent. It is refused whole
+		// instead, naming the byte, before any of it runs.
+		if err := cases.CheckUTF8("the command", sess.RawCommand()); err != nil {
+			s.set.logger.Warn("command", "user", ss.user.Name, "remote", sess.RemoteAddr().String(), "status", 1,
+				"error", logText(err.Error()))
+			fmt.Fprintf(ss.stderr, "ceedesk: %v\n", err)
+			sess.Exit(1)
+			return
+		}
 		clean := make([]string, len(args))
 		for i, a := range args {
 			clean[i] = cases.CleanLine(a)
