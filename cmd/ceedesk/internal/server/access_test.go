@@ -307,3 +307,60 @@ func TestSSHCommandThatIsNotUTF8IsRefusedWhole(t *testing.T) {
 		t.Errorf("audit chain after the refusal (%d events): %v", n, err)
 	}
 }
+
+// TestApprovalsNameTheDecider checks that `approvals` names who decided, not who holds the case now: a pending
+// decision reassigned to someone else was still decided by its first reviewer.
+func TestApprovalsNameTheDecider(t *testing.T) {
+	fx, _, _, _ := accessFixture(t)
+	local := func(as string, args ...string) (string, string, int) {
+		var stdout, stderr strings.Builder
+		env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: as}
+		code := cli.Run(context.Background(), env, args)
+		return stdout.String(), stderr.String(), code
+	}
+	p, err := fx.st.Queue(store.Operator, cases.QueueQuery{Assignee: "alice", OpenOnly: true, Limit: 200, Today: testToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, r := range p.Rows {
+		c, _ := fx.st.Case(store.Operator, r.ID)
+		if c.Status == cases.StatusPendingApproval || c.Revenue() < fx.st.Policy().ApprovalThreshold {
+			continue
+		}
+		for _, o := range cases.Outcomes(c) {
+			if o.Adverse && !o.Amount && !o.Lines {
+				if _, stderr, code := local("alice", "decide", c.ID, "--outcome", string(o.Outcome), "--reason", "no support for the claim"); code != 0 {
+					t.Fatalf("decide %s: %s", c.ID, stderr)
+				}
+				id = c.ID
+			}
+			if id != "" {
+				break
+			}
+		}
+		if id != "" {
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no case of alice's takes an adverse decision that waits for approval")
+	}
+	if _, stderr, code := local("sofia", "assign", id, "bob", "--reason", "alice on leave"); code != 0 {
+		t.Fatalf("reassign the pending decision: %s", stderr)
+	}
+	stdout, stderr, code := local("sofia", "approvals")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.Contains(line, id) {
+			a, b := strings.Index(line, " alice "), strings.Index(line, " bob ")
+			if a < 0 || b < 0 || a > b { // DECIDED BY comes before ASSIGNEE
+				t.Errorf("approvals line for %s does not name alice as decider and bob as assignee: %q", id, line)
+			}
+			return
+		}
+	}
+	t.Errorf("approvals does not list %s:\n%s", id, stdout)
+}
