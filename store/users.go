@@ -260,8 +260,9 @@ func usersOf(tx *bolt.Tx, center string) ([]cases.User, error) {
 	return out, err // bbolt keys are in name order
 }
 
-// CanBackup reports whether actor may take a backup, a copy of the whole store: an admin or the operator.
-func (s *Store) CanBackup(actor string) error {
+// CanAdmin reports whether actor may do an admin's work (users, keys, imports, backups: a backup is a copy of
+// the whole store): an enabled admin, or the operator. The store checks again inside each such write.
+func (s *Store) CanAdmin(actor string) error {
 	return s.view(func(tx *bolt.Tx) error { return s.checkAdmin(tx, actor) })
 }
 

@@ -224,6 +224,9 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("one FILE is needed (.jsonl or .csv; over SSH the file comes on standard input and FILE names its format)")
 	}
+	if err := env.Store.CanAdmin(who(env)); err != nil {
+		return err
+	}
 	r, err := open(env, pos[0])
 	if err != nil {
 		return err
@@ -295,7 +298,7 @@ func cmdBackup(ctx context.Context, env *Env, args []string) error {
 		}
 		return usagef("one FILE is needed")
 	}
-	if err := env.Store.CanBackup(who(env)); err != nil {
+	if err := env.Store.CanAdmin(who(env)); err != nil {
 		return err
 	}
 	if !env.Remote() {

@@ -26,7 +26,8 @@ type accessCase struct {
 	lacks   []string
 }
 
-// accessTable is every read command, by every role, on their own Center and on the other one. elec and pharma are
+// accessTable is every read command, and the writes that must be refused, by every role, on their own Center and
+// on the other one. elec and pharma are
 // a case of each Center; keys maps each user to their key's fingerprint.
 func accessTable(elec, pharma string, keys map[string]string) []accessCase {
 	mine := func(user string) []string { return []string{keys[user]} }
@@ -81,6 +82,25 @@ func accessTable(elec, pharma string, keys map[string]string) []accessCase {
 		{user: "priya", command: "case " + elec, refused: true},
 		{user: "priya", command: "workload --center ELEC", refused: true},
 		{user: "priya", command: "export", has: []string{pharma}, lacks: []string{elec}},
+
+		// writes follow the same rule: nothing of another Center, nothing above the role
+		{user: "alice", command: "note " + pharma + " a word", refused: true},
+		{user: "alice", command: "request-info " + pharma + " papers please", refused: true},
+		{user: "alice", command: "decide " + pharma + " --outcome allowed", refused: true},
+		{user: "alice", command: "assign " + elec + " bob --reason cover", refused: true},
+		{user: "alice", command: "approve " + elec, refused: true},
+		{user: "alice", command: "return " + elec + " --comment again", refused: true},
+		{user: "alice", command: "import cases.jsonl", refused: true},
+		{user: "alice", command: "user add zed --role admin --center ELEC", refused: true},
+		{user: "alice", command: "user disable sofia", refused: true},
+		{user: "alice", command: "key revoke " + keys["sofia"], refused: true},
+		{user: "alice", command: "backup mine.db", refused: true},
+		{user: "erin", command: "note " + elec + " a word", refused: true},
+		{user: "sofia", command: "note " + pharma + " a word", refused: true},
+		{user: "sofia", command: "assign " + pharma + " erin --reason cover", refused: true},
+		{user: "sofia", command: "user add zed --role reviewer --center ELEC", refused: true},
+		{user: "sofia", command: "backup sofia.db", refused: true},
+		{user: "priya", command: "assign " + elec + " bob --reason cover", refused: true},
 
 		// an admin: everything
 		{user: "admin", command: "queue erin", has: []string{"erin:"}},
