@@ -203,7 +203,14 @@ type EntrySummary struct {
 	Liquidates Date   `json:"liquidates"`           // scheduled liquidation date
 	Extended   Date   `json:"extended,omitempty"`   // extended liquidation date, if extended
 	Liquidated Date   `json:"liquidated,omitempty"` // date of liquidation, if liquidated
-	Lines      []Line `json:"lines"`
+	// Extensions are the notices extending liquidation, oldest first: each one year (19 U.S.C. 1504(b)), three
+	// at most, four years from entry in all. Extended is the date the last one sets.
+	Extensions []Date `json:"extensions,omitempty"`
+	// Suspended is the date liquidation was suspended by statute or court order (AD/CVD, 19 U.S.C. 1504(c)); an
+	// entry suspended is never deemed liquidated while it stays so. Unsuspended ends the suspension.
+	Suspended   Date   `json:"suspended,omitempty"`
+	Unsuspended Date   `json:"unsuspended,omitempty"`
+	Lines       []Line `json:"lines"`
 }
 
 // LiquidationDate is the date liquidation is scheduled for, the extended date where liquidation was extended.
@@ -259,6 +266,23 @@ type Protest struct {
 	AccelMailed   Date     `json:"accel_mailed,omitempty"`   // accelerated disposition request mailed (certified)
 	FurtherReview bool     `json:"further_review,omitempty"` // application for further review filed
 	AFRFiled      Date     `json:"afr_filed,omitempty"`      // date the AFR was filed (the protest filing date if filed with it)
+	// AFRDecided is the date the application for further review was allowed or denied (19 U.S.C. 1515(a): within
+	// 30 days of its filing); AFRDenied says it was denied, which opens the 60-day request to set the denial
+	// aside (1515(c)), filed on SetAsideFiled.
+	AFRDecided    Date `json:"afr_decided,omitempty"`
+	AFRDenied     bool `json:"afr_denied,omitempty"`
+	SetAsideFiled Date `json:"set_aside_filed,omitempty"`
+	// HQReferred is the date the protest was referred to Headquarters for further review; HQAnswered the date
+	// Headquarters answered (19 CFR 174.26).
+	HQReferred Date `json:"hq_referred,omitempty"`
+	HQAnswered Date `json:"hq_answered,omitempty"`
+	// Consolidated lists the protests consolidated with this one (19 CFR 174.15); LastFiled is the filing date of
+	// the last of them, from which the 2 years to decide run.
+	Consolidated []string `json:"consolidated,omitempty"`
+	LastFiled    Date     `json:"last_filed,omitempty"`
+	// DenialMailed is the date of mailing of the notice of denial (in whole or part), from which the 180 days to
+	// contest in the Court of International Trade run (28 U.S.C. 2636(a); 19 CFR 174.31).
+	DenialMailed Date `json:"denial_mailed,omitempty"`
 	// OriginalDeciders are the people who took part in the original decision; none of them may decide the
 	// further review (19 CFR 174.26).
 	OriginalDeciders []string `json:"original_deciders,omitempty"`
@@ -298,13 +322,37 @@ type Disclosure struct {
 	Perfected   Date  `json:"perfected,omitempty"` // missing information supplied
 	LostRevenue Cents `json:"lost_revenue"`        // lost duties, taxes and fees disclosed
 	Tender      Cents `json:"tender"`              // amount tendered
+	// ConfirmWaived is the date the Fines, Penalties and Forfeitures officer waived the written confirmation of
+	// an oral disclosure for good cause (19 CFR 162.74(a)(2)).
+	ConfirmWaived Date `json:"confirm_waived,omitempty"`
+	// PerfectionExtended is the date an extension of the 30 days to perfect runs to (19 CFR 162.74(b)(4)).
+	PerfectionExtended Date `json:"perfection_extended,omitempty"`
+	// Calculated is the date CBP notified the importer of its calculation of the actual loss of revenue; payment
+	// is due 30 days after it (19 CFR 162.74(c)).
+	Calculated Date `json:"calculated,omitempty"`
+	// Culpability is the degree of culpability the validation finds (fraud, gross negligence, negligence), which
+	// sets the 1592(c)(4) cap: fraud, the loss itself; negligence or gross negligence, the interest on it.
+	Culpability Culpability `json:"culpability,omitempty"`
+	// Liquidated is the date the entries liquidated, from which interest on the loss runs (19 U.S.C. 1505(c));
+	// when zero, interest runs from the date of entry.
+	Liquidated Date `json:"liquidated,omitempty"`
 }
+
+// Culpability is a degree of culpability under 19 U.S.C. 1592.
+type Culpability string
+
+const (
+	CulpabilityNone       Culpability = ""
+	CulpabilityNegligence Culpability = "negligence"
+	CulpabilityGross      Culpability = "gross_negligence"
+	CulpabilityFraud      Culpability = "fraud"
+)
 
 // Validation is a trusted-partner or entry validation.
 type Validation struct {
 	Program Program `json:"program"`
 	Scope   string  `json:"scope"`
-	Due     Date    `json:"due,omitempty"` // set by the supervisor; otherwise policy days from assignment
+	Due     Date    `json:"due,omitempty"` // set by the supervisor; otherwise policy days from the first assignment
 }
 
 // Note is a reviewer's or supervisor's note on a case.
@@ -320,6 +368,25 @@ type InfoRequest struct {
 	At       time.Time `json:"at"`
 	Due      Date      `json:"due"`
 	Question string    `json:"question"`
+	// Answered is the date the importer's answer arrived, Answer its text; RecordedBy and RecordedAt say who
+	// recorded it and when.
+	Answered   Date      `json:"answered,omitempty"`
+	Answer     string    `json:"answer,omitempty"`
+	RecordedBy string    `json:"recorded_by,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitempty"`
+}
+
+// ActionNotice is a notice of action (CBP Form 29): a proposed action, after which the importer has 20 days to
+// reply before CBP acts, or an action taken.
+type ActionNotice struct {
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Sent     Date      `json:"sent"`
+	Proposed bool      `json:"proposed"`            // proposed action (20-day reply period); false: action taken
+	Action   string    `json:"action"`              // what CBP proposes to do, or did
+	ReplyDue Date      `json:"reply_due,omitempty"` // for a proposed action: the end of the reply period
+	Replied  Date      `json:"replied,omitempty"`   // the date the importer's reply arrived
+	Reply    string    `json:"reply,omitempty"`
 }
 
 // Outcome is a decision's result.
@@ -361,6 +428,10 @@ type Decision struct {
 	Approver string    `json:"approver,omitempty"`
 	Approved time.Time `json:"approved,omitempty"`
 	Returned string    `json:"returned,omitempty"` // last return comment
+	// LateAck is the reviewer's acknowledgement, recorded with the decision, of what the law makes of deciding
+	// after a deadline (a PSC or PEA after liquidation, a protest already deemed denied, a short tender); empty
+	// when the decision was in time.
+	LateAck string `json:"late_ack,omitempty"`
 }
 
 // Case is one piece of Center work with a legal clock. Exactly one of the kind-specific parts is set, the one
@@ -382,9 +453,14 @@ type Case struct {
 	Disclosure *Disclosure `json:"disclosure,omitempty"`
 	Validation *Validation `json:"validation,omitempty"`
 
-	Notes    []Note        `json:"notes,omitempty"`
-	Requests []InfoRequest `json:"requests,omitempty"`
-	Decision *Decision     `json:"decision,omitempty"`
+	// FirstAssigned is the date the case was first assigned to the Center team: policy clocks run from it, and a
+	// reassignment never moves it.
+	FirstAssigned Date `json:"first_assigned,omitempty"`
+
+	Notes    []Note         `json:"notes,omitempty"`
+	Requests []InfoRequest  `json:"requests,omitempty"`
+	Notices  []ActionNotice `json:"notices,omitempty"` // notices of action (CBP Form 29)
+	Decision *Decision      `json:"decision,omitempty"`
 
 	Version   uint64    `json:"version"`
 	UpdatedBy string    `json:"updated_by,omitempty"`
@@ -427,10 +503,12 @@ func (c *Case) Clone() *Case {
 	n := *c
 	n.Importer.Programs = append([]Program(nil), c.Importer.Programs...)
 	n.Entry.Lines = append([]Line(nil), c.Entry.Lines...)
+	n.Entry.Extensions = append([]Date(nil), c.Entry.Extensions...)
 	if c.Protest != nil {
 		p := *c.Protest
 		p.Grounds = append([]Ground(nil), p.Grounds...)
 		p.OriginalDeciders = append([]string(nil), p.OriginalDeciders...)
+		p.Consolidated = append([]string(nil), p.Consolidated...)
 		n.Protest = &p
 	}
 	if c.PSC != nil {
@@ -452,6 +530,7 @@ func (c *Case) Clone() *Case {
 	}
 	n.Notes = append([]Note(nil), c.Notes...)
 	n.Requests = append([]InfoRequest(nil), c.Requests...)
+	n.Notices = append([]ActionNotice(nil), c.Notices...)
 	if c.Decision != nil {
 		d := *c.Decision
 		d.Lines = append([]int(nil), d.Lines...)
