@@ -12,24 +12,27 @@ import (
 	"ceedesk/cases"
 )
 
-// Case values start with a format byte so the encoding can change without a schema bump: caseChecked (written),
-// caseBinary or caseJSON (read only).
+// Case values start with a format byte so the encoding can change without a schema bump: caseChecked2 (written),
+// caseChecked, caseBinary or caseJSON (read only).
 const caseJSON = 'J'
 
-// caseChecked is caseBinary followed by the big-endian CRC-32C of everything before it, format byte included. bbolt
-// has no checksums on its data pages, so without one a damaged byte in a case (a note, an amount) would read back
-// as a different case; with it, every read and Check report the record as damaged. The rest of the file is covered
-// otherwise: rows, indexes and statistics are derived from the cases and Check compares them, and the audit log is
-// hash-chained.
+// caseChecked is layout 1 of the binary encoding followed by the big-endian CRC-32C of everything before it, format
+// byte included. bbolt has no checksums on its data pages, so without one a damaged byte in a case (a note, an
+// amount) would read back as a different case; with it, every read and Check report the record as damaged. The
+// rest of the file is covered otherwise: rows, indexes and statistics are derived from the cases and Check compares
+// them, and the audit log is hash-chained. Read only since caseChecked2.
 const caseChecked = 'C'
+
+// caseChecked2 is layout 2 of the binary encoding (see codec_case.go) with the same checksum; every case is
+// written in it. A ceedesk from before it refuses such a record as of an unknown format rather than misread it.
+const caseChecked2 = 'D'
 
 var crc32c = crc32.MakeTable(crc32.Castagnoli)
 
 var errChecksum = errors.New("damaged case record: its checksum does not match its content")
 
 func encodeCase(c *cases.Case) ([]byte, error) {
-	b := encodeCaseBinary(c)
-	b[0] = caseChecked
+	b := encodeCaseLayout2(c)
 	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, crc32c)), nil
 }
 
@@ -38,7 +41,7 @@ func decodeCase(v []byte) (*cases.Case, error) {
 		return nil, fmt.Errorf("%w: empty case record", errCase)
 	}
 	switch v[0] {
-	case caseChecked:
+	case caseChecked, caseChecked2:
 		if len(v) < 5 {
 			return nil, errCase
 		}
@@ -46,9 +49,13 @@ func decodeCase(v []byte) (*cases.Case, error) {
 		if crc32.Checksum(body, crc32c) != binary.BigEndian.Uint32(v[len(body):]) {
 			return nil, errChecksum
 		}
-		return decodeCaseBinary(body[1:])
+		layout := layout1
+		if v[0] == caseChecked2 {
+			layout = layout2
+		}
+		return decodeCaseBinary(body[1:], layout)
 	case caseBinary:
-		return decodeCaseBinary(v[1:])
+		return decodeCaseBinary(v[1:], layout1)
 	case caseJSON:
 		c := new(cases.Case)
 		if err := json.Unmarshal(v[1:], c); err != nil {

@@ -48,15 +48,17 @@ func TestCaseCodecCoversEveryField(t *testing.T) {
 	fill(reflect.ValueOf(&c).Elem(), &n)
 	// a zone other than UTC keeps its offset (as a JSON round trip does; zone names are not kept by either)
 	c.Notes[1].At = time.Date(2026, 3, 2, 10, 0, 0, 5, time.FixedZone("", -5*3600))
-	got, err := decodeCase(encodeCaseBinary(&c))
+	got, err := decodeCase(mustEncode(t, &c))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, &c) {
 		t.Fatalf("round trip lost a field:\n got %+v\nwant %+v", got, &c)
 	}
-	for _, x := range []*cases.Case{{}, {ID: "X", Entry: cases.EntrySummary{Lines: []cases.Line{}}, Notes: []cases.Note{}}} {
-		got, err := decodeCase(encodeCaseBinary(x))
+	empty := &cases.Case{ID: "X", Entry: cases.EntrySummary{Lines: []cases.Line{}, Extensions: []cases.Date{}},
+		Protest: &cases.Protest{Consolidated: []string{}}, Notes: []cases.Note{}, Notices: []cases.ActionNotice{}}
+	for _, x := range []*cases.Case{{}, empty} {
+		got, err := decodeCase(mustEncode(t, x))
 		if err != nil || !reflect.DeepEqual(got, x) {
 			t.Fatalf("round trip of %+v: %+v, %v", x, got, err)
 		}
@@ -67,15 +69,22 @@ func TestDamagedRecordsAreErrorsNotPanics(t *testing.T) {
 	var c cases.Case
 	n := 0
 	fill(reflect.ValueOf(&c).Elem(), &n)
-	for _, b := range [][]byte{encodeCaseBinary(&c), mustEncode(t, &c)} {
-		for i := 0; i < len(b); i++ {
-			if _, err := decodeCase(b[:i]); err == nil {
-				t.Fatalf("a case record (format %c) cut to %d of %d bytes decoded", b[0], i, len(b))
-			}
+	b := mustEncode(t, &c)
+	for i := 0; i < len(b); i++ {
+		if _, err := decodeCase(b[:i]); err == nil {
+			t.Fatalf("a case record cut to %d of %d bytes decoded", i, len(b))
 		}
 	}
+	// without the checksum, layout 2 still refuses a record cut short rather than read zeros, and neither layout
+	// panics on the bytes of the other
+	body := b[1 : len(b)-4]
+	for i := 0; i < len(body); i++ {
+		if _, err := decodeCaseBinary(body[:i], layout2); err == nil {
+			t.Fatalf("a layout-2 case cut to %d of %d bytes decoded", i, len(body))
+		}
+		decodeCaseBinary(body[:i], layout1)
+	}
 	// every single damaged byte of a written record is found, wherever it is
-	b := mustEncode(t, &c)
 	for i := 1; i < len(b); i++ {
 		for _, flip := range []byte{0x01, 0x80, 0xff} {
 			d := bytes.Clone(b)
@@ -100,24 +109,22 @@ func mustEncode(t *testing.T, c *cases.Case) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b[0] != caseChecked {
+	if b[0] != caseChecked2 {
 		t.Fatalf("cases are written in format %c", b[0])
 	}
 	return b
 }
 
-// Records written before checksums (format B) still read.
+// Records written before checksums (format B) still read: the layout-1 records of TestOldLayoutRecordsStillRead
+// without their checksum.
 func TestUncheckedRecordsStillRead(t *testing.T) {
-	var c cases.Case
-	n := 0
-	fill(reflect.ValueOf(&c).Elem(), &n)
-	c.Notes[1].At = c.Notes[1].At.UTC()
-	old, err := decodeCase(encodeCaseBinary(&c))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked, err := decodeCase(mustEncode(t, &c))
-	if err != nil || !reflect.DeepEqual(old, checked) {
-		t.Fatalf("formats B and C differ: %v", err)
+	want := oldLayoutCases()
+	for i, h := range oldLayoutRecords {
+		b := oldRecord(t, h)
+		b = append([]byte{caseBinary}, b[1:len(b)-4]...)
+		got, err := decodeCase(b)
+		if err != nil || !reflect.DeepEqual(got, want[i]) {
+			t.Fatalf("format B record of %s: %+v, %v", want[i].ID, got, err)
+		}
 	}
 }
