@@ -15,8 +15,9 @@ import (
 
 // The CSV format: one row per case under a header row naming the columns (any order; a missing column is empty).
 // Column names are the cases' JSON field paths. Dates are YYYY-MM-DD, money is dollars with cents (1234.50),
-// lists are joined with ';', entry lines are "number|hts|description|origin|value|rate_bp|duty" joined with ';'
-// (with '\' escaping '\', '|' and ';' inside a description), and notes, requests and decision are JSON.
+// lists (of names, codes or dates) are joined with ';', entry lines are "number|hts|description|origin|value|rate_bp|duty"
+// joined with ';' (with '\' escaping '\', '|' and ';' inside a description), and notes, requests, notices and
+// decision are JSON.
 // docs/import-format.md is the reference.
 
 type csvColumn struct {
@@ -110,6 +111,56 @@ func splitList[T ~string](v string) []T {
 		out[i] = T(strings.TrimSpace(p))
 	}
 	return out
+}
+
+func joinDates(ds []cases.Date) string {
+	ss := make([]string, len(ds))
+	for i, d := range ds {
+		ss[i] = d.String()
+	}
+	return strings.Join(ss, ";")
+}
+
+// splitDates reads dates joined with ';'; a bad one is named by its place in the list ("[1]").
+func splitDates(v string) ([]cases.Date, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	parts := strings.Split(v, ";")
+	out := make([]cases.Date, len(parts))
+	var bad cellFieldErrors
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		d, err := cases.ParseDate(p)
+		if p == "" {
+			err = errors.New("empty; want a date YYYY-MM-DD between the ';'")
+		}
+		if err != nil {
+			bad = append(bad, RowError{Field: fmt.Sprintf("[%d]", i), Reason: err.Error()})
+		}
+		out[i] = d
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	return out, nil
+}
+
+// listCol is a column of a kind-specific list of names or codes, joined with ';'.
+func listCol[P any](name string, get func(c *cases.Case) *P, ensure func(c *cases.Case) *P, field func(p *P) *[]string) csvColumn {
+	return csvColumn{name,
+		func(c *cases.Case) string {
+			if p := get(c); p != nil {
+				return joinList(*field(p))
+			}
+			return ""
+		},
+		func(c *cases.Case, v string) error {
+			if v != "" {
+				*field(ensure(c)) = splitList[string](v)
+			}
+			return nil
+		}}
 }
 
 func jsonCell[T any](v T, empty bool) string {
@@ -248,6 +299,7 @@ var csvColumns = []csvColumn{
 	dateCol("received", always(func(c *cases.Case) *cases.Date { return &c.Received })),
 	textCol("assignee", always(func(c *cases.Case) *string { return &c.Assignee })),
 	dateCol("assigned", always(func(c *cases.Case) *cases.Date { return &c.Assigned })),
+	dateCol("first_assigned", always(func(c *cases.Case) *cases.Date { return &c.FirstAssigned })),
 	textCol("importer.number", always(func(c *cases.Case) *string { return &c.Importer.Number })),
 	textCol("importer.name", always(func(c *cases.Case) *string { return &c.Importer.Name })),
 	{"importer.programs", func(c *cases.Case) string { return joinList(c.Importer.Programs) },
@@ -259,6 +311,14 @@ var csvColumns = []csvColumn{
 	dateCol("entry.liquidates", always(func(c *cases.Case) *cases.Date { return &c.Entry.Liquidates })),
 	dateCol("entry.extended", always(func(c *cases.Case) *cases.Date { return &c.Entry.Extended })),
 	dateCol("entry.liquidated", always(func(c *cases.Case) *cases.Date { return &c.Entry.Liquidated })),
+	{"entry.extensions", func(c *cases.Case) string { return joinDates(c.Entry.Extensions) },
+		func(c *cases.Case, v string) error {
+			ds, err := splitDates(v)
+			c.Entry.Extensions = ds
+			return err
+		}},
+	dateCol("entry.suspended", always(func(c *cases.Case) *cases.Date { return &c.Entry.Suspended })),
+	dateCol("entry.unsuspended", always(func(c *cases.Case) *cases.Date { return &c.Entry.Unsuspended })),
 	{"entry.lines", func(c *cases.Case) string { return formatLines(c.Entry.Lines) },
 		func(c *cases.Case, v string) error {
 			ls, err := parseLines(v)
@@ -284,17 +344,15 @@ var csvColumns = []csvColumn{
 	dateCol("protest.accel_mailed", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.AccelMailed })),
 	boolCol("protest.further_review", part(getProtest, ensureProtest, func(p *cases.Protest) *bool { return &p.FurtherReview })),
 	dateCol("protest.afr_filed", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.AFRFiled })),
-	{"protest.original_deciders", func(c *cases.Case) string {
-		if c.Protest == nil {
-			return ""
-		}
-		return joinList(c.Protest.OriginalDeciders)
-	}, func(c *cases.Case, v string) error {
-		if v != "" {
-			ensureProtest(c).OriginalDeciders = splitList[string](v)
-		}
-		return nil
-	}},
+	listCol("protest.original_deciders", getProtest, ensureProtest, func(p *cases.Protest) *[]string { return &p.OriginalDeciders }),
+	dateCol("protest.afr_decided", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.AFRDecided })),
+	boolCol("protest.afr_denied", part(getProtest, ensureProtest, func(p *cases.Protest) *bool { return &p.AFRDenied })),
+	dateCol("protest.set_aside_filed", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.SetAsideFiled })),
+	dateCol("protest.hq_referred", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.HQReferred })),
+	dateCol("protest.hq_answered", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.HQAnswered })),
+	listCol("protest.consolidated", getProtest, ensureProtest, func(p *cases.Protest) *[]string { return &p.Consolidated }),
+	dateCol("protest.last_filed", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.LastFiled })),
+	dateCol("protest.denial_mailed", part(getProtest, ensureProtest, func(p *cases.Protest) *cases.Date { return &p.DenialMailed })),
 
 	dateCol("psc.filed", part(getPSC, ensurePSC, func(p *cases.PSC) *cases.Date { return &p.Filed })),
 	{"psc.version", func(c *cases.Case) string {
@@ -313,17 +371,7 @@ var csvColumns = []csvColumn{
 		ensurePSC(c).Version = n
 		return nil
 	}},
-	{"psc.reason_codes", func(c *cases.Case) string {
-		if c.PSC == nil {
-			return ""
-		}
-		return joinList(c.PSC.ReasonCodes)
-	}, func(c *cases.Case, v string) error {
-		if v != "" {
-			ensurePSC(c).ReasonCodes = splitList[string](v)
-		}
-		return nil
-	}},
+	listCol("psc.reason_codes", getPSC, ensurePSC, func(p *cases.PSC) *[]string { return &p.ReasonCodes }),
 	moneyCol("psc.duty_diff", part(getPSC, ensurePSC, func(p *cases.PSC) *cases.Cents { return &p.DutyDiff })),
 	textCol("psc.explanation", part(getPSC, ensurePSC, func(p *cases.PSC) *string { return &p.Explanation })),
 
@@ -337,6 +385,21 @@ var csvColumns = []csvColumn{
 	dateCol("disclosure.perfected", part(getDisclosure, ensureDisclosure, func(p *cases.Disclosure) *cases.Date { return &p.Perfected })),
 	moneyCol("disclosure.lost_revenue", part(getDisclosure, ensureDisclosure, func(p *cases.Disclosure) *cases.Cents { return &p.LostRevenue })),
 	moneyCol("disclosure.tender", part(getDisclosure, ensureDisclosure, func(p *cases.Disclosure) *cases.Cents { return &p.Tender })),
+	dateCol("disclosure.confirm_waived", part(getDisclosure, ensureDisclosure, func(p *cases.Disclosure) *cases.Date { return &p.ConfirmWaived })),
+	dateCol("disclosure.perfection_extended", part(getDisclosure, ensureDisclosure, func(p *cases.Disclosure) *cases.Date { return &p.PerfectionExtended })),
+	dateCol("disclosure.calculated", part(getDisclosure, ensureDisclosure, func(p *cases.Disclosure) *cases.Date { return &p.Calculated })),
+	{"disclosure.culpability", func(c *cases.Case) string {
+		if c.Disclosure == nil {
+			return ""
+		}
+		return string(c.Disclosure.Culpability)
+	}, func(c *cases.Case, v string) error {
+		if v != "" {
+			ensureDisclosure(c).Culpability = cases.Culpability(v)
+		}
+		return nil
+	}},
+	dateCol("disclosure.liquidated", part(getDisclosure, ensureDisclosure, func(p *cases.Disclosure) *cases.Date { return &p.Liquidated })),
 
 	{"validation.program", func(c *cases.Case) string {
 		if c.Validation == nil {
@@ -356,6 +419,8 @@ var csvColumns = []csvColumn{
 		func(c *cases.Case, v string) error { return parseJSONCell(v, &c.Notes) }},
 	{"requests", func(c *cases.Case) string { return jsonCell(c.Requests, len(c.Requests) == 0) },
 		func(c *cases.Case, v string) error { return parseJSONCell(v, &c.Requests) }},
+	{"notices", func(c *cases.Case) string { return jsonCell(c.Notices, len(c.Notices) == 0) },
+		func(c *cases.Case, v string) error { return parseJSONCell(v, &c.Notices) }},
 	{"decision", func(c *cases.Case) string { return jsonCell(c.Decision, c.Decision == nil) },
 		func(c *cases.Case, v string) error { return parseJSONCell(v, &c.Decision) }},
 

@@ -343,6 +343,42 @@ func TestDocumentedExamplesImport(t *testing.T) {
 	}
 }
 
+// docs/import-format.md lists the CSV columns an export writes, in order, and its example (testdata/example.csv)
+// has that header.
+func TestDocumentedCSVColumns(t *testing.T) {
+	doc, err := os.ReadFile("../docs/import-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const intro = "The column names are the JSON field paths:\n\n```\n"
+	i := bytes.Index(doc, []byte(intro))
+	if i < 0 {
+		t.Fatal("docs/import-format.md no longer lists the columns")
+	}
+	list, _, _ := strings.Cut(string(doc[i+len(intro):]), "```")
+	var listed []string
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			listed = append(listed, f)
+		}
+	}
+	if want := csvHeader(); !reflect.DeepEqual(listed, want) {
+		t.Errorf("docs list the columns\n%v\nan export writes\n%v", listed, want)
+	}
+	f, err := os.Open("testdata/example.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	header, err := csv.NewReader(f).Read()
+	if err != nil || !reflect.DeepEqual(header, csvHeader()) {
+		t.Errorf("testdata/example.csv header %v, %v; want an export's", header, err)
+	}
+	if !bytes.Contains(doc, []byte(strings.Join(csvHeader(), ",")+"\n")) {
+		t.Error("the CSV example of docs/import-format.md does not have an export's header")
+	}
+}
+
 func TestDocumentedMinimalRowImports(t *testing.T) {
 	s := freshWithUsers(t)
 	f, err := os.Open("testdata/minimal.csv")
