@@ -53,13 +53,14 @@ func Validate(c *Case) []error {
 	v.assignment(c)
 	v.parts(c)
 	v.notes(c)
+	v.notices(c)
 	v.decision(c)
 	return v.errs
 }
 
-// CheckTimes reports every moment a case records that is after now, by its JSON path: the times of its notes and
-// requests, of its decision and approval, and of its last change. Nothing that happened can be later than now, so
-// such a time is a wrong clock or an edited file. (Dates are calendar dates a desk may set ahead with --today,
+// CheckTimes reports every moment a case records that is after now, by its JSON path. Nothing that happened can be
+// later than now, so such a time is a wrong clock or an edited file. The times are those of its notes, its requests and the recording
+// of their answers, its notices of action, its decision and approval, and its last change. (Dates are calendar dates a desk may set ahead with --today,
 // and are not compared.) Each problem is a *FieldError.
 func CheckTimes(c *Case, now time.Time) []error {
 	v := &validator{}
@@ -73,6 +74,10 @@ func CheckTimes(c *Case, now time.Time) []error {
 	}
 	for i, r := range c.Requests {
 		after(fmt.Sprintf("requests[%d].at", i), r.At)
+		after(fmt.Sprintf("requests[%d].recorded_at", i), r.RecordedAt)
+	}
+	for i, n := range c.Notices {
+		after(fmt.Sprintf("notices[%d].at", i), n.At)
 	}
 	if d := c.Decision; d != nil {
 		after("decision.at", d.At)
@@ -83,7 +88,8 @@ func CheckTimes(c *Case, now time.Time) []error {
 }
 
 // Normalize puts every identifier of c that parses into its canonical form (entry number, importer number, port,
-// entry type, HTS numbers, protest number, and a protest's id), and the Center code in capitals. It leaves alone
+// entry type, HTS numbers, protest number, the protests consolidated with it, and a protest's id), and the Center
+// code in capitals. It leaves alone
 // what does not parse, for Validate to report.
 func Normalize(c *Case) {
 	canon := func(s *string, parse func(string) (string, error)) {
@@ -105,6 +111,9 @@ func Normalize(c *Case) {
 	if c.Protest != nil {
 		canon(&c.Protest.Number, ParseProtestNumber)
 		canon(&c.ID, ParseProtestNumber)
+		for i := range c.Protest.Consolidated {
+			canon(&c.Protest.Consolidated[i], ParseProtestNumber)
+		}
 	}
 }
 
@@ -241,6 +250,20 @@ func (v *validator) order(field string, d Date, what string, not Date) {
 	}
 }
 
+// later reports a date that is not after another it must follow.
+func (v *validator) later(field string, d Date, what string, than Date) {
+	if d != 0 && than != 0 && d <= than {
+		v.add(field, "%s is not after %s (%s)", d, what, than)
+	}
+}
+
+// only reports a date (or other fact) set without the fact it depends on.
+func (v *validator) only(field string, set, needs bool, why string) {
+	if set && !needs {
+		v.add(field, "set, but %s", why)
+	}
+}
+
 // text checks a name, a description or an explanation, text that comes only from outside: its length in
 // characters, and that it holds no control characters (newline and tab are allowed where multiline is true).
 // (What people write on a case, notes, questions and reasons, is checked by CheckNote and CheckReason instead,
@@ -342,6 +365,12 @@ func (v *validator) entry(e EntrySummary) {
 	}
 	v.date("entry.liquidated", e.Liquidated, false)
 	v.order("entry.liquidated", e.Liquidated, "the entry date", e.EntryDate)
+	v.extensions(e)
+	v.date("entry.suspended", e.Suspended, false)
+	v.order("entry.suspended", e.Suspended, "the entry date", e.EntryDate)
+	v.date("entry.unsuspended", e.Unsuspended, false)
+	v.only("entry.unsuspended", e.Unsuspended != 0, e.Suspended != 0, "suspended is not: only a suspension is lifted")
+	v.later("entry.unsuspended", e.Unsuspended, "the suspension", e.Suspended)
 	seen := map[int]int{}
 	for i, l := range e.Lines {
 		p := fmt.Sprintf("entry.lines[%d]", i)
@@ -373,9 +402,45 @@ func (v *validator) entry(e EntrySummary) {
 	}
 }
 
+// MaxExtensions is how many times liquidation may be extended, each by a year (19 U.S.C. 1504(b)).
+const MaxExtensions = 3
+
+// extensions checks the dates the extensions of liquidation set: each after entry and after the one before, three
+// at most, the last no more than four years after entry, and the extended date the last of them.
+func (v *validator) extensions(e EntrySummary) {
+	if n := len(e.Extensions); n > MaxExtensions {
+		v.add("entry.extensions", "%d extensions; liquidation is extended at most %d times (19 U.S.C. 1504(b))", n, MaxExtensions)
+	}
+	for i, x := range e.Extensions {
+		field := fmt.Sprintf("entry.extensions[%d]", i)
+		v.date(field, x, true)
+		switch {
+		case i == 0:
+			v.later(field, x, "the entry date", e.EntryDate)
+		default:
+			v.later(field, x, fmt.Sprintf("the extension before it, entry.extensions[%d]", i-1), e.Extensions[i-1])
+		}
+	}
+	if n := len(e.Extensions); n > 0 {
+		last := e.Extensions[n-1]
+		field := fmt.Sprintf("entry.extensions[%d]", n-1)
+		if e.EntryDate != 0 && last > addYears(e.EntryDate, 4) {
+			v.add(field, "%s is more than four years after entry (%s)", last, e.EntryDate)
+		}
+		if e.Extended != 0 && last != 0 && e.Extended != last {
+			v.add("entry.extended", "%s is not the date the last extension sets (%s); write that date", e.Extended, last)
+		}
+	}
+}
+
 func (v *validator) assignment(c *Case) {
 	v.date("assigned", c.Assigned, false)
 	v.order("assigned", c.Assigned, "the day the case was received", c.Received)
+	v.date("first_assigned", c.FirstAssigned, false)
+	v.order("first_assigned", c.FirstAssigned, "the day the case was received", c.Received)
+	if c.FirstAssigned != 0 && c.Assigned != 0 && c.FirstAssigned > c.Assigned {
+		v.add("first_assigned", "%s is after the case was assigned (%s); a reassignment never moves the first assignment", c.FirstAssigned, c.Assigned)
+	}
 	known := false
 	for _, s := range Statuses {
 		known = known || c.Status == s
@@ -411,6 +476,7 @@ func (v *validator) parts(c *Case) {
 	case KindProtest:
 		if c.Protest != nil {
 			v.protest(c.Protest)
+			v.denialMailed(c)
 		}
 	case KindPSC:
 		if p := c.PSC; p != nil {
@@ -451,6 +517,20 @@ func (v *validator) parts(c *Case) {
 			if p.Tender < 0 {
 				v.add("disclosure.tender", "%s is negative", p.Tender)
 			}
+			v.date("disclosure.confirm_waived", p.ConfirmWaived, false)
+			v.only("disclosure.confirm_waived", p.ConfirmWaived != 0, p.Oral, "the disclosure is not oral: only an oral disclosure's written confirmation is waived")
+			v.order("disclosure.confirm_waived", p.ConfirmWaived, "the disclosure", p.Disclosed)
+			v.date("disclosure.perfection_extended", p.PerfectionExtended, false)
+			v.later("disclosure.perfection_extended", p.PerfectionExtended, "the disclosure", p.Disclosed)
+			v.date("disclosure.calculated", p.Calculated, false)
+			v.order("disclosure.calculated", p.Calculated, "the disclosure", p.Disclosed)
+			switch p.Culpability {
+			case CulpabilityNone, CulpabilityNegligence, CulpabilityGross, CulpabilityFraud:
+			default:
+				v.add("disclosure.culpability", "%s: want negligence, gross_negligence or fraud", quoteInput(string(p.Culpability)))
+			}
+			v.date("disclosure.liquidated", p.Liquidated, false)
+			v.order("disclosure.liquidated", p.Liquidated, "the entry date", c.Entry.EntryDate)
 		}
 	case KindValidation:
 		if p := c.Validation; p != nil {
@@ -506,6 +586,54 @@ func (v *validator) protest(p *Protest) {
 	for i, n := range p.OriginalDeciders {
 		v.text(fmt.Sprintf("protest.original_deciders[%d]", i), n, true, 64, false)
 	}
+	v.date("protest.afr_decided", p.AFRDecided, false)
+	v.only("protest.afr_decided", p.AFRDecided != 0, p.FurtherReview, "further_review is not")
+	if p.AFRFiled != 0 {
+		v.order("protest.afr_decided", p.AFRDecided, "the application was filed", p.AFRFiled)
+	} else {
+		v.order("protest.afr_decided", p.AFRDecided, "the protest and its application were filed", p.Filed)
+	}
+	v.only("protest.afr_denied", p.AFRDenied, p.AFRDecided != 0, "afr_decided is not: give the date the application was denied")
+	v.date("protest.set_aside_filed", p.SetAsideFiled, false)
+	v.only("protest.set_aside_filed", p.SetAsideFiled != 0, p.AFRDenied, "afr_denied is not: only the denial of an application for further review is set aside (19 U.S.C. 1515(c))")
+	v.order("protest.set_aside_filed", p.SetAsideFiled, "the application was denied", p.AFRDecided)
+	v.date("protest.hq_referred", p.HQReferred, false)
+	v.order("protest.hq_referred", p.HQReferred, "the protest was filed", p.Filed)
+	v.date("protest.hq_answered", p.HQAnswered, false)
+	v.only("protest.hq_answered", p.HQAnswered != 0, p.HQReferred != 0, "hq_referred is not: Headquarters answers a referral")
+	v.later("protest.hq_answered", p.HQAnswered, "the referral to Headquarters", p.HQReferred)
+	named := map[string]int{}
+	for i, n := range p.Consolidated {
+		field := fmt.Sprintf("protest.consolidated[%d]", i)
+		v.ident(field, n, ParseProtestNumber)
+		if j, dup := named[n]; dup {
+			v.add(field, "%s is also protest.consolidated[%d]", n, j)
+		} else if n == p.Number {
+			v.add(field, "%s is this protest's own number", n)
+		}
+		named[n] = i
+	}
+	v.date("protest.last_filed", p.LastFiled, false)
+	v.only("protest.last_filed", p.LastFiled != 0, len(p.Consolidated) > 0, "consolidated is empty: the last filing is that of the protests consolidated with this one")
+	v.order("protest.last_filed", p.LastFiled, "this protest was filed", p.Filed)
+	v.date("protest.denial_mailed", p.DenialMailed, false)
+	v.order("protest.denial_mailed", p.DenialMailed, "the protest was filed", p.Filed)
+}
+
+// denialMailed checks that a protest records the mailing of a notice of denial only when CBP has denied it, in
+// whole or part or on further review, and not before the decision.
+func (v *validator) denialMailed(c *Case) {
+	p, d := c.Protest, c.Decision
+	if p.DenialMailed == 0 {
+		return
+	}
+	denied := c.Status == StatusDecided && d != nil &&
+		(d.Outcome == OutcomeDenied || d.Outcome == OutcomeDeniedInPart || d.Outcome == OutcomeAFRDenied)
+	if !denied {
+		v.add("protest.denial_mailed", "set, but the protest is not decided as denied, denied in part or denied on further review")
+		return
+	}
+	v.order("protest.denial_mailed", p.DenialMailed, "the decision", d.On)
 }
 
 func (v *validator) notes(c *Case) {
@@ -522,9 +650,54 @@ func (v *validator) notes(c *Case) {
 		v.text(p+".by", r.By, true, 64, false)
 		v.date(p+".due", r.Due, true)
 		v.check(p+".question", CheckNote(p+".question", r.Question))
+		v.answer(p, r)
 	}
 	if why := requestsLimit.problem(len(c.Requests), requestsSize(c.Requests)); why != "" {
 		v.add("requests", "%s", why)
+	}
+}
+
+// answer checks the importer's answer to a request: its date not before the request, its text by CheckNote, and
+// who recorded it and when; none of them without the date it arrived.
+func (v *validator) answer(p string, r InfoRequest) {
+	if r.Answered == 0 {
+		v.only(p+".answer", r.Answer != "", false, "answered is not: give the date the answer arrived")
+		v.only(p+".recorded_by", r.RecordedBy != "", false, "answered is not")
+		v.only(p+".recorded_at", !r.RecordedAt.IsZero(), false, "answered is not")
+		return
+	}
+	v.date(p+".answered", r.Answered, false)
+	// At is a UTC time; the request's date where the Center is (west of UTC) is its UTC date or the day before.
+	if !r.At.IsZero() {
+		if made := DateOf(r.At.UTC()).AddDays(-1); r.Answered < made {
+			v.add(p+".answered", "%s is before the request was made (%s)", r.Answered, r.At.UTC().Format(time.RFC3339))
+		}
+	}
+	v.check(p+".answer", CheckNote(p+".answer", r.Answer))
+	v.text(p+".recorded_by", r.RecordedBy, true, 64, false)
+	if !r.RecordedAt.IsZero() && !r.At.IsZero() && r.RecordedAt.Before(r.At) {
+		v.add(p+".recorded_at", "%s is before the request was made (%s)", r.RecordedAt.UTC().Format(time.RFC3339), r.At.UTC().Format(time.RFC3339))
+	}
+}
+
+// notices checks the notices of action (CBP Form 29): who sent each and when, what it proposes or records, the end
+// of the reply period only for a proposed action, and the importer's reply not before the notice.
+func (v *validator) notices(c *Case) {
+	for i, n := range c.Notices {
+		p := fmt.Sprintf("notices[%d]", i)
+		v.text(p+".by", n.By, true, 64, false)
+		v.date(p+".sent", n.Sent, true)
+		v.check(p+".action", CheckNote(p+".action", n.Action))
+		v.date(p+".reply_due", n.ReplyDue, false)
+		v.only(p+".reply_due", n.ReplyDue != 0, n.Proposed, "the notice is of an action taken: only a proposed action has a reply period")
+		v.later(p+".reply_due", n.ReplyDue, "the notice was sent", n.Sent)
+		v.date(p+".replied", n.Replied, false)
+		v.order(p+".replied", n.Replied, "the notice was sent", n.Sent)
+		if n.Replied != 0 {
+			v.check(p+".reply", CheckNote(p+".reply", n.Reply))
+		} else {
+			v.only(p+".reply", n.Reply != "", false, "replied is not: give the date the reply arrived")
+		}
 	}
 }
 
@@ -548,6 +721,7 @@ func (v *validator) decision(c *Case) {
 		v.add("decision", "%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
 	}
 	v.check("decision.returned", CheckReason("decision.returned", d.Returned))
+	v.check("decision.late_ack", CheckReason("decision.late_ack", d.LateAck))
 	v.text("decision.by", d.By, true, 64, false)
 	v.date("decision.on", d.On, true)
 	switch {

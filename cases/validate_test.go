@@ -44,7 +44,57 @@ func validCase(k Kind) *Case {
 	return c
 }
 
+// fullCase is validCase with every fact a case of the kind may record set, and valid: extensions and suspension,
+// the first assignment, an answered request, notices of action, and the kind's own later facts.
+func fullCase(k Kind) *Case {
+	c := validCase(k)
+	c.Entry.Type = "03"
+	c.Entry.Extensions = []Date{d("2026-05-05"), d("2027-05-05")}
+	c.Entry.Extended = d("2027-05-05")
+	c.Entry.Suspended, c.Entry.Unsuspended = d("2025-05-06"), d("2025-12-01")
+	c.FirstAssigned = d("2026-01-15")
+	at := time.Date(2026, 1, 17, 10, 0, 0, 0, time.UTC)
+	c.Requests = []InfoRequest{{By: "alice", At: at, Due: d("2026-02-16"), Question: "Send the invoice.",
+		Answered: d("2026-01-17"), Answer: "Invoice attached.", RecordedBy: "bob", RecordedAt: at.Add(time.Hour)}}
+	c.Notices = []ActionNotice{
+		{By: "alice", At: at, Sent: d("2026-01-17"), Proposed: true, Action: "Rate advance on line 2.", ReplyDue: d("2026-02-06"),
+			Replied: d("2026-02-01"), Reply: "The importer disagrees."},
+		{By: "alice", At: at.Add(time.Hour), Sent: d("2026-02-10"), Action: "Rate advanced on line 2."},
+	}
+	switch k {
+	case KindProtest:
+		p := c.Protest
+		c.Entry.Extensions, c.Entry.Extended = []Date{d("2027-03-15")}, d("2027-03-15")
+		c.Entry.Liquidated = d("2026-03-13")
+		p.AccelMailed, p.FurtherReview, p.AFRFiled = d("2026-04-10"), true, d("2026-04-01")
+		p.HQReferred, p.HQAnswered = d("2026-04-05"), d("2026-04-15")
+		p.AFRDecided, p.AFRDenied, p.SetAsideFiled = d("2026-04-20"), true, d("2026-05-01")
+		p.Consolidated, p.LastFiled = []string{"2704-26-100124", "2704-26-100200"}, d("2026-04-15")
+		p.OriginalDeciders = []string{"carol"}
+		p.DenialMailed = d("2026-04-21")
+		c.Status = StatusDecided
+		c.Decision = &Decision{Outcome: OutcomeAFRDenied, Reasons: "Properly classified.", By: "alice", On: d("2026-04-20"),
+			Approval: true, Approver: "sofia", LateAck: "Decided after the accelerated disposition date."}
+	case KindDisclosure:
+		p := c.Disclosure
+		p.ConfirmWaived, p.PerfectionExtended, p.Calculated = d("2026-01-20"), d("2026-03-01"), d("2026-02-15")
+		p.Culpability, p.Liquidated = CulpabilityGross, d("2026-03-15")
+	}
+	return c
+}
+
+// full makes c the fullCase of its kind, for a test to break one of the later facts.
+func full(c *Case) *Case {
+	*c = *fullCase(c.Kind)
+	return c
+}
+
 func TestValidCasesPass(t *testing.T) {
+	for _, k := range Kinds {
+		if errs := Validate(fullCase(k)); len(errs) != 0 {
+			t.Errorf("%s with every fact: %v", k, errs)
+		}
+	}
 	for _, k := range Kinds {
 		c := validCase(k)
 		if errs := Validate(c); len(errs) != 0 {
@@ -110,6 +160,21 @@ func TestValidateFieldErrors(t *testing.T) {
 		{"liquidates on the entry date", KindPSC, func(c *Case) { c.Entry.Liquidates = c.Entry.EntryDate }, "entry.liquidates", "is not after the entry date"},
 		{"extended before liquidates", KindPSC, func(c *Case) { c.Entry.Extended = d("2026-01-01") }, "entry.extended", "not after the scheduled liquidation"},
 		{"extended beyond four years", KindPSC, func(c *Case) { c.Entry.Extended = d("2029-05-06") }, "entry.extended", "more than four years after entry"},
+		{"four extensions", KindPSC, func(c *Case) {
+			full(c).Entry.Extensions = []Date{d("2025-06-01"), d("2025-07-01"), d("2025-08-01"), d("2027-05-05")}
+		}, "entry.extensions", "4 extensions; liquidation is extended at most 3 times"},
+		{"extension on the entry date", KindPSC, func(c *Case) { full(c).Entry.Extensions[0] = d("2025-05-05") }, "entry.extensions[0]", "is not after the entry date"},
+		{"extensions out of order", KindPSC, func(c *Case) { full(c).Entry.Extensions[1] = d("2026-05-05") }, "entry.extensions[1]", "is not after the extension before it, entry.extensions[0]"},
+		{"extension missing a date", KindPSC, func(c *Case) { full(c).Entry.Extensions[0] = 0 }, "entry.extensions[0]", "required"},
+		{"last extension beyond four years", KindPSC, func(c *Case) {
+			full(c).Entry.Extensions[1], c.Entry.Extended = d("2029-05-06"), 0
+		}, "entry.extensions[1]", "more than four years after entry"},
+		{"extended is not the last extension", KindPSC, func(c *Case) { full(c).Entry.Extended = d("2027-05-04") }, "entry.extended", "not the date the last extension sets (2027-05-05)"},
+		{"suspended before entry", KindPSC, func(c *Case) { full(c).Entry.Suspended = d("2025-05-04") }, "entry.suspended", "before the entry date"},
+		{"unsuspended without suspension", KindPSC, func(c *Case) { full(c).Entry.Suspended = 0 }, "entry.unsuspended", "suspended is not"},
+		{"unsuspended the day of the suspension", KindPSC, func(c *Case) { full(c).Entry.Unsuspended = d("2025-05-06") }, "entry.unsuspended", "is not after the suspension"},
+		{"first assigned before receipt", KindPSC, func(c *Case) { full(c).FirstAssigned = d("2026-01-14") }, "first_assigned", "before the day the case was received"},
+		{"first assigned after assignment", KindPSC, func(c *Case) { full(c).FirstAssigned = d("2026-01-17") }, "first_assigned", "after the case was assigned (2026-01-16)"},
 		{"liquidated before entry", KindPSC, func(c *Case) { c.Entry.Liquidated = d("2025-01-01") }, "entry.liquidated", "before the entry date"},
 		{"line number zero", KindPSC, func(c *Case) { c.Entry.Lines[1].Number = 0 }, "entry.lines[1].number", "line numbers start at 1"},
 		{"line numbers repeated", KindPSC, func(c *Case) { c.Entry.Lines[1].Number = 1 }, "entry.lines[1].number", "line 1 is also entry.lines[0]"},
@@ -139,6 +204,33 @@ func TestValidateFieldErrors(t *testing.T) {
 		{"claimed negative", KindProtest, func(c *Case) { c.Protest.Claimed = -1 }, "protest.claimed", "negative"},
 		{"accelerated before filing", KindProtest, func(c *Case) { c.Protest.AccelMailed = d("2026-03-31") }, "protest.accel_mailed", "before the protest was filed"},
 		{"AFR date without further review", KindProtest, func(c *Case) { c.Protest.AFRFiled = d("2026-04-01") }, "protest.afr_filed", "further_review is not"},
+		{"AFR decided without further review", KindProtest, func(c *Case) { c.Protest.AFRDecided = d("2026-04-10") }, "protest.afr_decided", "further_review is not"},
+		{"AFR decided before it was filed", KindProtest, func(c *Case) { full(c).Protest.AFRDecided = d("2026-03-31") }, "protest.afr_decided", "before the application was filed (2026-04-01)"},
+		{"AFR decided before the protest", KindProtest, func(c *Case) {
+			full(c).Protest.AFRFiled = 0
+			c.Protest.AFRDecided = d("2026-03-31")
+		}, "protest.afr_decided", "before the protest and its application were filed"},
+		{"AFR denied without a date", KindProtest, func(c *Case) { full(c).Protest.AFRDecided = 0; c.Protest.SetAsideFiled = 0 }, "protest.afr_denied", "afr_decided is not"},
+		{"set aside without a denial", KindProtest, func(c *Case) { full(c).Protest.AFRDenied = false }, "protest.set_aside_filed", "afr_denied is not"},
+		{"set aside before the denial", KindProtest, func(c *Case) { full(c).Protest.SetAsideFiled = d("2026-04-19") }, "protest.set_aside_filed", "before the application was denied"},
+		{"HQ referral before filing", KindProtest, func(c *Case) { full(c).Protest.HQReferred = d("2026-03-31") }, "protest.hq_referred", "before the protest was filed"},
+		{"HQ answer without referral", KindProtest, func(c *Case) { full(c).Protest.HQReferred = 0 }, "protest.hq_answered", "hq_referred is not"},
+		{"HQ answer the day of the referral", KindProtest, func(c *Case) { full(c).Protest.HQAnswered = d("2026-04-05") }, "protest.hq_answered", "is not after the referral"},
+		{"consolidated not a protest number", KindProtest, func(c *Case) { full(c).Protest.Consolidated[1] = "2704-26-1" }, "protest.consolidated[1]", "want PPPP-YY-NNNNNN"},
+		{"consolidated not canonical", KindProtest, func(c *Case) { full(c).Protest.Consolidated[0] = "270426100124" }, "protest.consolidated[0]", "write it 2704-26-100124"},
+		{"consolidated twice", KindProtest, func(c *Case) { full(c).Protest.Consolidated[1] = "2704-26-100124" }, "protest.consolidated[1]", "also protest.consolidated[0]"},
+		{"consolidated with itself", KindProtest, func(c *Case) { full(c).Protest.Consolidated[1] = "2704-26-100123" }, "protest.consolidated[1]", "this protest's own number"},
+		{"last filed without consolidation", KindProtest, func(c *Case) { full(c).Protest.Consolidated = nil }, "protest.last_filed", "consolidated is empty"},
+		{"last filed before this protest", KindProtest, func(c *Case) { full(c).Protest.LastFiled = d("2026-03-31") }, "protest.last_filed", "before this protest was filed"},
+		{"denial mailed before filing", KindProtest, func(c *Case) { full(c).Protest.DenialMailed = d("2026-03-31") }, "protest.denial_mailed", "before the protest was filed"},
+		{"denial mailed before the decision", KindProtest, func(c *Case) { full(c).Protest.DenialMailed = d("2026-04-19") }, "protest.denial_mailed", "before the decision (2026-04-20)"},
+		{"denial mailed for an allowed protest", KindProtest, func(c *Case) {
+			full(c).Decision = &Decision{Outcome: OutcomeAFRAllowed, By: "alice", On: d("2026-04-20"), Approval: true, Approver: "sofia"}
+		}, "protest.denial_mailed", "not decided as denied"},
+		{"denial mailed before the decision is final", KindProtest, func(c *Case) {
+			full(c).Status = StatusPendingApproval
+			c.Decision.Approver = ""
+		}, "protest.denial_mailed", "not decided as denied"},
 		{"psc filed missing", KindPSC, func(c *Case) { c.PSC.Filed = 0 }, "psc.filed", "required"},
 		{"psc filed before entry", KindPSC, func(c *Case) { c.PSC.Filed = d("2025-05-04") }, "psc.filed", "before the entry date"},
 		{"psc version", KindPSC, func(c *Case) { c.PSC.Version = 1 }, "psc.version", "version 2 or later"},
@@ -152,6 +244,14 @@ func TestValidateFieldErrors(t *testing.T) {
 		{"written disclosure confirmed", KindDisclosure, func(c *Case) { c.Disclosure.Oral = false }, "disclosure.confirmed", "only an oral disclosure"},
 		{"confirmed before disclosure", KindDisclosure, func(c *Case) { c.Disclosure.Confirmed = d("2026-01-09") }, "disclosure.confirmed", "before the disclosure"},
 		{"perfected before disclosure", KindDisclosure, func(c *Case) { c.Disclosure.Perfected = d("2026-01-09") }, "disclosure.perfected", "before the disclosure"},
+		{"confirmation waived for a written disclosure", KindDisclosure, func(c *Case) {
+			full(c).Disclosure.Oral, c.Disclosure.Confirmed = false, 0
+		}, "disclosure.confirm_waived", "only an oral disclosure's written confirmation is waived"},
+		{"confirmation waived before the disclosure", KindDisclosure, func(c *Case) { full(c).Disclosure.ConfirmWaived = d("2026-01-09") }, "disclosure.confirm_waived", "before the disclosure"},
+		{"perfection extended to the disclosure", KindDisclosure, func(c *Case) { full(c).Disclosure.PerfectionExtended = d("2026-01-10") }, "disclosure.perfection_extended", "is not after the disclosure"},
+		{"calculated before the disclosure", KindDisclosure, func(c *Case) { full(c).Disclosure.Calculated = d("2026-01-09") }, "disclosure.calculated", "before the disclosure"},
+		{"culpability unknown", KindDisclosure, func(c *Case) { full(c).Disclosure.Culpability = "Negligence" }, "disclosure.culpability", `"Negligence": want negligence, gross_negligence or fraud`},
+		{"disclosure liquidated before entry", KindDisclosure, func(c *Case) { full(c).Disclosure.Liquidated = d("2025-05-04") }, "disclosure.liquidated", "before the entry date"},
 		{"lost revenue negative", KindDisclosure, func(c *Case) { c.Disclosure.LostRevenue = -1 }, "disclosure.lost_revenue", "negative"},
 		{"tender negative", KindDisclosure, func(c *Case) { c.Disclosure.Tender = -1 }, "disclosure.tender", "negative"},
 		{"validation program", KindValidation, func(c *Case) { c.Validation.Program = "" }, "validation.program", "want C-TPAT or ISA"},
@@ -166,6 +266,24 @@ func TestValidateFieldErrors(t *testing.T) {
 		{"request without question", KindPSC, func(c *Case) {
 			c.Requests = []InfoRequest{{By: "alice", Due: d("2026-02-16")}}
 		}, "requests[0].question", "is empty"},
+		{"answer before the request", KindPSC, func(c *Case) { full(c).Requests[0].Answered = d("2026-01-15") }, "requests[0].answered", "before the request was made (2026-01-17T10:00:00Z)"},
+		{"answer without text", KindPSC, func(c *Case) { full(c).Requests[0].Answer = " " }, "requests[0].answer", "is empty"},
+		{"answer with a NUL", KindPSC, func(c *Case) { full(c).Requests[0].Answer = "ok\x00" }, "requests[0].answer", "NUL character"},
+		{"answer text without a date", KindPSC, func(c *Case) { full(c).Requests[0].Answered = 0 }, "requests[0].answer", "answered is not"},
+		{"answer recorded by nobody", KindPSC, func(c *Case) { full(c).Requests[0].RecordedBy = "" }, "requests[0].recorded_by", "required"},
+		{"answer recorded before the request", KindPSC, func(c *Case) {
+			full(c).Requests[0].RecordedAt = c.Requests[0].At.Add(-time.Minute)
+		}, "requests[0].recorded_at", "before the request was made"},
+		{"notice not sent", KindPSC, func(c *Case) { full(c).Notices[1].Sent = 0 }, "notices[1].sent", "required"},
+		{"notice by nobody", KindPSC, func(c *Case) { full(c).Notices[1].By = "" }, "notices[1].by", "required"},
+		{"notice without action", KindPSC, func(c *Case) { full(c).Notices[1].Action = "" }, "notices[1].action", "is empty"},
+		{"notice action too long", KindPSC, func(c *Case) { full(c).Notices[1].Action = strings.Repeat("a", MaxNote+1) }, "notices[1].action", "the limit is 8192"},
+		{"reply period for an action taken", KindPSC, func(c *Case) { full(c).Notices[1].ReplyDue = d("2026-03-02") }, "notices[1].reply_due", "only a proposed action has a reply period"},
+		{"reply period ends when sent", KindPSC, func(c *Case) { full(c).Notices[0].ReplyDue = d("2026-01-17") }, "notices[0].reply_due", "is not after the notice was sent"},
+		{"reply before the notice", KindPSC, func(c *Case) { full(c).Notices[0].Replied = d("2026-01-16") }, "notices[0].replied", "before the notice was sent"},
+		{"reply without text", KindPSC, func(c *Case) { full(c).Notices[0].Reply = "" }, "notices[0].reply", "is empty"},
+		{"reply text without a date", KindPSC, func(c *Case) { full(c).Notices[0].Replied = 0 }, "notices[0].reply", "replied is not"},
+		{"late acknowledgement with a NUL", KindProtest, func(c *Case) { full(c).Decision.LateAck = "\x00" }, "decision.late_ack", "NUL character"},
 		{"decided without decision", KindPSC, func(c *Case) { c.Status = StatusDecided }, "decision", "required: a case decided has a decision"},
 		{"pending without decision", KindPSC, func(c *Case) { c.Status = StatusPendingApproval }, "decision", "required: a case pending approval has a decision"},
 		{"decision on an open case", KindPSC, func(c *Case) {
@@ -224,6 +342,9 @@ func TestValidateFieldErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := validCase(tc.kind)
 			tc.break_(c)
+			if c.Kind == "" {
+				t.Fatal("break_ cleared the case")
+			}
 			errs := Validate(c)
 			if len(errs) == 0 {
 				t.Fatalf("no error; want %s: %s", tc.field, tc.reason)
@@ -268,7 +389,8 @@ func TestValidateReportsEveryProblemInFieldOrder(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
-	c := validCase(KindProtest)
+	c := fullCase(KindProtest)
+	c.Protest.Consolidated[1] = "270426100200"
 	c.Center = "elec"
 	c.Importer.Number = " 95-1234567ab "
 	c.Entry.Number = "b7603245278"
@@ -282,8 +404,8 @@ func TestNormalize(t *testing.T) {
 	if errs := Validate(c); len(errs) != 0 {
 		t.Fatalf("normalized case: %v", errs)
 	}
-	got := strings.Join([]string{c.Center, c.Importer.Number, c.Entry.Number, c.Entry.Type, c.Entry.Port, c.Entry.Lines[0].HTS, c.Entry.Lines[1].Origin, c.ID}, " ")
-	if got != "ELEC 95-1234567AB B76-0324527-8 01 2704 8471300100 VN 2704-26-100123" {
+	got := strings.Join([]string{c.Center, c.Importer.Number, c.Entry.Number, c.Entry.Type, c.Entry.Port, c.Entry.Lines[0].HTS, c.Entry.Lines[1].Origin, c.ID, c.Protest.Consolidated[1]}, " ")
+	if got != "ELEC 95-1234567AB B76-0324527-8 01 2704 8471300100 VN 2704-26-100123 2704-26-100200" {
 		t.Errorf("normalized: %s", got)
 	}
 	// What does not parse is left for Validate to report.

@@ -196,6 +196,8 @@ func TestImportRefusesStrangersAndFutureTimes(t *testing.T) {
 	}{
 		{"notes[0].author", func(c *cases.Case) { c.Notes[0].Author = "nobody" }, "nobody is not a ceedesk user"},
 		{"requests[0].by", func(c *cases.Case) { c.Requests[0].By = "mallory" }, "mallory is not a ceedesk user"},
+		{"requests[0].recorded_by", func(c *cases.Case) { c.Requests[0].RecordedBy = "oscar" }, "oscar is not a ceedesk user"},
+		{"notices[0].by", func(c *cases.Case) { c.Notices[0].By = "walter" }, "walter is not a ceedesk user"},
 		{"decision.by", func(c *cases.Case) { c.Decision.By = "eve" }, "eve is not a ceedesk user"},
 		{"decision.approver", func(c *cases.Case) { c.Decision.Approver = "trent" }, "trent is not a ceedesk user"},
 		{"protest.original_deciders[0]", func(c *cases.Case) {
@@ -204,19 +206,28 @@ func TestImportRefusesStrangersAndFutureTimes(t *testing.T) {
 		}, "alcie is not a ceedesk user"},
 		{"updated_by", func(c *cases.Case) { c.UpdatedBy = "peggy" }, "peggy is not a ceedesk user"},
 		{"notes[0].at", func(c *cases.Case) { c.Notes[0].At = future }, "2026-12-01T00:00:00Z is later than now (2026-11-29T09:00:"},
-		{"requests[0].at", func(c *cases.Case) { c.Requests[0].At = future }, "later than now"},
+		{"requests[0].at", func(c *cases.Case) {
+			r := &c.Requests[0]
+			r.At, r.Answered, r.Answer, r.RecordedBy, r.RecordedAt = future, 0, "", "", time.Time{}
+		}, "later than now"},
+		{"requests[0].recorded_at", func(c *cases.Case) { c.Requests[0].RecordedAt = future }, "later than now"},
+		{"notices[0].at", func(c *cases.Case) { c.Notices[0].At = future }, "later than now"},
 		{"decision.at", func(c *cases.Case) { c.Decision.At = future }, "later than now"},
 		{"decision.approved", func(c *cases.Case) { c.Decision.Approved = future }, "later than now"},
 		{"updated_at", func(c *cases.Case) { c.UpdatedAt = future }, "later than now"},
 	}
-	// a decided protest with a note, a request and an approved decision, every person a user and every time past
+	// a decided protest with a note, an answered request, a notice of action and an approved decision, every person
+	// a user and every time past
 	base := func(i int) *cases.Case {
 		c := protest.Clone()
 		c.ID = fmt.Sprintf("2704-26-9%05d", i)
 		c.Protest.Number = c.ID
 		at := today.Time().Add(10 * time.Hour)
 		c.Notes = []cases.Note{{Author: c.Assignee, At: at, Text: "checked"}}
-		c.Requests = []cases.InfoRequest{{By: c.Assignee, At: at, Due: today.AddDays(30), Question: "invoice?"}}
+		c.Requests = []cases.InfoRequest{{By: c.Assignee, At: at, Due: today.AddDays(30), Question: "invoice?",
+			Answered: today, Answer: "invoice attached", RecordedBy: "sofia", RecordedAt: at}}
+		c.Notices = []cases.ActionNotice{{By: c.Assignee, At: at, Sent: today, Proposed: true, Action: "rate advance on line 1",
+			ReplyDue: today.AddDays(20)}}
 		c.Status = cases.StatusDecided
 		c.Decision = &cases.Decision{Outcome: cases.OutcomeDenied, Reasons: "classified as liquidated", By: c.Assignee, On: today, At: at,
 			Approval: true, Approver: "sofia", Approved: at}

@@ -94,7 +94,8 @@ func holderProblem(users map[string]cases.User, c *cases.Case) string {
 }
 
 // unknownPeople reports every name a case records that is not a user of the store, by its JSON path: the authors
-// of its notes, who made its requests, who decided and approved it, who took part in the original decision of a
+// of its notes, who made its requests and who recorded their answers, who sent its notices of action, who decided
+// and approved it, who took part in the original decision of a
 // protest under further review (a misspelt one would escape 19 CFR 174.26), and who changed it last (which may
 // also be the operator, who stamps what it imports or seeds). The assignee is holderProblem's.
 func unknownPeople(users map[string]cases.User, c *cases.Case) []*cases.FieldError {
@@ -109,6 +110,10 @@ func unknownPeople(users map[string]cases.User, c *cases.Case) []*cases.FieldErr
 	}
 	for i, r := range c.Requests {
 		check(fmt.Sprintf("requests[%d].by", i), r.By)
+		check(fmt.Sprintf("requests[%d].recorded_by", i), r.RecordedBy)
+	}
+	for i, n := range c.Notices {
+		check(fmt.Sprintf("notices[%d].by", i), n.By)
 	}
 	if d := c.Decision; d != nil {
 		check("decision.by", d.By)
