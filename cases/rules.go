@@ -529,7 +529,9 @@ func AnswerRequestNo(c *Case, actor User, n int, answered Date, text string, tod
 	if err := CheckNote("the answer", text); err != nil {
 		return err
 	}
-	asked := DateOf(r.At)
+	// The request's day is the date it was recorded on; when the date the rules use is set behind the clock
+	// (ceedesk --today), today bounds it too.
+	asked := min(DateOf(r.At), today)
 	switch {
 	case answered == 0:
 		return invalid("the answer needs the date it was received")

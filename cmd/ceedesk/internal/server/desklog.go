@@ -111,6 +111,44 @@ func (d *loggedDesk) RequestInfo(actor, id string, version uint64, question stri
 	return c, nil
 }
 
+func (d *loggedDesk) AnswerRequest(actor, id string, version uint64, answered cases.Date, text string, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.AnswerRequest(actor, id, version, answered, text, today)
+	if err != nil {
+		d.refused("answer", actor, err, "case", logText(id), "version", version)
+		return c, err
+	}
+	d.wrote("answer", actor, "case", c.ID, "received", answered.String(), "status", c.Status, "version", c.Version)
+	return c, nil
+}
+
+func (d *loggedDesk) NoticeOfAction(actor, id string, version uint64, proposed bool, action string, sent, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.NoticeOfAction(actor, id, version, proposed, action, sent, today)
+	kind := "taken"
+	if proposed {
+		kind = "proposed"
+	}
+	if err != nil {
+		d.refused("notice of action", actor, err, "case", logText(id), "version", version, "action", kind)
+		return c, err
+	}
+	kv := []any{"case", c.ID, "action", kind, "sent", sent.String()}
+	if n := len(c.Notices); n > 0 && proposed {
+		kv = append(kv, "reply_due", c.Notices[n-1].ReplyDue.String())
+	}
+	d.wrote("notice of action", actor, append(kv, "version", c.Version)...)
+	return c, nil
+}
+
+func (d *loggedDesk) RecordReply(actor, id string, version uint64, replied cases.Date, text string, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.RecordReply(actor, id, version, replied, text, today)
+	if err != nil {
+		d.refused("reply", actor, err, "case", logText(id), "version", version)
+		return c, err
+	}
+	d.wrote("reply", actor, "case", c.ID, "received", replied.String(), "version", c.Version)
+	return c, nil
+}
+
 // Assign logs the cases in the order given, with each one's new version.
 func (d *loggedDesk) Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error) {
 	cs, err := d.Desk.Assign(actor, ids, versions, to, reason, today)

@@ -80,6 +80,18 @@ func TestDeskWritesAreLogged(t *testing.T) {
 			_, err := alice.RequestInfo("alice", plain.ID, 0, "send the invoices", testToday)
 			return err
 		}, []string{"INFO", "request info", "case=" + plain.ID, "status=awaiting_info", "due="}},
+		{"answer", func() error {
+			_, err := alice.AnswerRequest("alice", plain.ID, 0, testToday, "invoices attached", testToday)
+			return err
+		}, []string{"INFO", "answer", "case=" + plain.ID, "received=" + testToday.String(), "status=review"}},
+		{"notice of action", func() error {
+			_, err := alice.NoticeOfAction("alice", plain.ID, 0, true, "advance the rate", testToday, testToday)
+			return err
+		}, []string{"INFO", "notice of action", "case=" + plain.ID, "action=proposed", "sent=" + testToday.String(), "reply_due="}},
+		{"reply on another's case", func() error {
+			_, err := alice.RecordReply("alice", other.ID, 0, testToday, "no", testToday)
+			return err
+		}, []string{"WARN", "reply refused", "case=" + other.ID, "only the assignee"}},
 		{"decide", func() error {
 			_, err := alice.Decide("alice", plain.ID, 0, cases.Decision{Outcome: cases.Outcomes(plain)[0].Outcome}, testToday)
 			return err
