@@ -237,7 +237,6 @@ func TestReplayExplainsCorrespondence(t *testing.T) {
 	first := Event{Seq: 1, Case: c.ID, Change: Diff(nil, c)}
 	evs = append(evs, first)
 	late := d("2026-03-16")
-	_ = late
 	step(func() error { return StartReview(c, alice, now) })
 	step(func() error { return RequestInfo(c, alice, "status: review -> decided; send it", policy, today, now) })
 	step(func() error { return NoticeOfAction(c, alice, true, "outcome: - -> accepted", today, today, now) })

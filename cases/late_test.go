@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -98,5 +99,56 @@ func TestLateDecision(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Decide refuses a late decision without the acknowledgement, saying what the law makes of it and how to
+// acknowledge, and records the acknowledgement with it.
+func TestDecideLate(t *testing.T) {
+	late := d("2026-03-16") // the PSC's entry liquidated on its scheduled date, 2026-03-15
+	c := workCase(100)
+	warning, _ := LateDecision(c, Decision{Outcome: OutcomeAccepted}, policy, late)
+
+	err := Decide(c, alice, Decision{Outcome: OutcomeAccepted}, policy, late, now)
+	var le *LateError
+	if !errors.As(err, &le) || !errors.Is(err, ErrInvalid) || le.Warning != warning ||
+		!strings.Contains(err.Error(), "cannot be acted on after liquidation (19 U.S.C. 1504)") || !strings.Contains(err.Error(), "--acknowledge-late") {
+		t.Fatalf("late decision without the acknowledgement: %v", err)
+	}
+	if c.Status != StatusInReview || c.Decision != nil {
+		t.Fatalf("a refused decision changed the case: %s %+v", c.Status, c.Decision)
+	}
+	// An acknowledgement of another warning, or by someone else, is not this one's.
+	for _, ack := range []string{"ok", AckLate(warning, "sofia"), AckLate("entry liquidated", "alice")} {
+		err := Decide(c, alice, Decision{Outcome: OutcomeAccepted, LateAck: ack}, policy, late, now)
+		if !errors.As(err, &le) || le.Given != ack || !strings.Contains(err.Error(), "is not of what the law makes of this decision now") {
+			t.Errorf("acknowledgement %q: %v", ack, err)
+		}
+	}
+	ack := AckLate(warning, "alice")
+	if !strings.HasPrefix(ack, warning) || !strings.HasSuffix(ack, "acknowledged by alice") {
+		t.Fatalf("AckLate = %q", ack)
+	}
+	before := c.Clone()
+	if err := Decide(c, alice, Decision{Outcome: OutcomeAccepted, LateAck: ack}, policy, late, now); err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != StatusDecided || c.Decision.LateAck != ack {
+		t.Fatalf("decided late: %s %+v", c.Status, c.Decision)
+	}
+	if got := Diff(before, c); !strings.HasSuffix(got, "; late decision acknowledged: "+ack) || !strings.HasPrefix(got, "status: review -> decided; outcome: - -> accepted") {
+		t.Errorf("Diff of a late decision: %s", got)
+	}
+
+	// In time, an acknowledgement is not recorded.
+	c = workCase(100)
+	if err := Decide(c, alice, Decision{Outcome: OutcomeAccepted, LateAck: ack}, policy, today, now); err != nil || c.Decision.LateAck != "" {
+		t.Fatalf("decision in time: %v, late ack %q", err, c.Decision.LateAck)
+	}
+
+	// What the decision lacks is said before its lateness.
+	c = workCase(100)
+	if err := Decide(c, alice, Decision{Outcome: OutcomeRejected}, policy, late, now); err == nil || !strings.Contains(err.Error(), "needs reasons") {
+		t.Errorf("late and incomplete: %v", err)
 	}
 }

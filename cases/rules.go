@@ -314,6 +314,11 @@ func StartReview(c *Case, actor User, now time.Time) error {
 
 // Decide records d on c. The decision must be one the kind allows and carry what it requires. A decision that
 // needs a second person becomes pending approval; any other decides the case.
+//
+// A decision that comes after a deadline the law does not let the Center undo (LateDecision) is refused with a
+// *LateError unless d.LateAck is the actor's acknowledgement of what the law makes of it, AckLate(warning, actor's
+// name), for the warning LateDecision gives now; it is then recorded with that acknowledgement. A decision in time
+// records no acknowledgement, whatever d carried.
 func Decide(c *Case, actor User, d Decision, p Policy, today Date, now time.Time) error {
 	if err := CanDecide(actor, c); err != nil {
 		return err
@@ -326,6 +331,11 @@ func Decide(c *Case, actor User, d Decision, p Policy, today Date, now time.Time
 	}
 	if err := CheckDecision(c, d); err != nil {
 		return err
+	}
+	if warning, late := LateDecision(c, d, p, today); !late {
+		d.LateAck = ""
+	} else if want := AckLate(warning, actor.Name); d.LateAck != want {
+		return &LateError{Warning: warning, Given: d.LateAck}
 	}
 	d.By, d.On, d.At = actor.Name, today, now
 	d.Reasons = strings.TrimSpace(d.Reasons)

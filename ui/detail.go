@@ -460,6 +460,10 @@ func decisionText(r record, d cases.Decision) {
 		field("Notice", "")
 		para("    ", spec.Notice)
 	}
+	if d.LateAck != "" {
+		field("Late decision", "")
+		para("    ", d.LateAck)
+	}
 	switch {
 	case d.Approver != "":
 		field("Approved by", one(d.Approver)+" at "+d.Approved.Format("2006-01-02 15:04"))

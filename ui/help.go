@@ -30,6 +30,9 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 		case stageForm:
 			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.Redraw, k.ForceQuit}}
 		case stageConfirm:
+			if m.dec.late != "" && !m.dec.acked {
+				return [][]*binding{{k.AckLate, k.Cancel}, {k.Redraw, k.ForceQuit}}
+			}
 			return [][]*binding{{k.Confirm, k.Cancel}, {k.Redraw, k.ForceQuit}}
 		case stageStale:
 			return [][]*binding{{k.Back}, {k.Redraw, k.ForceQuit}}
@@ -220,7 +223,11 @@ func (m *Model) footerHints() (main, kept []hint) {
 			}
 			add(&main, "back to outcomes", k.Back)
 		case stageConfirm:
-			add(&main, "write it", k.Confirm)
+			if m.dec.late != "" && !m.dec.acked {
+				add(&main, "acknowledge the late decision", k.AckLate)
+			} else {
+				add(&main, "write it", k.Confirm)
+			}
 			add(&main, "go back", k.Cancel)
 		case stageStale:
 			add(&main, "back to the case", k.Back)

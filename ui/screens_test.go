@@ -88,6 +88,9 @@ func TestScreens(t *testing.T) {
 		{name: "decision", who: "alice", keys: []string{"j", "j", "j", "j", "d"}},
 		{name: "decision-form", who: "alice", keys: []string{"j", "j", "j", "j", "d", "j", "j", "enter"}},
 		{name: "decision-confirm", who: "alice", keys: []string{"j", "j", "j", "j", "d", "j", "enter", "W", "r", "o", "n", "g", " ", "h", "e", "a", "d", "i", "n", "g", "ctrl+s"}},
+		{name: "decision-late-outcomes", who: "alice", keys: []string{"enter", "d"}},
+		{name: "decision-late", who: "alice", keys: []string{"enter", "d", "j", "enter", "N", "o", " ", "a", "s", "s", "i", "s", "t", "ctrl+s"}},
+		{name: "decision-late-acknowledged", who: "alice", keys: []string{"enter", "d", "j", "enter", "N", "o", " ", "a", "s", "s", "i", "s", "t", "ctrl+s", "L"}},
 		{name: "help", who: "alice", keys: []string{"?"}},
 		{name: "first-run", who: "alice", empty: true},
 		{name: "workload", who: "sofia", keys: []string{"w"}},
@@ -134,7 +137,12 @@ func TestScriptedSession(t *testing.T) {
 	tm.Send(keyMsg("enter"))
 	tm.Type("The assist was already in the entered value.")
 	tm.Send(keyMsg("ctrl+s"))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("This record will be written")) }, teatest.WithDuration(5*time.Second))
+	// the entry passed its liquidation date: the confirmation says what the law makes of it, and L acknowledges it
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("This record will be written")) && bytes.Contains(b, []byte("a deadline the law does not move"))
+	}, teatest.WithDuration(5*time.Second))
+	tm.Send(keyMsg("L"))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("acknowledged by alice")) }, teatest.WithDuration(5*time.Second))
 	tm.Send(keyMsg("y"))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("decided: rejected")) }, teatest.WithDuration(5*time.Second))
 	if err := tm.Quit(); err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -332,6 +333,7 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 	amount := fs.String("amount", "", "amount in USD, where the outcome needs one")
 	lines := fs.String("lines", "", "entry lines allowed, e.g. 1,3")
 	version := fs.Uint64("version", 0, "the version you decided on; a newer one is a conflict (0 = current)")
+	ackLate := fs.Bool("acknowledge-late", false, "record the decision although it comes after a deadline the law does not move, acknowledging what the law makes of it")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -371,15 +373,31 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 	if v == 0 {
 		v = c.Version
 	}
-	c, err = env.Store.Decide(u.Name, c.ID, v, d, env.Today)
+	// The store checks lateness again against the case it writes; a case changed since it was read here is a
+	// conflict, so the acknowledgement is always of what the reviewer was told.
+	if warning, late := cases.LateDecision(c, d, env.Store.Policy(), env.Today); late && *ackLate {
+		d.LateAck = cases.AckLate(warning, u.Name)
+	}
+	id := c.ID
+	c, err = env.Store.Decide(u.Name, id, v, d, env.Today)
+	var le *cases.LateError
+	if errors.As(err, &le) && le.Given == "" {
+		return fmt.Errorf("case %s: this decision comes too late: %s; nothing was written. To record it with that acknowledged (the acknowledgement is kept with the decision), run it again with --acknowledge-late", id, le.Warning)
+	}
 	if err != nil {
 		return err
 	}
 	if c.Status == cases.StatusPendingApproval {
 		fmt.Fprintf(env.Stdout, "%s: %s recorded by %s; waits for a supervisor's approval (version %d)\n", c.ID, o, u.Name, c.Version)
+	} else {
+		fmt.Fprintf(env.Stdout, "%s: %s by %s (version %d)\n", c.ID, o, u.Name, c.Version)
+	}
+	if c.Decision != nil && c.Decision.LateAck != "" {
+		fmt.Fprintf(env.Stdout, "Late: %s\n", cases.CleanLine(c.Decision.LateAck))
+	}
+	if c.Status == cases.StatusPendingApproval {
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "%s: %s by %s (version %d)\n", c.ID, o, u.Name, c.Version)
 	if spec, _ := cases.Spec(o); spec.Notice != "" {
 		fmt.Fprintf(env.Stdout, "Notice: %s\n", spec.Notice)
 	}

@@ -59,6 +59,9 @@ func (d *loggedDesk) Decide(actor, id string, version uint64, dec cases.Decision
 	if dec.Amount != 0 {
 		kv = append(kv, "amount", dec.Amount.String())
 	}
+	if c.Decision != nil && c.Decision.LateAck != "" {
+		kv = append(kv, "late", "acknowledged")
+	}
 	d.wrote("decide", actor, kv...)
 	return c, nil
 }
