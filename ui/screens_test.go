@@ -72,6 +72,15 @@ func run(t *testing.T, opt Options, w, h int, keys ...string) *Model {
 	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
 }
 
+// chars is the keys that type s.
+func chars(s string) []string {
+	var ks []string
+	for _, r := range s {
+		ks = append(ks, string(r))
+	}
+	return ks
+}
+
 // TestScreens compares every pane with its golden screen at 80x24 and 160x48 (go test ./ui -update rewrites them).
 func TestScreens(t *testing.T) {
 	t.Setenv("NO_COLOR", "")
@@ -91,6 +100,8 @@ func TestScreens(t *testing.T) {
 		{name: "decision-late-outcomes", who: "alice", keys: []string{"enter", "d"}},
 		{name: "decision-late", who: "alice", keys: []string{"enter", "d", "j", "enter", "N", "o", " ", "a", "s", "s", "i", "s", "t", "ctrl+s"}},
 		{name: "decision-late-acknowledged", who: "alice", keys: []string{"enter", "d", "j", "enter", "N", "o", " ", "a", "s", "s", "i", "s", "t", "ctrl+s", "L"}},
+		{name: "answer-dialog", who: "alice", keys: append(append([]string{"j", "j", "j", "j", "enter", "i"}, chars("Send the binding ruling you cite.")...), "ctrl+s", "A")},
+		{name: "notice-dialog", who: "alice", keys: append([]string{"j", "j", "j", "j", "enter", "o"}, append(chars("Advance line 2 to 8517.62.0090"), "tab", "tab", "space")...)},
 		{name: "help", who: "alice", keys: []string{"?"}},
 		{name: "first-run", who: "alice", empty: true},
 		{name: "workload", who: "sofia", keys: []string{"w"}},
