@@ -314,6 +314,11 @@ func StartReview(c *Case, actor User, now time.Time) error {
 
 // Decide records d on c. The decision must be one the kind allows and carry what it requires. A decision that
 // needs a second person becomes pending approval; any other decides the case.
+//
+// A decision that comes after a deadline the law does not let the Center undo (LateDecision) is refused with a
+// *LateError unless d.LateAck is the actor's acknowledgement of what the law makes of it, AckLate(warning, actor's
+// name), for the warning LateDecision gives now; it is then recorded with that acknowledgement. A decision in time
+// records no acknowledgement, whatever d carried.
 func Decide(c *Case, actor User, d Decision, p Policy, today Date, now time.Time) error {
 	if err := CanDecide(actor, c); err != nil {
 		return err
@@ -326,6 +331,11 @@ func Decide(c *Case, actor User, d Decision, p Policy, today Date, now time.Time
 	}
 	if err := CheckDecision(c, d); err != nil {
 		return err
+	}
+	if warning, late := LateDecision(c, d, p, today); !late {
+		d.LateAck = ""
+	} else if want := AckLate(warning, actor.Name); d.LateAck != want {
+		return &LateError{Warning: warning, Given: d.LateAck}
 	}
 	d.By, d.On, d.At = actor.Name, today, now
 	d.Reasons = strings.TrimSpace(d.Reasons)
@@ -459,6 +469,9 @@ func RequestInfo(c *Case, actor User, question string, p Policy, today Date, now
 	if err := requestsLimit.room(c.ID, len(c.Requests), requestsSize(c.Requests), len(question)); err != nil {
 		return err
 	}
+	if err := correspondenceRoom(c, len(question)); err != nil {
+		return err
+	}
 	if err := move(c, StatusAwaitingInfo); err != nil {
 		return err
 	}
@@ -471,6 +484,191 @@ func RequestInfo(c *Case, actor User, question string, p Policy, today Date, now
 	return nil
 }
 
+// OpenRequest is the index in c.Requests of the latest request for information not yet answered, or -1.
+func OpenRequest(c *Case) int {
+	for i := len(c.Requests) - 1; i >= 0; i-- {
+		if c.Requests[i].Answered == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// OpenNotice is the index in c.Notices of the latest notice of action with no reply recorded, or -1.
+func OpenNotice(c *Case) int {
+	for i := len(c.Notices) - 1; i >= 0; i-- {
+		if c.Notices[i].Replied == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// AnswerRequest records the importer's answer, received on answered, to the latest open request for information
+// (CBP Form 28) of c; AnswerRequestNo says which request.
+func AnswerRequest(c *Case, actor User, answered Date, text string, today Date, now time.Time) error {
+	return AnswerRequestNo(c, actor, 0, answered, text, today, now)
+}
+
+// AnswerRequestNo records the importer's answer to request n of c (1 is the first request, as the case lists
+// them; 0 is the latest one still open): the date it arrived, on or after the day of the request and not after
+// today, its text (CheckNote), and who recorded it when. Those who may work the case record answers; a decided case
+// takes none. When no request stays open the case leaves "awaiting information" and is back in review; a decision
+// waiting for approval keeps waiting.
+func AnswerRequestNo(c *Case, actor User, n int, answered Date, text string, today Date, now time.Time) error {
+	if err := CanWork(actor, c); err != nil {
+		return err
+	}
+	if !c.Status.Open() {
+		return invalid("case %s is decided; a decided case does not change", c.ID)
+	}
+	i := n - 1
+	switch {
+	case n == 0:
+		if i = OpenRequest(c); i < 0 {
+			return invalid("case %s has no open request for information to answer", c.ID)
+		}
+	case n < 0 || n > len(c.Requests):
+		return invalid("case %s has %s; there is no request %d", c.ID, count(len(c.Requests), "request for information", "requests for information"), n)
+	case c.Requests[i].Answered != 0:
+		r := c.Requests[i]
+		return invalid("request %d of case %s was already answered on %s (recorded by %s)", n, c.ID, r.Answered, orNobody(r.RecordedBy))
+	}
+	r := &c.Requests[i]
+	text = strings.TrimSpace(text)
+	if err := CheckNote("the answer", text); err != nil {
+		return err
+	}
+	// The request's day is the date it was recorded on; when the date the rules use is set behind the clock
+	// (ceedesk --today), today bounds it too.
+	asked := min(DateOf(r.At), today)
+	switch {
+	case answered == 0:
+		return invalid("the answer needs the date it was received")
+	case answered > today:
+		return invalid("the answer is dated %s, after today (%s)", answered, today)
+	case answered < asked:
+		return invalid("the answer is dated %s, before the request of %s it answers", answered, asked)
+	}
+	if err := correspondenceRoom(c, len(text)); err != nil {
+		return err
+	}
+	r.Answered, r.Answer, r.RecordedBy, r.RecordedAt = answered, text, actor.Name, now
+	if c.Status == StatusAwaitingInfo && OpenRequest(c) < 0 {
+		if err := move(c, StatusInReview); err != nil {
+			return err
+		}
+	}
+	touch(c, actor, now)
+	return nil
+}
+
+// NoticeReplyDays is the time a notice of proposed action (CBP Form 29) gives the importer to reply before CBP
+// acts: 20 days from its mailing (19 CFR 152.2).
+const NoticeReplyDays = 20
+
+// NoticeOfAction records a notice of action (CBP Form 29) sent on sent (not after today): a proposed action, whose
+// reply is due at the end of the 20 days the importer has to reply (a filing deadline: rolled to a business day),
+// or an action taken. action says what CBP proposes or did (CheckNote). Those who may work an open case send
+// notices; a case whose decision waits for approval takes none.
+func NoticeOfAction(c *Case, actor User, proposed bool, action string, sent, today Date, now time.Time) error {
+	if err := CanWork(actor, c); err != nil {
+		return err
+	}
+	switch {
+	case !c.Status.Open():
+		return invalid("case %s is decided; a decided case does not change", c.ID)
+	case c.Status == StatusPendingApproval:
+		return invalid("case %s has a decision waiting for approval; a supervisor approves or returns it first", c.ID)
+	}
+	action = strings.TrimSpace(action)
+	if err := CheckNote("the action", action); err != nil {
+		return err
+	}
+	switch {
+	case sent == 0:
+		return invalid("the notice of action needs the date it was sent")
+	case sent > today:
+		return invalid("the notice of action is dated %s, after today (%s)", sent, today)
+	}
+	if len(c.Notices) >= MaxNotices {
+		return invalid("case %s has %d notices of action, the limit; it takes no more", c.ID, len(c.Notices))
+	}
+	if err := correspondenceRoom(c, len(action)); err != nil {
+		return err
+	}
+	n := ActionNotice{By: actor.Name, At: now, Sent: sent, Proposed: proposed, Action: action}
+	if proposed {
+		n.ReplyDue = RollForward(sent.AddDays(NoticeReplyDays))
+	}
+	c.Notices = append(c.Notices, n)
+	touch(c, actor, now)
+	return nil
+}
+
+// RecordReply records the importer's reply, received on replied, to the latest notice of action of c that has
+// none: its date (on or after the notice was sent, not after today) and its text (CheckNote). Those who may work
+// the case record replies; a decided case takes none.
+func RecordReply(c *Case, actor User, replied Date, text string, today Date, now time.Time) error {
+	if err := CanWork(actor, c); err != nil {
+		return err
+	}
+	if !c.Status.Open() {
+		return invalid("case %s is decided; a decided case does not change", c.ID)
+	}
+	i := OpenNotice(c)
+	if i < 0 {
+		return invalid("case %s has no notice of action waiting for a reply", c.ID)
+	}
+	n := &c.Notices[i]
+	text = strings.TrimSpace(text)
+	if err := CheckNote("the reply", text); err != nil {
+		return err
+	}
+	switch {
+	case replied == 0:
+		return invalid("the reply needs the date it was received")
+	case replied > today:
+		return invalid("the reply is dated %s, after today (%s)", replied, today)
+	case replied < n.Sent:
+		return invalid("the reply is dated %s, before the notice of %s it answers", replied, n.Sent)
+	}
+	if err := correspondenceRoom(c, len(text)); err != nil {
+		return err
+	}
+	n.Replied, n.Reply = replied, text
+	touch(c, actor, now)
+	return nil
+}
+
+// MaxNotices is the number of notices of action one case holds.
+const MaxNotices = 100
+
+// correspondenceRoom refuses add more bytes of correspondence with the importer on c: the questions of its
+// requests, their answers, and its notices of action and their replies share the requests' budget
+// (MaxRequestsSize), so that a case at every limit still exports as one import row.
+func correspondenceRoom(c *Case, add int) error {
+	size := 0
+	for _, r := range c.Requests {
+		size += len(r.Question) + len(r.Answer)
+	}
+	for _, n := range c.Notices {
+		size += len(n.Action) + len(n.Reply)
+	}
+	if size+add > MaxRequestsSize {
+		return invalid("case %s holds %d bytes of requests, answers and notices; %d more would pass the limit of %d bytes (%d KiB) for one case",
+			c.ID, size, add, MaxRequestsSize, MaxRequestsSize>>10)
+	}
+	return nil
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // Diff describes what changed between two versions of a case, for the audit log: "status: assigned -> review".
 //
 // A new case (before nil) is "created KIND ID" followed by its assignee, status and outcome as changes from
@@ -480,7 +678,7 @@ func Diff(before, after *Case) string {
 	created := before == nil
 	if created {
 		parts = append(parts, "created "+string(after.Kind)+" "+after.ID)
-		before = &Case{Notes: after.Notes, Requests: after.Requests}
+		before = &Case{Notes: after.Notes, Requests: after.Requests, Notices: after.Notices}
 	}
 	add := func(field, a, b string) {
 		if a != b {
@@ -497,10 +695,38 @@ func Diff(before, after *Case) string {
 		r := after.Requests[len(after.Requests)-1]
 		parts = append(parts, fmt.Sprintf("request for information due %s: %s", r.Due, r.Question))
 	}
+	for i := range min(len(before.Requests), len(after.Requests)) {
+		if a := after.Requests[i]; a.Answered != before.Requests[i].Answered || a.Answer != before.Requests[i].Answer {
+			parts = append(parts, fmt.Sprintf("answer to request for information %d of %s, received %s: %s", i+1, DateOf(a.At), a.Answered, a.Answer))
+		}
+	}
+	if len(after.Notices) > len(before.Notices) {
+		n := after.Notices[len(after.Notices)-1]
+		if n.Proposed {
+			parts = append(parts, fmt.Sprintf("notice of proposed action (CBP Form 29) sent %s, reply due %s: %s", n.Sent, n.ReplyDue, n.Action))
+		} else {
+			parts = append(parts, fmt.Sprintf("notice of action taken (CBP Form 29) sent %s: %s", n.Sent, n.Action))
+		}
+	}
+	for i := range min(len(before.Notices), len(after.Notices)) {
+		if a := after.Notices[i]; a.Replied != before.Notices[i].Replied || a.Reply != before.Notices[i].Reply {
+			parts = append(parts, fmt.Sprintf("reply to the notice of action of %s, received %s: %s", a.Sent, a.Replied, a.Reply))
+		}
+	}
+	if ack := lateAck(after.Decision); ack != "" && ack != lateAck(before.Decision) {
+		parts = append(parts, "late decision acknowledged: "+ack)
+	}
 	if len(parts) == 0 {
 		return "no change"
 	}
 	return strings.Join(parts, "; ")
+}
+
+func lateAck(d *Decision) string {
+	if d == nil {
+		return ""
+	}
+	return d.LateAck
 }
 
 func decisionText(d *Decision) string {

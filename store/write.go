@@ -146,6 +146,35 @@ func (s *Store) RequestInfo(actor, id string, version uint64, question string, t
 	})
 }
 
+// AnswerRequest records the importer's answer, received on answered, to the latest open request for information
+// of the case (cases.AnswerRequest); when no request stays open the case is back in review.
+func (s *Store) AnswerRequest(actor, id string, version uint64, answered cases.Date, text string, today cases.Date) (*cases.Case, error) {
+	return s.AnswerRequestNo(actor, id, version, 0, answered, text, today)
+}
+
+// AnswerRequestNo is AnswerRequest for request n of the case (1 the first; 0 the latest open one).
+func (s *Store) AnswerRequestNo(actor, id string, version uint64, n int, answered cases.Date, text string, today cases.Date) (*cases.Case, error) {
+	return s.change1(actor, "answer", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.AnswerRequestNo(c, u, n, answered, text, today, now)
+	})
+}
+
+// NoticeOfAction records a notice of action (CBP Form 29) sent on sent: proposed, with the importer's reply due
+// at the end of 20 days, or taken (cases.NoticeOfAction).
+func (s *Store) NoticeOfAction(actor, id string, version uint64, proposed bool, action string, sent, today cases.Date) (*cases.Case, error) {
+	return s.change1(actor, "notice_of_action", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.NoticeOfAction(c, u, proposed, action, sent, today, now)
+	})
+}
+
+// RecordReply records the importer's reply, received on replied, to the latest notice of action of the case
+// that has none (cases.RecordReply).
+func (s *Store) RecordReply(actor, id string, version uint64, replied cases.Date, text string, today cases.Date) (*cases.Case, error) {
+	return s.change1(actor, "reply", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
+		return cases.RecordReply(c, u, replied, text, today, now)
+	})
+}
+
 // Assign gives every listed case to the user to (cases.Assign), all or nothing, with one audit event per case.
 // versions, when given, are the versions of the cases the actor saw, one per id (0 = unchecked): a case changed
 // since is a *cases.ConflictError and nothing is assigned, so two supervisors reassigning at once never overwrite

@@ -49,6 +49,10 @@ type decisionState struct {
 	lines   map[int]bool
 	err     string
 	record  cases.Decision
+	// late is what the law makes of writing record now (cases.LateDecision), or ""; such a record is written
+	// only once acked, with the acknowledgement in it.
+	late  string
+	acked bool
 }
 
 func (m *Model) startDecision() {
@@ -137,9 +141,16 @@ func (d *decisionState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		}
 	case stageConfirm:
 		switch {
+		case d.late != "" && !d.acked && k.AckLate.pressed(msg):
+			d.acked, d.err = true, ""
+			d.record.LateAck = cases.AckLate(d.late, m.user.Name)
+		case d.late != "" && !d.acked && k.Confirm.pressed(msg):
+			d.err = fmt.Sprintf("this decision comes too late: %s acknowledges what the law makes of it, %s goes back",
+				k.AckLate.Help().Key, k.Cancel.Help().Key)
 		case k.Confirm.pressed(msg):
 			d.write(m)
 		case k.Cancel.pressed(msg):
+			d.err = ""
 			if len(d.fields) == 0 {
 				d.stage = stageOutcome
 			} else {
@@ -275,6 +286,8 @@ func (d *decisionState) review(m *Model) {
 	}
 	d.err = ""
 	d.record = rec
+	d.late, _ = cases.LateDecision(d.c, rec, m.desk.Policy(), m.today())
+	d.acked = false
 	d.reasons.Blur()
 	d.amount.Blur()
 	d.stage = stageConfirm
@@ -404,6 +417,9 @@ func (d *decisionState) view(m *Model, h int) string {
 			}
 			b.WriteString(line + "\n")
 		}
+		if w, late := cases.LateDecision(c, cases.Decision{Outcome: d.spec().Outcome}, m.desk.Policy(), m.today()); late {
+			b.WriteString("\n" + st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ Too late: ", w, m.width), "\n")) + "\n")
+		}
 		if d.err != "" {
 			b.WriteString("\n" + st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
 		}
@@ -412,6 +428,9 @@ func (d *decisionState) view(m *Model, h int) string {
 		b.WriteString(" " + st.Section.Render(s.Title) + "\n")
 		if s.Notice != "" {
 			b.WriteString(st.Muted.Render(strings.TrimSuffix(paragraph(" Notice: ", s.Notice, m.width), "\n")) + "\n")
+		}
+		if _, late := cases.LateDecision(c, cases.Decision{Outcome: s.Outcome}, m.desk.Policy(), m.today()); late {
+			b.WriteString(st.Warn.Render(fit(" ▲ Too late: the confirmation says what the law makes of this decision.", m.width)) + "\n")
 		}
 		if d.err != "" {
 			// above the fields, so that it shows however many fields and lines follow
@@ -463,7 +482,17 @@ func (d *decisionState) view(m *Model, h int) string {
 		} else {
 			b.WriteString(st.Good.Render(" This decides the case.") + "\n")
 		}
-		b.WriteString("\n" + st.Key.Render(" y/enter") + " write it   " + st.Key.Render("esc/n") + " go back")
+		k := m.keys
+		if d.late != "" && !d.acked {
+			b.WriteString("\n" + st.Warn.Render(" ▲ This decision comes after a deadline the law does not move:") + "\n")
+			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph("   ", d.late, m.width), "\n")) + "\n")
+			if d.err != "" {
+				b.WriteString(st.Bad.Render(strings.TrimSuffix(paragraph(" ✗ ", d.err, m.width), "\n")) + "\n")
+			}
+			b.WriteString("\n " + st.Key.Render(k.AckLate.Help().Key) + " acknowledge it (recorded with the decision)   " + st.Key.Render(k.Cancel.Help().Key) + " go back")
+			break
+		}
+		b.WriteString("\n " + st.Key.Render(k.Confirm.Help().Key) + " write it   " + st.Key.Render(k.Cancel.Help().Key) + " go back")
 	case stageStale:
 		b.WriteString(st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
 		b.WriteString(st.Warn.Render(wrap(" Nothing was written, and you cannot decide the case now: "+d.stale+".", m.width-1)) + "\n\n")

@@ -140,6 +140,33 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 			m.openDialog(dialogInfo)
 			return m.dlg.ta.Focus()
 		}
+	case m.is(msg, k.Answer):
+		if m.mayWork() {
+			if cases.OpenRequest(d.c) < 0 {
+				m.status, m.statusBad = fmt.Sprintf("case %s has no open request for information to answer; %s sends one", one(d.c.ID), k.Info.Help().Key), true
+				return nil
+			}
+			m.openDialog(dialogAnswer)
+			return m.dlg.ta.Focus()
+		}
+	case m.is(msg, k.NoticeOfAction):
+		if m.mayWork() {
+			if d.c.Status == cases.StatusPendingApproval {
+				m.status, m.statusBad = "this case has a decision waiting for a supervisor's approval", true
+				return nil
+			}
+			m.openDialog(dialogNotice)
+			return m.dlg.ta.Focus()
+		}
+	case m.is(msg, k.Reply):
+		if m.mayWork() {
+			if cases.OpenNotice(d.c) < 0 {
+				m.status, m.statusBad = fmt.Sprintf("case %s has no notice of action waiting for a reply; %s records one", one(d.c.ID), k.NoticeOfAction.Help().Key), true
+				return nil
+			}
+			m.openDialog(dialogReply)
+			return m.dlg.ta.Focus()
+		}
 	case m.is(msg, k.NextCase):
 		m.stepCase(1)
 	case m.is(msg, k.PrevCase):
@@ -308,8 +335,35 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	if len(c.Requests) > 0 {
 		section("REQUESTS FOR INFORMATION (CBP FORM 28)")
 		for _, r := range c.Requests {
-			b.WriteString(fmt.Sprintf("  %s %s · answer due %s (%s)\n", r.At.Format("2006-01-02 15:04"), one(r.By), r.Due, dueWords(today, r.Due)))
+			if r.Answered != 0 {
+				b.WriteString(fmt.Sprintf("  %s %s · answer due %s\n", r.At.Format("2006-01-02 15:04"), one(r.By), r.Due))
+			} else {
+				b.WriteString(fmt.Sprintf("  %s %s · answer due %s (%s)\n", r.At.Format("2006-01-02 15:04"), one(r.By), r.Due, dueWords(today, r.Due)))
+			}
 			para("    ", r.Question)
+			if r.Answered != 0 {
+				b.WriteString(st.Label.Render(fmt.Sprintf("    answered %s (recorded by %s)", r.Answered, one(r.RecordedBy))) + "\n")
+				para("      ", r.Answer)
+			}
+		}
+	}
+
+	if len(c.Notices) > 0 {
+		section("NOTICES OF ACTION (CBP FORM 29)")
+		for _, n := range c.Notices {
+			line := fmt.Sprintf("  %s · sent %s by %s", noticeKind(n), n.Sent, one(n.By))
+			if n.Proposed {
+				line += " · reply due " + n.ReplyDue.String()
+				if n.Replied == 0 {
+					line += " (" + dueWords(today, n.ReplyDue) + ")"
+				}
+			}
+			b.WriteString(line + "\n")
+			para("    ", n.Action)
+			if n.Replied != 0 {
+				b.WriteString(st.Label.Render(fmt.Sprintf("    replied %s", n.Replied)) + "\n")
+				para("      ", n.Reply)
+			}
 		}
 	}
 
@@ -459,6 +513,10 @@ func decisionText(r record, d cases.Decision) {
 	if spec.Notice != "" {
 		field("Notice", "")
 		para("    ", spec.Notice)
+	}
+	if d.LateAck != "" {
+		field("Late decision", "")
+		para("    ", d.LateAck)
 	}
 	switch {
 	case d.Approver != "":

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/textarea"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ceedesk/cases"
@@ -19,6 +20,16 @@ const (
 	dialogApprove
 	dialogReturn
 	dialogReason
+	dialogAnswer // the importer's answer to the latest open request for information
+	dialogNotice // a notice of action, proposed or taken
+	dialogReply  // the importer's reply to the latest notice of action without one
+)
+
+// Fields of a dialog that asks more than its text, in the order tab moves through them.
+const (
+	focusText = iota
+	focusDate
+	focusChoice
 )
 
 // dialog asks for a piece of text (a note, a question for the importer, a comment, a reason) and then acts. A
@@ -35,6 +46,14 @@ type dialog struct {
 	multiline bool   // enter adds a line; ctrl+s saves
 	ta        textarea.Model
 	err       string
+	// answer, notice and reply: the date it was received or sent (today unless changed), and for a notice whether
+	// the action is proposed; focus is the field that takes the keys (focusText, focusDate, focusChoice)
+	dated     bool
+	dateLabel string
+	date      textinput.Model
+	choosing  bool
+	proposed  bool
+	focus     int
 }
 
 func (m *Model) openDialog(kind dialogKind) {
@@ -63,6 +82,29 @@ func (m *Model) openDialog(kind dialogKind) {
 		d.hint = "Say what the reviewer should look at again."
 		d.multiline = false
 		d.ta = m.newTextarea("comment for the reviewer")
+	case dialogAnswer:
+		c := m.d.c
+		r := c.Requests[cases.OpenRequest(c)]
+		d.caseID, d.version = c.ID, c.Version
+		d.title = "Answer to the request for information (CBP Form 28) on case " + one(c.ID)
+		d.hint = fmt.Sprintf("Answers the request of %s (answer due %s): %s", cases.DateOf(r.At), r.Due, one(r.Question))
+		d.ta = m.newTextarea("the importer's answer, as received")
+		d.withDate(m, "Received on")
+	case dialogNotice:
+		d.caseID, d.version = m.d.c.ID, m.d.c.Version
+		d.title = "Notice of action (CBP Form 29) on case " + one(d.caseID)
+		d.hint = fmt.Sprintf("A proposed action gives the importer %d days from the sending to reply before CBP acts; an action taken says what CBP did.", cases.NoticeReplyDays)
+		d.ta = m.newTextarea("what CBP proposes to do, or did")
+		d.withDate(m, "Sent on")
+		d.choosing, d.proposed = true, true
+	case dialogReply:
+		c := m.d.c
+		n := c.Notices[cases.OpenNotice(c)]
+		d.caseID, d.version = c.ID, c.Version
+		d.title = "Reply to the notice of action (CBP Form 29) on case " + one(c.ID)
+		d.hint = fmt.Sprintf("Replies to the notice of %s sent %s: %s", noticeKind(n), n.Sent, one(n.Action))
+		d.ta = m.newTextarea("the importer's reply, as received")
+		d.withDate(m, "Received on")
 	case dialogReason:
 		d.title = fmt.Sprintf("Reassign %s to %s", plural(len(m.sup.reassignIDs), "case", "cases"), one(m.sup.reassignTo))
 		d.hint = "Reassignment is recorded with its reason."
@@ -77,13 +119,55 @@ func (m *Model) openDialog(kind dialogKind) {
 	d.layout(m)
 }
 
+// withDate gives the dialog a date field, today until changed.
+func (d *dialog) withDate(m *Model, label string) {
+	d.dated, d.dateLabel = true, label
+	d.date = m.newInput("")
+	d.date.CharLimit = 10
+	d.date.Width = 11
+	d.date.SetValue(m.today().String())
+}
+
+func noticeKind(n cases.ActionNotice) string {
+	if n.Proposed {
+		return "proposed action"
+	}
+	return "action taken"
+}
+
+// fields is how many fields tab moves through.
+func (d *dialog) fields() int {
+	switch {
+	case d.choosing:
+		return 3
+	case d.dated:
+		return 2
+	}
+	return 1
+}
+
+// focusField gives the keys to field f.
+func (d *dialog) focusField(f int) tea.Cmd {
+	d.focus = f
+	d.ta.Blur()
+	d.date.Blur()
+	switch f {
+	case focusText:
+		return d.ta.Focus()
+	case focusDate:
+		return d.date.Focus()
+	}
+	return nil
+}
+
 // draftKey names the text a dialog keeps after a conflict, so that opening the same dialog on the same case
 // gives it back.
 func (d *dialog) draftKey() string { return fmt.Sprintf("%d:%s", d.kind, d.caseID) }
 
 // what is what the dialog writes, for messages.
 func (d *dialog) what() string {
-	return [...]string{dialogNote: "note", dialogInfo: "request", dialogApprove: "approval", dialogReturn: "return", dialogReason: "reason"}[d.kind]
+	return [...]string{dialogNote: "note", dialogInfo: "request", dialogApprove: "approval", dialogReturn: "return", dialogReason: "reason",
+		dialogAnswer: "answer", dialogNotice: "notice", dialogReply: "reply"}[d.kind]
 }
 
 // seen notes a change committed to the dialog's case after it opened.
@@ -103,7 +187,7 @@ func (m *Model) infoDays() int {
 func (d *dialog) layout(m *Model) {
 	d.ta.SetWidth(max(min(m.width-8, 100), 20))
 	if d.multiline {
-		d.ta.SetHeight(clamp(m.height-12, 3, 12))
+		d.ta.SetHeight(clamp(m.height-12-2*(d.fields()-1), 3, 12))
 	} else {
 		d.ta.SetHeight(2)
 	}
@@ -120,10 +204,44 @@ func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
 	case k.Save.pressed(msg), !d.multiline && msg.String() == "enter":
 		m.submitDialog()
 		return nil
+	case d.fields() > 1 && k.NextField.pressed(msg):
+		return d.focusField((d.focus + 1) % d.fields())
+	case d.fields() > 1 && k.PrevField.pressed(msg):
+		return d.focusField((d.focus - 1 + d.fields()) % d.fields())
 	}
 	var cmd tea.Cmd
-	d.ta, cmd = d.ta.Update(msg)
+	switch d.focus {
+	case focusDate:
+		if msg.String() == "enter" {
+			return d.focusField((d.focus + 1) % d.fields())
+		}
+		d.date, cmd = d.date.Update(msg)
+	case focusChoice:
+		switch msg.String() {
+		case " ", "left", "right", "h", "l":
+			d.proposed = !d.proposed
+		case "p":
+			d.proposed = true
+		case "t":
+			d.proposed = false
+		case "enter":
+			return d.focusField(focusText)
+		}
+	default:
+		d.ta, cmd = d.ta.Update(msg)
+	}
 	return cmd
+}
+
+// dialogDate reads the dialog's date field, saying in the dialog what is wrong with it.
+func (m *Model) dialogDate() (cases.Date, bool) {
+	d := m.dlg
+	v, err := cases.ParseDate(strings.TrimSpace(d.date.Value()))
+	if err != nil {
+		d.err = strings.ToLower(d.dateLabel[:1]) + d.dateLabel[1:] + ": " + says(err)
+		return 0, false
+	}
+	return v, true
 }
 
 func (m *Model) submitDialog() {
@@ -150,6 +268,52 @@ func (m *Model) submitDialog() {
 			due = " (answer due " + got.Requests[n-1].Due.String() + ")"
 		}
 		m.caseWritten(got, "request for information sent on case "+one(got.ID)+due)
+	case dialogAnswer:
+		on, ok := m.dialogDate()
+		if !ok {
+			return
+		}
+		got, err := m.desk.AnswerRequest(m.user.Name, d.caseID, d.version, on, text, m.today())
+		if err != nil {
+			m.dialogRefused(err)
+			return
+		}
+		m.dlg = nil
+		rest := "; it is back in review"
+		if i := cases.OpenRequest(got); i >= 0 {
+			rest = fmt.Sprintf("; request %d is still open", i+1)
+		} else if got.Status != cases.StatusInReview {
+			rest = ""
+		}
+		m.caseWritten(got, "answer received "+on.String()+" recorded on case "+one(got.ID)+rest)
+	case dialogNotice:
+		on, ok := m.dialogDate()
+		if !ok {
+			return
+		}
+		got, err := m.desk.NoticeOfAction(m.user.Name, d.caseID, d.version, d.proposed, text, on, m.today())
+		if err != nil {
+			m.dialogRefused(err)
+			return
+		}
+		m.dlg = nil
+		msg := "notice of action taken recorded on case " + one(got.ID)
+		if n := len(got.Notices); d.proposed && n > 0 {
+			msg = "notice of proposed action recorded on case " + one(got.ID) + " (reply due " + got.Notices[n-1].ReplyDue.String() + ")"
+		}
+		m.caseWritten(got, msg)
+	case dialogReply:
+		on, ok := m.dialogDate()
+		if !ok {
+			return
+		}
+		got, err := m.desk.RecordReply(m.user.Name, d.caseID, d.version, on, text, m.today())
+		if err != nil {
+			m.dialogRefused(err)
+			return
+		}
+		m.dlg = nil
+		m.caseWritten(got, "reply received "+on.String()+" recorded on case "+one(got.ID))
 	case dialogApprove, dialogReturn:
 		c, version := d.c, d.version
 		verb := "approve"
@@ -205,7 +369,8 @@ func (m *Model) dialogRefused(err error) {
 		m.refused(err)
 		if text := strings.TrimSpace(d.ta.Value()); text != "" {
 			m.drafts[d.draftKey()] = d.ta.Value()
-			key := map[dialogKind]*binding{dialogNote: m.keys.Note, dialogInfo: m.keys.Info}[d.kind]
+			key := map[dialogKind]*binding{dialogNote: m.keys.Note, dialogInfo: m.keys.Info, dialogAnswer: m.keys.Answer,
+				dialogNotice: m.keys.NoticeOfAction, dialogReply: m.keys.Reply}[d.kind]
 			m.status += fmt.Sprintf("; your %s is kept: %s reopens it", d.what(), key.Help().Key)
 		}
 		return
@@ -239,6 +404,25 @@ func (d *dialog) view(m *Model, h int) string {
 		b.WriteString(st.Warn.Render("▲ "+d.notice) + "\n")
 	}
 	b.WriteString("\n" + d.ta.View() + "\n")
+	label := func(f int, t string) string {
+		if d.focus == f {
+			return st.Key.Render("▸ " + fit(t, 13))
+		}
+		return st.Label.Render("  " + fit(t, 13))
+	}
+	if d.dated {
+		b.WriteString("\n" + label(focusDate, d.dateLabel) + " " + d.date.View() + st.Muted.Render("  YYYY-MM-DD") + "\n")
+	}
+	if d.choosing {
+		mark := func(on bool) string {
+			if on {
+				return "(•)"
+			}
+			return "( )"
+		}
+		b.WriteString(label(focusChoice, "Action") + " " + mark(d.proposed) + fmt.Sprintf(" proposed (%d days to reply)   ", cases.NoticeReplyDays) +
+			mark(!d.proposed) + " taken" + st.Muted.Render("   (space)") + "\n")
+	}
 	if d.err != "" {
 		b.WriteString("\n" + st.Bad.Render("✗ "+d.err) + "\n")
 	}
@@ -246,7 +430,11 @@ func (d *dialog) view(m *Model, h int) string {
 	if d.multiline {
 		save = "ctrl+s"
 	}
-	b.WriteString("\n" + st.Key.Render(save) + " save   " + st.Key.Render("esc") + " cancel")
+	b.WriteString("\n" + st.Key.Render(save) + " save   ")
+	if d.fields() > 1 {
+		b.WriteString(st.Key.Render("tab") + " next field   ")
+	}
+	b.WriteString(st.Key.Render("esc") + " cancel")
 	return "\n" + st.Dialog.Width(max(min(m.width-4, 104), 24)).Render(b.String())
 }
 

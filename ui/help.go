@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"strings"
+
+	"ceedesk/cases"
 )
 
 // paneKeys lists, in groups, every key of a pane: help and the footer show them from the same bindings the panes
@@ -13,6 +15,9 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 	super := []*binding{k.Workload, k.Approvals}
 	switch {
 	case m.dlg != nil:
+		if m.dlg.fields() > 1 {
+			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Back}}
+		}
 		return [][]*binding{{k.Save, k.Back}}
 	case m.ask != nil:
 		return [][]*binding{{k.Confirm, k.Cancel}}
@@ -20,7 +25,7 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 	switch p {
 	case paneDetail:
 		return [][]*binding{
-			{k.Decide, k.Note, k.Info, k.Reassign},
+			{k.Decide, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign},
 			{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
 			{k.Back, k.NextPane, k.PrevPane},
 			append(super, common...),
@@ -30,6 +35,9 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 		case stageForm:
 			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.Redraw, k.ForceQuit}}
 		case stageConfirm:
+			if m.dec.late != "" && !m.dec.acked {
+				return [][]*binding{{k.AckLate, k.Cancel}, {k.Redraw, k.ForceQuit}}
+			}
 			return [][]*binding{{k.Confirm, k.Cancel}, {k.Redraw, k.ForceQuit}}
 		case stageStale:
 			return [][]*binding{{k.Back}, {k.Redraw, k.ForceQuit}}
@@ -175,6 +183,9 @@ func (m *Model) footerHints() (main, kept []hint) {
 		} else {
 			main = append(main, hint{"enter", "save"})
 		}
+		if m.dlg.fields() > 1 {
+			add(&main, "next field", k.NextField)
+		}
 		add(&main, "cancel", k.Back)
 		return main, nil
 	case m.cmdActive:
@@ -195,6 +206,12 @@ func (m *Model) footerHints() (main, kept []hint) {
 			add(&main, "decide", k.Decide)
 			add(&main, "note", k.Note)
 			add(&main, "request info", k.Info)
+			if m.d.c != nil && cases.OpenRequest(m.d.c) >= 0 {
+				add(&main, "answer", k.Answer)
+			}
+			if m.d.c != nil && cases.OpenNotice(m.d.c) >= 0 {
+				add(&main, "reply", k.Reply)
+			}
 		}
 		add(&main, "next/previous case", k.NextCase, k.PrevCase)
 		if m.d.c != nil && m.d.c.Status.Open() {
@@ -220,7 +237,11 @@ func (m *Model) footerHints() (main, kept []hint) {
 			}
 			add(&main, "back to outcomes", k.Back)
 		case stageConfirm:
-			add(&main, "write it", k.Confirm)
+			if m.dec.late != "" && !m.dec.acked {
+				add(&main, "acknowledge the late decision", k.AckLate)
+			} else {
+				add(&main, "write it", k.Confirm)
+			}
 			add(&main, "go back", k.Cancel)
 		case stageStale:
 			add(&main, "back to the case", k.Back)

@@ -23,6 +23,7 @@ type keyMap struct {
 	Open, NextPane, PrevPane, Back, Quit, ForceQuit     *binding
 	Filter, Sort, Mark                                  *binding
 	Decide, Note, Info, NextCase, PrevCase              *binding
+	Answer, NoticeOfAction, Reply, AckLate              *binding
 	Reassign, Approvals, Workload, Rebalance            *binding
 	Approve, Return                                     *binding
 	Command, Help, Redraw                               *binding
@@ -55,6 +56,9 @@ func newKeyMap() *keyMap {
 	k.Decide = def("decide", []string{"d"}, "d", "decide")
 	k.Note = def("note", []string{"n"}, "n", "note")
 	k.Info = def("info", []string{"i"}, "i", "request information (CBP Form 28)")
+	k.Answer = def("answer", []string{"A"}, "A", "record the importer's answer (CBP Form 28)")
+	k.NoticeOfAction = def("notice_of_action", []string{"o"}, "o", "notice of action, proposed or taken (CBP Form 29)")
+	k.Reply = def("reply", []string{"R"}, "R", "record the importer's reply to a notice of action")
 	k.NextCase = def("next_case", []string{"]", "ctrl+n"}, "]", "next case")
 	k.PrevCase = def("prev_case", []string{"[", "ctrl+p"}, "[", "previous case")
 	k.Reassign = def("reassign", []string{"r"}, "r", "reassign")
@@ -71,6 +75,7 @@ func newKeyMap() *keyMap {
 	k.Cancel = def("cancel", []string{"esc", "n"}, "esc/n", "cancel")
 	k.NextField = def("next_field", []string{"tab"}, "tab", "next field")
 	k.PrevField = def("prev_field", []string{"shift+tab"}, "shift+tab", "previous field")
+	k.AckLate = def("acknowledge_late", []string{"L"}, "L", "acknowledge what the law makes of a late decision")
 	k.Toggle = def("toggle", []string{" ", "x"}, "space/x", "toggle line")
 	return k
 }

@@ -119,7 +119,7 @@ func (m *Model) applyRole() {
 		k.Return.disable("only supervisors can return decisions")
 	}
 	if m.readOnly {
-		for _, b := range []*binding{k.Decide, k.Note, k.Info, k.Reassign, k.Rebalance, k.Approve, k.Return} {
+		for _, b := range []*binding{k.Decide, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return} {
 			b.disable("this session is read-only")
 		}
 	}
@@ -206,6 +206,9 @@ func (m *Model) restyleInputs() {
 	}
 	if m.dlg != nil {
 		m.styleTextarea(&m.dlg.ta)
+		if m.dlg.dated {
+			m.styleInput(&m.dlg.date)
+		}
 	}
 }
 

@@ -72,6 +72,15 @@ func run(t *testing.T, opt Options, w, h int, keys ...string) *Model {
 	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
 }
 
+// chars is the keys that type s.
+func chars(s string) []string {
+	var ks []string
+	for _, r := range s {
+		ks = append(ks, string(r))
+	}
+	return ks
+}
+
 // TestScreens compares every pane with its golden screen at 80x24 and 160x48 (go test ./ui -update rewrites them).
 func TestScreens(t *testing.T) {
 	t.Setenv("NO_COLOR", "")
@@ -88,6 +97,11 @@ func TestScreens(t *testing.T) {
 		{name: "decision", who: "alice", keys: []string{"j", "j", "j", "j", "d"}},
 		{name: "decision-form", who: "alice", keys: []string{"j", "j", "j", "j", "d", "j", "j", "enter"}},
 		{name: "decision-confirm", who: "alice", keys: []string{"j", "j", "j", "j", "d", "j", "enter", "W", "r", "o", "n", "g", " ", "h", "e", "a", "d", "i", "n", "g", "ctrl+s"}},
+		{name: "decision-late-outcomes", who: "alice", keys: []string{"enter", "d"}},
+		{name: "decision-late", who: "alice", keys: []string{"enter", "d", "j", "enter", "N", "o", " ", "a", "s", "s", "i", "s", "t", "ctrl+s"}},
+		{name: "decision-late-acknowledged", who: "alice", keys: []string{"enter", "d", "j", "enter", "N", "o", " ", "a", "s", "s", "i", "s", "t", "ctrl+s", "L"}},
+		{name: "answer-dialog", who: "alice", keys: append(append([]string{"j", "j", "j", "j", "enter", "i"}, chars("Send the binding ruling you cite.")...), "ctrl+s", "A")},
+		{name: "notice-dialog", who: "alice", keys: append([]string{"j", "j", "j", "j", "enter", "o"}, append(chars("Advance line 2 to 8517.62.0090"), "tab", "tab", "space")...)},
 		{name: "help", who: "alice", keys: []string{"?"}},
 		{name: "first-run", who: "alice", empty: true},
 		{name: "workload", who: "sofia", keys: []string{"w"}},
@@ -134,7 +148,12 @@ func TestScriptedSession(t *testing.T) {
 	tm.Send(keyMsg("enter"))
 	tm.Type("The assist was already in the entered value.")
 	tm.Send(keyMsg("ctrl+s"))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("This record will be written")) }, teatest.WithDuration(5*time.Second))
+	// the entry passed its liquidation date: the confirmation says what the law makes of it, and L acknowledges it
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("This record will be written")) && bytes.Contains(b, []byte("a deadline the law does not move"))
+	}, teatest.WithDuration(5*time.Second))
+	tm.Send(keyMsg("L"))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("acknowledged by alice")) }, teatest.WithDuration(5*time.Second))
 	tm.Send(keyMsg("y"))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("decided: rejected")) }, teatest.WithDuration(5*time.Second))
 	if err := tm.Quit(); err != nil {

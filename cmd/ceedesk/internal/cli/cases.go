@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -197,9 +199,25 @@ func WriteCase(w io.Writer, c *cases.Case, hist []cases.Event, p cases.Policy, t
 		if d.Reasons != "" {
 			fmt.Fprintf(w, "  Reasons: %s\n", cl(d.Reasons))
 		}
+		if d.LateAck != "" {
+			fmt.Fprintf(w, "  Late: %s\n", cl(d.LateAck))
+		}
 	}
 	for _, r := range c.Requests {
 		fmt.Fprintf(w, "Request for information (CBP Form 28) by %s %s, due %s: %s\n", r.By, r.At.Format("2006-01-02"), r.Due, cl(r.Question))
+		if r.Answered != 0 {
+			fmt.Fprintf(w, "  Answered %s (recorded by %s): %s\n", r.Answered, r.RecordedBy, cl(r.Answer))
+		}
+	}
+	for _, n := range c.Notices {
+		if n.Proposed {
+			fmt.Fprintf(w, "Notice of proposed action (CBP Form 29) by %s, sent %s, reply due %s: %s\n", n.By, n.Sent, n.ReplyDue, cl(n.Action))
+		} else {
+			fmt.Fprintf(w, "Notice of action taken (CBP Form 29) by %s, sent %s: %s\n", n.By, n.Sent, cl(n.Action))
+		}
+		if n.Replied != 0 {
+			fmt.Fprintf(w, "  Replied %s: %s\n", n.Replied, cl(n.Reply))
+		}
 	}
 	if len(c.Notes) > 0 {
 		fmt.Fprintln(w, "Notes:")
@@ -315,6 +333,7 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 	amount := fs.String("amount", "", "amount in USD, where the outcome needs one")
 	lines := fs.String("lines", "", "entry lines allowed, e.g. 1,3")
 	version := fs.Uint64("version", 0, "the version you decided on; a newer one is a conflict (0 = current)")
+	ackLate := fs.Bool("acknowledge-late", false, "record the decision although it comes after a deadline the law does not move, acknowledging what the law makes of it")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -354,15 +373,31 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 	if v == 0 {
 		v = c.Version
 	}
-	c, err = env.Store.Decide(u.Name, c.ID, v, d, env.Today)
+	// The store checks lateness again against the case it writes; a case changed since it was read here is a
+	// conflict, so the acknowledgement is always of what the reviewer was told.
+	if warning, late := cases.LateDecision(c, d, env.Store.Policy(), env.Today); late && *ackLate {
+		d.LateAck = cases.AckLate(warning, u.Name)
+	}
+	id := c.ID
+	c, err = env.Store.Decide(u.Name, id, v, d, env.Today)
+	var le *cases.LateError
+	if errors.As(err, &le) && le.Given == "" {
+		return fmt.Errorf("case %s: this decision comes too late: %s; nothing was written. To record it with that acknowledged (the acknowledgement is kept with the decision), run it again with --acknowledge-late", id, le.Warning)
+	}
 	if err != nil {
 		return err
 	}
 	if c.Status == cases.StatusPendingApproval {
 		fmt.Fprintf(env.Stdout, "%s: %s recorded by %s; waits for a supervisor's approval (version %d)\n", c.ID, o, u.Name, c.Version)
+	} else {
+		fmt.Fprintf(env.Stdout, "%s: %s by %s (version %d)\n", c.ID, o, u.Name, c.Version)
+	}
+	if c.Decision != nil && c.Decision.LateAck != "" {
+		fmt.Fprintf(env.Stdout, "Late: %s\n", cases.CleanLine(c.Decision.LateAck))
+	}
+	if c.Status == cases.StatusPendingApproval {
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "%s: %s by %s (version %d)\n", c.ID, o, u.Name, c.Version)
 	if spec, _ := cases.Spec(o); spec.Notice != "" {
 		fmt.Fprintf(env.Stdout, "Notice: %s\n", spec.Notice)
 	}
@@ -446,6 +481,135 @@ func cmdRequestInfo(ctx context.Context, env *Env, args []string) error {
 	return textCommand(env, args, "request-info", "information requested (CBP Form 28)", func(a string, c *cases.Case, t string) (*cases.Case, error) {
 		return env.Store.RequestInfo(a, c.ID, c.Version, t, env.Today)
 	})
+}
+
+// dateVar declares a date flag (--on, --sent): YYYY-MM-DD, today when not given. A date that does not parse is
+// bad usage.
+func dateVar(env *Env, fs *flag.FlagSet, name, usage string) *cases.Date {
+	d := env.Today
+	fs.Func(name, usage+", YYYY-MM-DD (default today)", func(v string) error {
+		var err error
+		d, err = cases.ParseDate(v)
+		return err
+	})
+	return &d
+}
+
+// caseAndText parses CASE TEXT... after the flags fs declares, and reads the case as the actor.
+func caseAndText(env *Env, fs *flag.FlagSet, args []string, what string) (cases.User, *cases.Case, string, error) {
+	pos, err := flags(fs, args)
+	if err != nil {
+		return cases.User{}, nil, "", err
+	}
+	if len(pos) < 2 {
+		return cases.User{}, nil, "", usagef("CASE and TEXT are needed")
+	}
+	u, err := actor(env, what)
+	if err != nil {
+		return cases.User{}, nil, "", err
+	}
+	c, err := env.Store.Case(u.Name, pos[0])
+	if err != nil {
+		return cases.User{}, nil, "", err
+	}
+	return u, c, strings.Join(pos[1:], " "), nil
+}
+
+func cmdAnswer(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("answer")
+	on := dateVar(env, fs, "on", "the date the answer was received")
+	n := fs.Int("request", 0, "the request it answers, 1 the first (default: the latest one still open)")
+	u, c, text, err := caseAndText(env, fs, args, "record an answer")
+	if err != nil {
+		return err
+	}
+	answered := *on
+	if *n < 0 {
+		return usagef("--request wants a request number from 1")
+	}
+	i := *n - 1
+	if *n == 0 {
+		i = cases.OpenRequest(c)
+	}
+	got, err := env.Store.AnswerRequestNo(u.Name, c.ID, c.Version, *n, answered, text, env.Today)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: answer to request for information %d recorded, received %s; %s (version %d)\n",
+		got.ID, i+1, answered, awaiting(got), got.Version)
+	return nil
+}
+
+// awaiting says where a case stands after an answer.
+func awaiting(c *cases.Case) string {
+	switch {
+	case c.Status == cases.StatusAwaitingInfo:
+		return fmt.Sprintf("request %d is still open", cases.OpenRequest(c)+1)
+	case c.Status == cases.StatusInReview:
+		return "the case is back in review"
+	}
+	return "the case is " + c.Status.Title()
+}
+
+func cmdNoticeOfAction(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("notice-of-action")
+	proposed := fs.Bool("proposed", false, "a proposed action: the importer has 20 days to reply before CBP acts")
+	taken := fs.Bool("taken", false, "an action taken")
+	action := fs.String("action", "", "what CBP proposes to do, or did")
+	sent := dateVar(env, fs, "sent", "the date the notice was sent")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("one CASE is needed")
+	}
+	if *proposed == *taken {
+		return usagef("one of --proposed and --taken is needed")
+	}
+	if *action == "" {
+		return usagef("--action is needed")
+	}
+	on := *sent
+	u, err := actor(env, "record a notice of action")
+	if err != nil {
+		return err
+	}
+	c, err := env.Store.Case(u.Name, pos[0])
+	if err != nil {
+		return err
+	}
+	got, err := env.Store.NoticeOfAction(u.Name, c.ID, c.Version, *proposed, *action, on, env.Today)
+	if err != nil {
+		return err
+	}
+	if *proposed {
+		due := got.Notices[len(got.Notices)-1].ReplyDue
+		fmt.Fprintf(env.Stdout, "%s: notice of proposed action (CBP Form 29) sent %s recorded; the importer's reply is due %s (version %d)\n", got.ID, on, due, got.Version)
+	} else {
+		fmt.Fprintf(env.Stdout, "%s: notice of action taken (CBP Form 29) sent %s recorded (version %d)\n", got.ID, on, got.Version)
+	}
+	return nil
+}
+
+func cmdReply(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("reply")
+	on := dateVar(env, fs, "on", "the date the reply was received")
+	u, c, text, err := caseAndText(env, fs, args, "record a reply")
+	if err != nil {
+		return err
+	}
+	replied := *on
+	got, err := env.Store.RecordReply(u.Name, c.ID, c.Version, replied, text, env.Today)
+	if err != nil {
+		return err
+	}
+	sent := ""
+	if i := cases.OpenNotice(c); i >= 0 {
+		sent = " of " + c.Notices[i].Sent.String()
+	}
+	fmt.Fprintf(env.Stdout, "%s: reply to the notice of action%s recorded, received %s (version %d)\n", got.ID, sent, replied, got.Version)
+	return nil
 }
 
 // centerArg parses a command that takes only --center, defaulting to the actor's own Center.

@@ -59,6 +59,9 @@ func (d *loggedDesk) Decide(actor, id string, version uint64, dec cases.Decision
 	if dec.Amount != 0 {
 		kv = append(kv, "amount", dec.Amount.String())
 	}
+	if c.Decision != nil && c.Decision.LateAck != "" {
+		kv = append(kv, "late", "acknowledged")
+	}
 	d.wrote("decide", actor, kv...)
 	return c, nil
 }
@@ -108,6 +111,44 @@ func (d *loggedDesk) RequestInfo(actor, id string, version uint64, question stri
 		kv = append(kv, "due", c.Requests[n-1].Due.String())
 	}
 	d.wrote("request info", actor, append(kv, "version", c.Version)...)
+	return c, nil
+}
+
+func (d *loggedDesk) AnswerRequest(actor, id string, version uint64, answered cases.Date, text string, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.AnswerRequest(actor, id, version, answered, text, today)
+	if err != nil {
+		d.refused("answer", actor, err, "case", logText(id), "version", version)
+		return c, err
+	}
+	d.wrote("answer", actor, "case", c.ID, "received", answered.String(), "status", c.Status, "version", c.Version)
+	return c, nil
+}
+
+func (d *loggedDesk) NoticeOfAction(actor, id string, version uint64, proposed bool, action string, sent, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.NoticeOfAction(actor, id, version, proposed, action, sent, today)
+	kind := "taken"
+	if proposed {
+		kind = "proposed"
+	}
+	if err != nil {
+		d.refused("notice of action", actor, err, "case", logText(id), "version", version, "action", kind)
+		return c, err
+	}
+	kv := []any{"case", c.ID, "action", kind, "sent", sent.String()}
+	if n := len(c.Notices); n > 0 && proposed {
+		kv = append(kv, "reply_due", c.Notices[n-1].ReplyDue.String())
+	}
+	d.wrote("notice of action", actor, append(kv, "version", c.Version)...)
+	return c, nil
+}
+
+func (d *loggedDesk) RecordReply(actor, id string, version uint64, replied cases.Date, text string, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.RecordReply(actor, id, version, replied, text, today)
+	if err != nil {
+		d.refused("reply", actor, err, "case", logText(id), "version", version)
+		return c, err
+	}
+	d.wrote("reply", actor, "case", c.ID, "received", replied.String(), "version", c.Version)
 	return c, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,7 @@ func TestDeskWritesAreLogged(t *testing.T) {
 	other := fx.openCase("bob")
 	adverse := cases.Decision{Outcome: adverseOutcome(pending), Reasons: "the goods were not excluded"}
 	stale := plain.Version
+	late, lateAck := lateCase(t, fx, "sofia", plain.ID, pending.ID, other.ID)
 
 	for _, step := range []struct {
 		name  string
@@ -80,6 +82,18 @@ func TestDeskWritesAreLogged(t *testing.T) {
 			_, err := alice.RequestInfo("alice", plain.ID, 0, "send the invoices", testToday)
 			return err
 		}, []string{"INFO", "request info", "case=" + plain.ID, "status=awaiting_info", "due="}},
+		{"answer", func() error {
+			_, err := alice.AnswerRequest("alice", plain.ID, 0, testToday, "invoices attached", testToday)
+			return err
+		}, []string{"INFO", "answer", "case=" + plain.ID, "received=" + testToday.String(), "status=review"}},
+		{"notice of action", func() error {
+			_, err := alice.NoticeOfAction("alice", plain.ID, 0, true, "advance the rate", testToday, testToday)
+			return err
+		}, []string{"INFO", "notice of action", "case=" + plain.ID, "action=proposed", "sent=" + testToday.String(), "reply_due="}},
+		{"reply on another's case", func() error {
+			_, err := alice.RecordReply("alice", other.ID, 0, testToday, "no", testToday)
+			return err
+		}, []string{"WARN", "reply refused", "case=" + other.ID, "only the assignee"}},
 		{"decide", func() error {
 			_, err := alice.Decide("alice", plain.ID, 0, cases.Decision{Outcome: cases.Outcomes(plain)[0].Outcome}, testToday)
 			return err
@@ -88,6 +102,14 @@ func TestDeskWritesAreLogged(t *testing.T) {
 			_, err := alice.Decide("alice", plain.ID, 0, cases.Decision{Outcome: cases.Outcomes(plain)[0].Outcome}, testToday)
 			return err
 		}, []string{"WARN", "decide refused", "case=" + plain.ID, "already decided"}},
+		{"late decide", func() error {
+			_, err := sofia.Decide("sofia", late.ID, 0, cases.Decision{Outcome: cases.OutcomeAccepted}, testToday)
+			return err
+		}, []string{"WARN", "decide refused", "case=" + late.ID, "cannot be acted on after liquidation"}},
+		{"late decide acknowledged", func() error {
+			_, err := sofia.Decide("sofia", late.ID, 0, cases.Decision{Outcome: cases.OutcomeAccepted, LateAck: lateAck}, testToday)
+			return err
+		}, []string{"INFO", "decide", "case=" + late.ID, "status=decided", "late=acknowledged"}},
 		{"decide for approval", func() error { _, err := alice.Decide("alice", pending.ID, 0, adverse, testToday); return err },
 			[]string{"INFO", "decide", "case=" + pending.ID, "status=pending_approval"}},
 		{"approve own decision", func() error { _, err := alice.Approve("alice", pending.ID, 0, ""); return err },
@@ -128,6 +150,30 @@ func TestDeskWritesAreLogged(t *testing.T) {
 			t.Errorf("%s: log line holds an escape sequence: %q", step.name, logged)
 		}
 	}
+}
+
+// lateCase finds an open PSC or PEA of the ELEC Center past its liquidation date, and the acknowledgement by
+// supervisor of accepting it; none of the cases skip.
+func lateCase(t *testing.T, fx *fixture, supervisor string, skip ...string) (*cases.Case, string) {
+	t.Helper()
+	page, err := fx.st.Queue(store.Operator, cases.QueueQuery{Center: "ELEC", OpenOnly: true, Sort: cases.SortDue, Limit: 100, Today: testToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range page.Rows {
+		c, err := fx.st.Case(store.Operator, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Kind != cases.KindPSC && c.Kind != cases.KindPEA || c.Status != cases.StatusAssigned && c.Status != cases.StatusInReview || slices.Contains(skip, c.ID) {
+			continue
+		}
+		if w, late := cases.LateDecision(c, cases.Decision{Outcome: cases.OutcomeAccepted}, fx.st.Policy(), testToday); late {
+			return c, cases.AckLate(w, supervisor)
+		}
+	}
+	t.Fatalf("no open PSC or PEA of ELEC past liquidation")
+	return nil, ""
 }
 
 // approvalCase finds an open case of reviewer's that an adverse outcome needing only reasons sends for approval.

@@ -217,11 +217,16 @@ func (fx *fixture) openCase(reviewer string) *cases.Case {
 }
 
 // decidableOutright reports whether the first outcome of the case's kind decides it with nothing more to give
-// (no reasons, amount or lines) and no approval to wait for: a workstation decides it with d, enter, y.
+// (no reasons, amount or lines), no approval to wait for and in time (no lateness to acknowledge): a workstation
+// decides it with d, enter, y.
 func decidableOutright(c *cases.Case, p cases.Policy) bool {
 	s := cases.Outcomes(c)
-	return len(s) > 0 && !s[0].Reasons && !s[0].Amount && !s[0].Lines &&
-		!cases.NeedsApproval(c, cases.Decision{Outcome: s[0].Outcome}, p)
+	if len(s) == 0 || s[0].Reasons || s[0].Amount || s[0].Lines {
+		return false
+	}
+	d := cases.Decision{Outcome: s[0].Outcome}
+	_, late := cases.LateDecision(c, d, p, testToday)
+	return !late && !cases.NeedsApproval(c, d, p)
 }
 
 // logHas reports whether some line of the server log has every part.

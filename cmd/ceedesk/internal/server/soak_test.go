@@ -459,7 +459,9 @@ func (sk *soak) decision(id string, rng *rand.Rand) (string, bool) {
 		return "", false
 	}
 	s := fits[rng.IntN(len(fits))]
-	line := fmt.Sprintf("decide %s --outcome %s --reason 'soak: reasons for %s'", id, s.Outcome, s.Outcome)
+	// --acknowledge-late: a case past liquidation or deemed denied is decided with the acknowledgement; in time the
+	// flag records nothing
+	line := fmt.Sprintf("decide %s --outcome %s --reason 'soak: reasons for %s' --acknowledge-late", id, s.Outcome, s.Outcome)
 	if s.Amount {
 		line += " --amount 1.00"
 	}
