@@ -44,7 +44,8 @@ func TestAnswerAndNoticeOfAction(t *testing.T) {
 	if q := a.Requests[0]; q.Answered != today || q.Answer != "invoice attached" || q.RecordedBy != rv || q.RecordedAt.IsZero() {
 		t.Fatalf("the answer: %+v", q)
 	}
-	if got, err := s.Case(Operator, c.ID); err != nil || got.Status != cases.StatusInReview || got.Version != a.Version {
+	if got, err := s.Case(Operator, c.ID); err != nil || got.Status != cases.StatusInReview || got.Version != a.Version ||
+		len(got.Requests) != 1 || got.Requests[0] != a.Requests[0] {
 		t.Fatalf("read back: %v %+v", err, got)
 	}
 
@@ -55,6 +56,17 @@ func TestAnswerAndNoticeOfAction(t *testing.T) {
 	if len(n.Notices) != 1 || !n.Notices[0].Proposed || n.Notices[0].Sent != today.AddDays(-2) || n.Notices[0].ReplyDue != cases.RollForward(today.AddDays(18)) || n.Notices[0].By != rv {
 		t.Fatalf("notice: %+v", n.Notices)
 	}
+	if got, _ := s.Case(Operator, c.ID); len(got.Notices) != 1 || got.Notices[0] != n.Notices[0] {
+		t.Fatalf("the notice read back: %+v", got.Notices)
+	}
+	rp, err := s.RecordReply(rv, c.ID, n.Version, today, "the rate is right; see ruling N123", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Case(Operator, c.ID); len(got.Notices) != 1 || got.Notices[0].Replied != today || got.Notices[0].Reply != rp.Notices[0].Reply || got.Version != rp.Version {
+		t.Fatalf("the reply read back: %+v", got.Notices)
+	}
+	n = rp
 	if _, err := s.NoticeOfAction(rv, c.ID, n.Version, false, " ", today, today); err == nil || !strings.Contains(err.Error(), "the action is empty") {
 		t.Fatalf("a notice without its action: %v", err)
 	}
@@ -68,7 +80,7 @@ func TestAnswerAndNoticeOfAction(t *testing.T) {
 		"answer", "status: awaiting_info -> review; answer to request for information 1 of " + today.String() + ", received " + today.String() + ": invoice attached",
 		"notice_of_action", "notice of proposed action (CBP Form 29) sent " + today.AddDays(-2).String() + ", reply due " + n.Notices[0].ReplyDue.String() + ": advance the rate of line 1",
 	}
-	last := h[len(h)-3:]
+	last := h[len(h)-4 : len(h)-1]
 	for i, e := range last {
 		if e.Action != want[2*i] || e.Actor != rv || !strings.HasPrefix(e.Change, want[2*i+1]) {
 			t.Errorf("event %d: %s %s %q; want %s %q", i, e.Actor, e.Action, e.Change, want[2*i], want[2*i+1])

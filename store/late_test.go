@@ -34,6 +34,9 @@ func TestLateDecisionThroughTheStore(t *testing.T) {
 	if d.Status != cases.StatusDecided || d.Decision.LateAck != ack {
 		t.Fatalf("decided late: %s %+v", d.Status, d.Decision)
 	}
+	if got, err := s.Case(Operator, c.ID); err != nil || got.Decision == nil || got.Decision.LateAck != ack {
+		t.Fatalf("the acknowledgement read back: %v %+v", err, got)
+	}
 	h, _ := s.History(Operator, c.ID)
 	if e := h[len(h)-1]; e.Action != "decide" || !strings.HasSuffix(e.Change, "; late decision acknowledged: "+ack) {
 		t.Fatalf("audit event: %s %q", e.Action, e.Change)
