@@ -159,7 +159,7 @@ func Findings(c *Case, p Policy, today Date) []Finding {
 		case k.payment:
 			if !k.Met && today > k.Due {
 				add(k.Basis, "%s not paid by %s (%s): the tender %s is %s short of the loss computed %s",
-					k.subject, k.Due, k.rule(), c.Disclosure.Tender, Shortfall(c), LossComputed(c))
+					k.subject, k.Due, k.rule(), c.Disclosure.Tender, Shortfall(c), DisclosureLoss(c))
 			}
 		case k.done != 0 && k.done > k.Due:
 			add(k.Basis, "%s %s %s, after its window closed %s (%s)", k.subject, k.verb, k.done, k.Due, k.rule())
@@ -175,7 +175,7 @@ func Findings(c *Case, p Policy, today Date) []Finding {
 	if pd := c.Disclosure; c.Kind == KindDisclosure && pd != nil && Shortfall(c) > 0 {
 		if k, ok := findClockIn(cs, ClockPayLoss); !ok || today <= k.Due {
 			add("19 U.S.C. 1592(c)(4); 19 CFR 162.74(c)", "tender %s is %s short of the loss computed %s",
-				pd.Tender, Shortfall(c), LossComputed(c))
+				pd.Tender, Shortfall(c), DisclosureLoss(c))
 		}
 	}
 	if pr := c.Protest; c.Kind == KindProtest && pr != nil && final(c) != 0 && denied(c.Decision.Outcome) && pr.DenialMailed == 0 {
@@ -766,31 +766,20 @@ func noticeClocks(c *Case, s *clockSet) {
 	}
 }
 
-// CourtDeadline is the last day to contest a protest's denial in the Court of International Trade (28 U.S.C.
-// 2636(a); 19 CFR 174.31): 180 days after the mailing of the notice of denial, or after the day the protest was
-// deemed denied (an exclusion protest on the 30th day after filing, a protest on the 30th day after a valid
-// request for accelerated disposition), whichever is earlier. ok is false while the protest is neither denied
-// with its mailing date recorded nor, as of today, deemed denied.
-func CourtDeadline(c *Case, today Date) (Date, bool) {
-	if c.Kind != KindProtest || c.Protest == nil {
+// CourtDeadline is the last day to contest a decided protest's denial in the Court of International Trade (28
+// U.S.C. 2636(a); 19 CFR 174.31): 180 days after the mailing of the notice of denial, or after the day the protest
+// was deemed denied (an exclusion protest on the 30th day after filing, a protest on the 30th day after a valid
+// request for accelerated disposition, when the final decision did not come before it), whichever is earlier;
+// the 180 days are a filing deadline and roll. ok is false for a protest not finally decided, one neither
+// denied nor deemed denied, and a denial whose mailing date is not recorded. (For an open protest already deemed
+// denied, Findings gives the date.)
+func CourtDeadline(c *Case) (Date, bool) {
+	if c.Kind != KindProtest || c.Protest == nil || final(c) == 0 {
 		return 0, false
 	}
 	var buf [12]clock
-	cs := allClocks(c, Policy{}, buf[:0])
-	if final(c) != 0 {
-		if k, ok := findClockIn(cs, ClockCourt); ok {
-			return k.Due, true
-		}
-		return 0, false
+	if k, ok := findClockIn(allClocks(c, Policy{}, buf[:0]), ClockCourt); ok {
+		return k.Due, true
 	}
-	var on Date
-	for i := range cs {
-		if k := &cs[i]; k.Kind == DateDeemed && !k.Met && k.Deemed <= today && (on == 0 || k.Deemed < on) {
-			on = k.Deemed
-		}
-	}
-	if on == 0 {
-		return 0, false
-	}
-	return after(on, 180), true
+	return 0, false
 }

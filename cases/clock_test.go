@@ -470,26 +470,35 @@ func TestFinalActMeetsClocks(t *testing.T) {
 func TestCourtDeadline(t *testing.T) {
 	p := DefaultPolicy()
 	denied := decided(protestCase(Protest{Filed: d("2026-01-05"), Grounds: []Ground{GroundValue}}), OutcomeDeniedInPart, d("2026-03-04"))
+	if _, ok := CourtDeadline(denied); ok {
+		t.Errorf("no mailing date recorded: no court clock")
+	}
 	denied.Protest.DenialMailed = d("2026-03-06")
 	// 2026-03-06 + 180 = Wednesday 2026-09-02, not 180 days from the decision (08-31).
-	if got, ok := CourtDeadline(denied, d("2026-03-10")); !ok || got != d("2026-09-02") {
+	if got, ok := CourtDeadline(denied); !ok || got != d("2026-09-02") {
 		t.Errorf("from the mailing: %s, %v", got, ok)
 	}
 	if k, ok := findClock(Clocks(denied, p), ClockCourt); !ok || k.Due != d("2026-09-02") || k.Kind != DateDeadline {
 		t.Errorf("the court clock on a decided protest: %+v", k)
 	}
 	allowed := decided(protestCase(Protest{Filed: d("2026-01-05"), Grounds: []Ground{GroundValue}}), OutcomeAllowed, d("2026-03-04"))
-	if _, ok := CourtDeadline(allowed, d("2026-03-10")); ok {
+	if _, ok := CourtDeadline(allowed); ok {
 		t.Errorf("an allowed protest has no court clock")
 	}
-	// Open, deemed denied by a valid accelerated request mailed 2026-04-06: deemed denied 05-06; court by
-	// 05-06 + 180 = Monday 2026-11-02.
-	open := protestCase(Protest{Filed: d("2026-01-05"), AccelMailed: d("2026-04-06"), Grounds: []Ground{GroundValue}})
-	if _, ok := CourtDeadline(open, d("2026-05-05")); ok {
-		t.Errorf("not yet deemed denied on 05-05")
+	// A valid accelerated request mailed 2026-04-06: deemed denied on 05-06. Decided (denied) only on 05-20, with
+	// the notice mailed 05-22: the court clock runs from the deemed denial, 05-06 + 180 = Monday 2026-11-02, the
+	// earlier of the two.
+	late := decided(protestCase(Protest{Filed: d("2026-01-05"), AccelMailed: d("2026-04-06"), DenialMailed: d("2026-05-22"),
+		Grounds: []Ground{GroundValue}}), OutcomeDenied, d("2026-05-20"))
+	if got, ok := CourtDeadline(late); !ok || got != d("2026-11-02") {
+		t.Errorf("from the deemed denial: %s, %v", got, ok)
 	}
-	if got, ok := CourtDeadline(open, d("2026-05-06")); !ok || got != d("2026-11-02") {
-		t.Errorf("deemed denied on 05-06: %s, %v", got, ok)
+	open := protestCase(Protest{Filed: d("2026-01-05"), AccelMailed: d("2026-04-06"), Grounds: []Ground{GroundValue}})
+	if _, ok := CourtDeadline(open); ok {
+		t.Errorf("an open protest has no court deadline here")
+	}
+	if fs := Findings(open, p, d("2026-05-06")); len(fs) != 1 || !strings.Contains(fs[0].Text, "Court of International Trade by 2026-11-02") {
+		t.Errorf("the finding of an open deemed denial gives the date: %s", findingTexts(fs))
 	}
 }
 

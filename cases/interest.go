@@ -165,9 +165,9 @@ func Interest(amount Cents, from, to Date, rates InterestRates) (Cents, error) {
 	return Cents(total.Int64()) - amount, nil
 }
 
-// LossComputed is the loss of revenue a prior disclosure's validation works from: the amount of a validation
-// decision (the lost revenue CBP computed), or else the lost duties, taxes and fees disclosed.
-func LossComputed(c *Case) Cents {
+// DisclosureLoss is the actual loss of revenue a prior disclosure's validation works from: the amount of a
+// validation decision (the lost revenue CBP computed), or else the lost duties, taxes and fees disclosed.
+func DisclosureLoss(c *Case) Cents {
 	if c.Disclosure == nil {
 		return 0
 	}
@@ -183,22 +183,23 @@ func Shortfall(c *Case) Cents {
 	if c.Disclosure == nil {
 		return 0
 	}
-	if s := LossComputed(c) - c.Disclosure.Tender; s > 0 {
+	if s := DisclosureLoss(c) - c.Disclosure.Tender; s > 0 {
 		return s
 	}
 	return 0
 }
 
-// interestFrom is the date interest on a disclosure's loss runs from (19 U.S.C. 1592(c)(4)(B), 1505(c)): the
-// liquidation of the disclosed entries, or of the case's entry, or, if unliquidated, the date of entry.
-func interestFrom(c *Case) (Date, string) {
+// InterestFrom is the date interest on a disclosure's loss runs from (19 U.S.C. 1592(c)(4)(B), 1505(c)): the
+// liquidation of the disclosed entries (Disclosure.Liquidated), else of the case's entry, or, if unliquidated, the
+// date of entry. liquidated says which.
+func InterestFrom(c *Case) (on Date, liquidated bool) {
 	switch {
 	case c.Disclosure != nil && c.Disclosure.Liquidated != 0:
-		return c.Disclosure.Liquidated, "liquidation"
+		return c.Disclosure.Liquidated, true
 	case c.Entry.Liquidated != 0:
-		return c.Entry.Liquidated, "liquidation"
+		return c.Entry.Liquidated, true
 	}
-	return c.Entry.EntryDate, "entry (unliquidated)"
+	return c.Entry.EntryDate, false
 }
 
 // DisclosureCap is the most a penalty can be on a valid prior disclosure (19 U.S.C. 1592(c)(4)), as of `on`: for
@@ -211,12 +212,16 @@ func DisclosureCap(c *Case, p Policy, on Date) (cap Cents, basis string, err err
 	if c.Kind != KindDisclosure || pd == nil {
 		return 0, "", fmt.Errorf("case %s is no prior disclosure", c.ID)
 	}
-	loss := LossComputed(c)
+	loss := DisclosureLoss(c)
 	switch pd.Culpability {
 	case CulpabilityFraud:
 		return loss, fmt.Sprintf("19 U.S.C. 1592(c)(4)(A): fraud, 100%% of the lost duties, taxes and fees, %s", loss), nil
 	case CulpabilityNegligence, CulpabilityGross:
-		from, what := interestFrom(c)
+		from, liquidated := InterestFrom(c)
+		what := "entry (unliquidated)"
+		if liquidated {
+			what = "liquidation"
+		}
 		if from == 0 {
 			return 0, "", fmt.Errorf("case %s: the interest cap runs from the date of liquidation or entry, and neither is recorded", c.ID)
 		}
