@@ -578,6 +578,9 @@ type Policy struct {
 	DisclosureReviewDays int   `json:"disclosure_review_days" toml:"disclosure_review_days"`
 	ScheduledLiquidation int   `json:"scheduled_liquidation_days" toml:"scheduled_liquidation_days"`
 	InfoRequestDays      int   `json:"info_request_days" toml:"info_request_days"`
+	// Interest is the table of quarterly interest rates ([interest] in config.toml), nil for the built-in one
+	// (see InterestRates). It moves no clock, so it is not part of the policy a store indexes under.
+	Interest *InterestRates `json:"-" toml:"-"`
 }
 
 // DefaultPolicy is domain.md's local-policy defaults.

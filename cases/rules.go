@@ -266,7 +266,9 @@ func touch(c *Case, actor User, now time.Time) {
 // --- actions: each checks the rules, then changes c in place ------------------------------------------------------
 
 // Assign gives c to the user to; reassignment is a supervisor's act and is recorded with a reason. A pending
-// decision stays pending; otherwise the case becomes assigned.
+// decision stays pending; otherwise the case becomes assigned. The first assignment sets FirstAssigned, from which
+// policy clocks run, and no later one moves it (a record from before FirstAssigned was kept takes its assignment
+// date as its first).
 func Assign(c *Case, actor, to User, reason string, today Date, now time.Time) error {
 	if err := CanAssign(actor, c, to); err != nil {
 		return err
@@ -286,6 +288,12 @@ func Assign(c *Case, actor, to User, reason string, today Date, now time.Time) e
 	if c.Status != StatusPendingApproval {
 		if err := move(c, StatusAssigned); err != nil {
 			return err
+		}
+	}
+	if c.FirstAssigned == 0 {
+		c.FirstAssigned = c.Assigned
+		if c.FirstAssigned == 0 {
+			c.FirstAssigned = today
 		}
 	}
 	c.Assignee = to.Name

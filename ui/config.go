@@ -32,6 +32,11 @@ import (
 //	[policy]
 //	approval_threshold = "10000.00"
 //	validation_days = 90
+//	[interest]
+//	"2026-04-01" = 6
+//
+// [interest] sets the quarterly underpayment rate (whole percent a year) of the quarter beginning on each date,
+// adding to or replacing the built-in table of cases.DefaultInterestRates; it becomes Policy.Interest.
 type Config struct {
 	Theme       string
 	Keys        map[string][]string // binding name -> keys; see the help screen for names
@@ -67,6 +72,7 @@ type rawConfig struct {
 		ScheduledLiquidation *int `toml:"scheduled_liquidation_days"`
 		InfoRequestDays      *int `toml:"info_request_days"`
 	} `toml:"policy"`
+	Interest map[string]any `toml:"interest"`
 }
 
 // maxConfigSize is the largest config file LoadConfig reads: a config is a few hundred bytes, and a bigger file
@@ -116,7 +122,7 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
-		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys] or [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days)")
+		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys], [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days) or [interest]")
 	}
 	if md.IsDefined("theme") {
 		if _, err := themes.Lookup(raw.Theme); err != nil {
@@ -208,7 +214,40 @@ func LoadConfig(path string) (Config, error) {
 		}
 		*d.dst = *d.v
 	}
+	if len(raw.Interest) > 0 {
+		rates, err := interestRates(raw.Interest, bad)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Policy.Interest = &rates
+	}
 	return cfg, nil
+}
+
+// interestRates reads the [interest] table: each key the first day of a calendar quarter ("2026-04-01"), each
+// value that quarter's annual underpayment rate in whole percent (26 U.S.C. 6621 rounds to a full percent). The
+// result is the built-in table with these quarters added or replaced.
+func interestRates(table map[string]any, bad func(key, format string, a ...any) error) (cases.InterestRates, error) {
+	keys := make([]string, 0, len(table))
+	for k := range table {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var over cases.InterestRates
+	for _, k := range keys {
+		key := "interest." + k
+		from, err := cases.ParseDate(k)
+		y, m, day := from.YMD()
+		if err != nil || day != 1 || (m-1)%3 != 0 || y < 1990 || y > 2199 {
+			return nil, bad(key, "%s is not the first day of a calendar quarter; write the quarter as \"2026-04-01\" = 6", quoted(k))
+		}
+		pct, ok := table[k].(int64)
+		if !ok || pct < 0 || pct > 100 {
+			return nil, bad(key, "the rate is a whole percent a year from 0 to 100, such as 6")
+		}
+		over = append(over, cases.InterestRate{From: from, Percent: int(pct)})
+	}
+	return cases.DefaultInterestRates().Merge(over), nil
 }
 
 const (

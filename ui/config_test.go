@@ -124,3 +124,44 @@ func TestConfigAuditKey(t *testing.T) {
 		}
 	}
 }
+
+// [interest] adds quarters to, or replaces quarters of, the built-in table of underpayment rates (19 U.S.C.
+// 1505(c); 26 U.S.C. 6621), and reaches the Policy the disclosure cap is computed with.
+func TestConfigInterest(t *testing.T) {
+	p := writeConfig(t, "[interest]\n\"2026-04-01\" = 6\n\"2025-01-01\" = 9\n")
+	cfg, err := LoadConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Policy.Interest == nil {
+		t.Fatal("no interest table in the policy")
+	}
+	rates := cfg.Policy.InterestRates()
+	if n := len(cases.DefaultInterestRates()) + 1; len(rates) != n {
+		t.Errorf("%d quarters; want %d", len(rates), n)
+	}
+	got, err := cases.Interest(10_000_00, cases.NewDate(2026, 3, 1), cases.NewDate(2026, 5, 1), rates)
+	if err != nil || got != 109_35 {
+		t.Errorf("interest through 2026 Q2 at 6%%: %s, %v", got, err)
+	}
+	if got, _ := cases.Interest(10_000_00, cases.NewDate(2025, 1, 1), cases.NewDate(2025, 4, 1), rates); got == 0 {
+		t.Errorf("2025 Q1 replaced: %s", got)
+	}
+	if cfg, _ := LoadConfig(writeConfig(t, "theme = \"dark\"\n")); cfg.Policy.Interest != nil || cfg.Policy != cases.DefaultPolicy() {
+		t.Errorf("no [interest]: the built-in table")
+	}
+	for text, want := range map[string][]string{
+		"[interest]\n\"2026-05-01\" = 6\n":     {"line 2", "interest.2026-05-01", "first day of a calendar quarter"},
+		"[interest]\n\"soon\" = 6\n":           {"line 2", "interest.soon"},
+		"[interest]\n\"2026-04-01\" = 6.5\n":   {"line 2", "whole percent"},
+		"[interest]\n\"2026-04-01\" = -1\n":    {"line 2", "whole percent"},
+		"[interest]\n\"2026-04-01\" = \"6\"\n": {"line 2", "whole percent"},
+	} {
+		_, err := LoadConfig(writeConfig(t, text))
+		for _, w := range want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: %v; want it to say %q", text, err, w)
+			}
+		}
+	}
+}

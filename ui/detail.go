@@ -257,31 +257,7 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	field("Revenue at stake", c.Revenue().String())
 
 	section("CLOCKS")
-	for _, k := range cases.Clocks(c, p) {
-		mark, words := " ", "met"
-		style := st.Good
-		if !k.Met {
-			mark, words = dueMark(today, k.Due), dueWords(today, k.Due)
-			style = st.Text
-			switch mark {
-			case "!":
-				style = st.Overdue
-			case "•":
-				style = st.DueSoon
-			}
-		}
-		action := ""
-		if k.Action {
-			action = " (action)"
-		}
-		line := fmt.Sprintf("  %s %s %s  %s", mark, fit(one(k.Name)+action, 34), fit(k.Due.String(), 10), fit(words, 16))
-		basis := one(k.Basis)
-		if len([]rune(line))+2+len([]rune(basis)) <= w {
-			b.WriteString(style.Render(line+"  "+basis) + "\n")
-		} else {
-			b.WriteString(style.Render(line) + "\n" + st.Muted.Render(strings.TrimSuffix(paragraph("      ", basis, w), "\n")) + "\n")
-		}
-	}
+	clockText(r, c, p, today)
 
 	if fs := cases.Findings(c, p, today); len(fs) > 0 {
 		section("FINDINGS")
@@ -397,6 +373,51 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// clockText renders the CLOCKS section: each clock's last day to act, the kind of date it is (a deadline that
+// rolls off weekends and holidays, a deemed event that never rolls and is acted on the day before, a "before"
+// limit that never moves), how it stands, the day of a deemed event and the clock's legal basis. (How each was
+// counted is in the findings of a clock past, and in case --json.)
+func clockText(r record, c *cases.Case, p cases.Policy, today cases.Date) {
+	b, st, w := r.b, r.st, r.w
+	b.WriteString(st.ColumnHead.Render(fmt.Sprintf("    %s %s  %s  %s", fit("CLOCK", 34), fit("ACT BY", 10), fit("KIND", 8), "STATUS")) + "\n")
+	for _, k := range cases.Clocks(c, p) {
+		mark, words := " ", "met"
+		style := st.Good
+		if !k.Met {
+			mark, words = dueMark(today, k.Due), dueWords(today, k.Due)
+			style = st.Text
+			switch mark {
+			case "!":
+				style = st.Overdue
+			case "•":
+				style = st.DueSoon
+			}
+		}
+		action := ""
+		if k.Action {
+			action = " (action)"
+		}
+		line := fmt.Sprintf("  %s %s %s  %s  %s", mark, fit(one(k.Name)+action, 34), fit(k.Due.String(), 10), fit(string(k.Kind), 8), fit(words, 16))
+		how := k.Basis
+		if k.Kind == cases.DateDeemed {
+			how = k.Event + " on " + k.Deemed.String() + " · " + how
+		}
+		how = one(how)
+		if len([]rune(line))+2+len([]rune(how)) <= w {
+			b.WriteString(style.Render(line+"  "+how) + "\n")
+		} else {
+			b.WriteString(style.Render(line) + "\n" + st.Muted.Render(strings.TrimSuffix(paragraph("      ", how, w), "\n")) + "\n")
+		}
+	}
+	if pr := c.Protest; pr != nil && !pr.HQReferred.IsZero() {
+		answer := "no answer yet"
+		if !pr.HQAnswered.IsZero() {
+			answer = "answered " + pr.HQAnswered.String()
+		}
+		b.WriteString(st.Text.Render(fit(fmt.Sprintf("    %s %s  %s", fit("Referred to Headquarters", 34), pr.HQReferred, answer+" · 19 CFR 174.26"), w)) + "\n")
+	}
 }
 
 // record writes a labelled record (a case, a decision) into b: sections, label-value fields and wrapped

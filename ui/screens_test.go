@@ -269,7 +269,8 @@ func TestLiveChanges(t *testing.T) {
 	}, teatest.WithDuration(5*time.Second))
 
 	tm.Send(keyMsg("j"))
-	tm.Send(keyMsg("enter")) // PSC-25-000002, now in review
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("enter")) // PSC-25-000002, the third row (the exclusion protest's last day to act comes first), now in review
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("POST-SUMMARY CORRECTION")) }, teatest.WithDuration(5*time.Second))
 	if _, err := s.Assign("sofia", []string{"PSC-25-000002"}, nil, "bob", "alice on leave", testToday); err != nil {
 		t.Fatal(err)

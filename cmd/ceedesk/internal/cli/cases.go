@@ -123,7 +123,7 @@ func cmdCase(ctx context.Context, env *Env, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(cases.JSONEscaper(env.Stdout))
 		enc.SetIndent("", "  ")
-		return enc.Encode(c)
+		return enc.Encode(newCaseJSON(c, env.Store.Policy(), env.Today))
 	}
 	hist, err := env.Store.History(who(env), c.ID)
 	if err != nil {
@@ -131,6 +131,36 @@ func cmdCase(ctx context.Context, env *Env, args []string) error {
 	}
 	WriteCase(env.Stdout, c, hist, env.Store.Policy(), env.Today)
 	return nil
+}
+
+// caseJSON is what case --json prints: the case as the store encodes it, with what the rules compute from it as
+// of a day added beside its fields: as_of (that day), due_date (the queue's date), every clock and every finding,
+// so that a script or an auditor sees what the detail pane sees. A reader of cases.Case ignores the added keys.
+type caseJSON struct {
+	*cases.Case
+	AsOf     cases.Date      `json:"as_of"`
+	DueDate  cases.Date      `json:"due_date"`
+	Clocks   []clockJSON     `json:"clocks"`
+	Findings []cases.Finding `json:"findings"`
+}
+
+// clockJSON is a clock with how it stands as of the day: status "met", "open" or "passed", and the days left to
+// its last day to act (negative once past).
+type clockJSON struct {
+	cases.Clock
+	Status   string `json:"status"`
+	DaysLeft int    `json:"days_left"`
+}
+
+func newCaseJSON(c *cases.Case, p cases.Policy, today cases.Date) caseJSON {
+	out := caseJSON{Case: c, AsOf: today, DueDate: cases.DueDate(c, p), Clocks: []clockJSON{}, Findings: cases.Findings(c, p, today)}
+	for _, k := range cases.Clocks(c, p) {
+		out.Clocks = append(out.Clocks, clockJSON{Clock: k, Status: k.Status(today), DaysLeft: today.DaysUntil(k.Due)})
+	}
+	if out.Findings == nil {
+		out.Findings = []cases.Finding{}
+	}
+	return out
 }
 
 // WriteCase prints a case for people: everything needed to decide, as plain text with outside text cleaned.
@@ -165,7 +195,7 @@ func WriteCase(w io.Writer, c *cases.Case, hist []cases.Event, p cases.Policy, t
 	tw.Flush()
 	writeKindPart(w, c)
 	fmt.Fprintf(w, "Revenue at stake %s\n", c.Revenue())
-	fmt.Fprintln(w, "Clocks:")
+	fmt.Fprintln(w, "Clocks (act by, kind of date, status, how counted and basis):")
 	for _, k := range cases.Clocks(c, p) {
 		state := fmt.Sprintf("%d days left", today.DaysUntil(k.Due))
 		if k.Met {
@@ -173,7 +203,18 @@ func WriteCase(w io.Writer, c *cases.Case, hist []cases.Event, p cases.Policy, t
 		} else if today.DaysUntil(k.Due) < 0 {
 			state = fmt.Sprintf("passed %d days ago", -today.DaysUntil(k.Due))
 		}
-		fmt.Fprintf(w, "  %-36s %s  %-20s %s\n", k.Name, k.Due, state, k.Basis)
+		name := k.Name
+		if k.Action {
+			name += " (action)"
+		}
+		how := k.Rule
+		if k.Kind == cases.DateDeemed {
+			how = fmt.Sprintf("%s on %s; %s", k.Event, k.Deemed, how)
+		}
+		fmt.Fprintf(w, "  %-45s %s  %-8s  %-20s %s [%s]\n", name, k.Due, k.Kind, state, how, k.Basis)
+	}
+	if pr := c.Protest; pr != nil && !pr.HQReferred.IsZero() {
+		fmt.Fprintf(w, "  %-45s %s  answered %s [19 CFR 174.26]\n", "Referred to Headquarters", pr.HQReferred, orDash(pr.HQAnswered.String()))
 	}
 	if fs := cases.Findings(c, p, today); len(fs) > 0 {
 		fmt.Fprintln(w, "Findings:")
