@@ -23,6 +23,7 @@ type keyMap struct {
 	Open, NextPane, PrevPane, Back, Quit, ForceQuit     *binding
 	Filter, Sort, Mark                                  *binding
 	Decide, Note, Info, NextCase, PrevCase              *binding
+	Notice                                              *binding
 	Reassign, Approvals, Workload, Rebalance            *binding
 	Approve, Return                                     *binding
 	Command, Help, Redraw                               *binding
@@ -55,6 +56,7 @@ func newKeyMap() *keyMap {
 	k.Decide = def("decide", []string{"d"}, "d", "decide")
 	k.Note = def("note", []string{"n"}, "n", "note")
 	k.Info = def("info", []string{"i"}, "i", "request information (CBP Form 28)")
+	k.Notice = def("notice", []string{"P"}, "P", "notice preview")
 	k.NextCase = def("next_case", []string{"]", "ctrl+n"}, "]", "next case")
 	k.PrevCase = def("prev_case", []string{"[", "ctrl+p"}, "[", "previous case")
 	k.Reassign = def("reassign", []string{"r"}, "r", "reassign")
