@@ -187,6 +187,8 @@ func buildNotice(c *Case, kind NoticeKind, n int, p Policy, today Date, fig cloc
 func decisionPaper(c *Case) (Date, error) {
 	d := c.Decision
 	switch {
+	case c.Kind == KindValidation:
+		return 0, invalid("case %s has no notice: a validation is not a kind that sends one", c.ID)
 	case c.Status == StatusPendingApproval:
 		return 0, invalid("case %s has no notice yet: no decision yet; the decision waits for a supervisor's approval, and it is made when it is approved", c.ID)
 	case d == nil || c.Status != StatusDecided:
@@ -221,7 +223,7 @@ func decisionPaper(c *Case) (Date, error) {
 		}
 		return 0, invalid("case %s has no notice: %s is not an outcome that sends one (ceedesk prints the validation of a prior disclosure)", c.ID, title)
 	}
-	return 0, invalid("case %s has no notice: a %s is not a kind that sends one", c.ID, strings.ToLower(c.Kind.Title()))
+	return 0, invalid("case %s has no notice: a %s is not a kind that sends one", c.ID, strings.ToLower(string(c.Kind)))
 }
 
 // --- the document ----------------------------------------------------------------------------------------------

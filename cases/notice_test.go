@@ -277,6 +277,8 @@ func TestNoNotice(t *testing.T) {
 	validation := noticeCase(KindValidation)
 	validation.Validation = &Validation{Program: ProgramCTPAT, Scope: "supply chain"}
 	validation.Decision = &Decision{Outcome: OutcomeCompliant, By: "bob", On: NewDate(2026, 2, 1)}
+	openValidation := validation.Clone()
+	openValidation.Status, openValidation.Decision = StatusInReview, nil
 	accepted := noticeCases()["psc-rejected"]
 	accepted.Decision.Outcome = OutcomeAccepted
 	hq := noticeProtest(OutcomeReferredHQ)
@@ -290,6 +292,7 @@ func TestNoNotice(t *testing.T) {
 		{"in review", open, "no decision yet (status in review)"},
 		{"pending approval", pending, "waits for a supervisor's approval"},
 		{"validation", validation, "a validation is not a kind that sends one"},
+		{"validation in review", openValidation, "a validation is not a kind that sends one"},
 		{"accepted psc", accepted, "accepted is not an outcome that sends one"},
 		{"referred to headquarters", hq, "referral to Headquarters"},
 		{"referred to fp&f", fpf, "not an outcome that sends one"},
