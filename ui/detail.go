@@ -17,7 +17,8 @@ type detailState struct {
 	hist []cases.Event
 	vp   viewport.Model
 	// why is non-empty when this user may not work the case, and says why (read-only for them).
-	why string
+	why    string
+	notice *noticePreview // the notice preview, while it is open (notice.go)
 }
 
 // detail header lines above the viewport
@@ -116,6 +117,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	d := &m.d
 	switch {
+	case d.notice != nil || k.Notice.pressed(msg):
+		return m.noticeKey(msg)
 	case m.is(msg, k.Down):
 		d.vp.ScrollDown(1)
 	case m.is(msg, k.Up):
@@ -213,6 +216,9 @@ func (m *Model) stepCase(dir int) {
 func (d *detailState) view(m *Model, h int) string {
 	if d.c == nil {
 		return m.st.Muted.Render("  No case is open. Press esc for the queue.")
+	}
+	if d.notice != nil {
+		return m.noticeView(h)
 	}
 	c := d.c
 	who := "unassigned"

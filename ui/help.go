@@ -24,8 +24,12 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 	}
 	switch p {
 	case paneDetail:
+		m.syncNoticeKey()
+		if m.d.notice != nil {
+			return [][]*binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom}, {k.Notice, k.Back}, append(super, common...)}
+		}
 		return [][]*binding{
-			{k.Decide, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign},
+			{k.Decide, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
 			{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
 			{k.Back, k.NextPane, k.PrevPane},
 			append(super, common...),
@@ -202,6 +206,15 @@ func (m *Model) footerHints() (main, kept []hint) {
 	}
 	switch m.pane {
 	case paneDetail:
+		m.syncNoticeKey()
+		if m.d.notice != nil {
+			add(&main, "scroll", k.Down, k.Up)
+			add(&main, "page", k.PageDown, k.PageUp)
+			add(&main, "close the notice", k.Notice)
+			add(&main, "back to the case", k.Back)
+			helpQuit()
+			break
+		}
 		if m.d.why == "" {
 			add(&main, "decide", k.Decide)
 			add(&main, "note", k.Note)
@@ -213,6 +226,7 @@ func (m *Model) footerHints() (main, kept []hint) {
 				add(&main, "reply", k.Reply)
 			}
 		}
+		add(&main, "notice", k.Notice)
 		add(&main, "next/previous case", k.NextCase, k.PrevCase)
 		if m.d.c != nil && m.d.c.Status.Open() {
 			add(&main, "reassign", k.Reassign)

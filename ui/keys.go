@@ -23,7 +23,7 @@ type keyMap struct {
 	Open, NextPane, PrevPane, Back, Quit, ForceQuit     *binding
 	Filter, Sort, Mark                                  *binding
 	Decide, Note, Info, NextCase, PrevCase              *binding
-	Answer, NoticeOfAction, Reply, AckLate              *binding
+	Answer, NoticeOfAction, Reply, AckLate, Notice      *binding
 	Reassign, Approvals, Workload, Rebalance            *binding
 	Approve, Return                                     *binding
 	Command, Help, Redraw                               *binding
@@ -59,6 +59,7 @@ func newKeyMap() *keyMap {
 	k.Answer = def("answer", []string{"A"}, "A", "record the importer's answer (CBP Form 28)")
 	k.NoticeOfAction = def("notice_of_action", []string{"o"}, "o", "notice of action, proposed or taken (CBP Form 29)")
 	k.Reply = def("reply", []string{"R"}, "R", "record the importer's reply to a notice of action")
+	k.Notice = def("notice", []string{"P"}, "P", "notice preview")
 	k.NextCase = def("next_case", []string{"]", "ctrl+n"}, "]", "next case")
 	k.PrevCase = def("prev_case", []string{"[", "ctrl+p"}, "[", "previous case")
 	k.Reassign = def("reassign", []string{"r"}, "r", "reassign")

@@ -81,6 +81,7 @@ func init() {
 		{"key", "add USER FILE | revoke FINGERPRINT | list [USER]", "manage SSH keys (admin)", true, cmdKey},
 		{"import", "FILE", "import cases from .jsonl or .csv; all or nothing", true, cmdImport},
 		{"export", "[--format jsonl|csv] [--out FILE]", "export every case", true, cmdExport},
+		{"notice", "CASE [--format text|pdf] [--out FILE] [--which decision|cf28[:N]|cf29[:N]]", "print the notice the Center sends about a case", true, cmdNotice},
 		{"backup", "FILE", "consistent copy of the store while others work (admin)", true, cmdBackup},
 		{"audit", "verify [--head SEQ:HASH] | export [--out FILE]", "check or export the tamper-evident audit log", true, cmdAudit},
 		{"batch", "[--keep-going] < COMMANDS", "run one command per line from standard input (# comments); each line's output follows its commit", true, cmdBatch},
