@@ -76,22 +76,26 @@ func LateDecision(c *Case, d Decision, p Policy, today Date) (warning string, la
 }
 
 // liquidatedOn is the date c's entry liquidated as of today, and how (a format for that date), or 0 when it has
-// not. An entry liquidates on the date recorded (Liquidated) or, unless liquidation
-// is suspended, on its scheduled or extended date (19 U.S.C. 1504(a), (b)): after that date a decision is late. An
-// entry whose liquidation is suspended by statute or court order (1504(c)) is not liquidated by the passing of a
-// date while the suspension lasts.
+// not. An entry liquidates on the date recorded (Liquidated) or, unless liquidation is suspended, on its scheduled
+// or extended date or by operation of law (19 U.S.C. 1504(a), (b)); liquidation happens on its day, so a decision
+// on or after that day is late, as the clocks count it (the last day to act is the day before). An entry whose
+// liquidation is suspended by statute or court order (1504(c)) is not liquidated by the passing of a date while
+// the suspension lasts.
 func liquidatedOn(e EntrySummary, today Date) (Date, string) {
-	if e.Liquidated != 0 && e.Liquidated <= today {
-		return e.Liquidated, "liquidated on %s"
-	}
-	if e.Suspended != 0 && e.Unsuspended == 0 {
+	// The day comes from the clock rules (entryLiquidation): recorded, scheduled or extended, or deemed one year
+	// (with extensions up to four) after entry.
+	l := entryLiquidation(&e)
+	switch {
+	case l.on == 0 || today < l.on:
 		return 0, ""
+	case l.actual:
+		return l.on, "liquidated on %s"
+	case l.suspended:
+		return 0, ""
+	case l.deemed:
+		return l.on, "was deemed liquidated on %s by operation of law (" + l.basis + ")"
 	}
-	// The Center acts on or before the liquidation date itself (the PSC and PEA action clock): late is after it.
-	if liq := e.LiquidationDate(); liq != 0 && liq < today {
-		return liq, "was scheduled to liquidate on %s, which has passed"
-	}
-	return 0, ""
+	return l.on, "was scheduled to liquidate on %s, which has come"
 }
 
 // deemedDenied is the day a protest is deemed denied by operation of law, and why, or 0 when nothing makes it so.
@@ -107,7 +111,7 @@ func deemedDenied(pr *Protest) (Date, string) {
 		on = pr.Filed.AddDays(30)
 		why = fmt.Sprintf("the 30th day after the exclusion protest was filed on %s (19 U.S.C. 1499(c)(5); 19 CFR 174.21(b))", pr.Filed)
 	}
-	if m := pr.AccelMailed; m != 0 && pr.Filed != 0 && m > pr.Filed.AddDays(90) {
+	if m := pr.AccelMailed; accelValid(pr) {
 		if a := m.AddDays(30); on == 0 || a < on {
 			on = a
 			why = fmt.Sprintf("the 30th day after accelerated disposition was requested by mail on %s (19 U.S.C. 1515(b); 19 CFR 174.22(d))", m)

@@ -42,9 +42,10 @@ func TestLateDecision(t *testing.T) {
 		want  []string // in the warning; none: not late
 	}{
 		// 19 U.S.C. 1504: a PSC or PEA cannot be acted on after liquidation; the remedy is a protest (1514).
-		{"PSC on its liquidation date", psc(func(*Case) {}), accepted, d("2026-03-15"), nil},
-		{"PSC the day after its liquidation date", psc(func(*Case) {}), accepted, d("2026-03-16"),
-			[]string{"entry B76-0324527-8 was scheduled to liquidate on 2026-03-15, which has passed", "a post-summary correction cannot be acted on after liquidation (19 U.S.C. 1504)", "protest within 180 days of it (19 U.S.C. 1514(c)(3))"}},
+		// The entry liquidates on its day whatever the weekday: the last day to act is the day before (19 U.S.C. 1504).
+		{"PSC the day before its liquidation date", psc(func(*Case) {}), accepted, d("2026-03-14"), nil},
+		{"PSC on its liquidation date", psc(func(*Case) {}), accepted, d("2026-03-15"),
+			[]string{"entry B76-0324527-8 was scheduled to liquidate on 2026-03-15, which has come", "a post-summary correction cannot be acted on after liquidation (19 U.S.C. 1504)", "protest within 180 days of it (19 U.S.C. 1514(c)(3))"}},
 		{"PSC of an entry liquidated early", psc(func(c *Case) { c.Entry.Liquidated = d("2026-02-20") }), accepted, d("2026-03-02"),
 			[]string{"entry B76-0324527-8 liquidated on 2026-02-20", "19 U.S.C. 1504"}},
 		{"PSC liquidated today", psc(func(c *Case) { c.Entry.Liquidated = d("2026-03-02") }), accepted, d("2026-03-02"),
