@@ -40,11 +40,11 @@ type OutcomeSpec struct {
 
 var outcomeSpecs = map[Outcome]OutcomeSpec{
 	OutcomeAllowed:        {Outcome: OutcomeAllowed, Title: "Allowed"},
-	OutcomeDenied:         {Outcome: OutcomeDenied, Title: "Denied", Reasons: true, Adverse: true, Notice: "The protestant may contest this denial in the Court of International Trade within 180 days of the date of denial (28 U.S.C. 2636(a))."},
-	OutcomeDeniedInPart:   {Outcome: OutcomeDeniedInPart, Title: "Denied in part", Reasons: true, Amount: true, Lines: true, Adverse: true, Notice: "The protestant may contest the denied part in the Court of International Trade within 180 days of the date of denial (28 U.S.C. 2636(a))."},
+	OutcomeDenied:         {Outcome: OutcomeDenied, Title: "Denied", Reasons: true, Adverse: true, Notice: "The protestant may contest this denial in the Court of International Trade within 180 days after the date of mailing of the notice of denial (28 U.S.C. 2636(a); 19 CFR 174.31)."},
+	OutcomeDeniedInPart:   {Outcome: OutcomeDeniedInPart, Title: "Denied in part", Reasons: true, Amount: true, Lines: true, Adverse: true, Notice: "The protestant may contest the denied part in the Court of International Trade within 180 days after the date of mailing of the notice of denial (28 U.S.C. 2636(a); 19 CFR 174.31)."},
 	OutcomeRejectedProt:   {Outcome: OutcomeRejectedProt, Title: "Rejected: untimely or not protestable", Reasons: true, Adverse: true},
 	OutcomeAFRAllowed:     {Outcome: OutcomeAFRAllowed, Title: "Further review: protest allowed"},
-	OutcomeAFRDenied:      {Outcome: OutcomeAFRDenied, Title: "Further review: protest denied", Reasons: true, Adverse: true, Notice: "The protestant may contest this denial in the Court of International Trade within 180 days of the date of denial (28 U.S.C. 2636(a))."},
+	OutcomeAFRDenied:      {Outcome: OutcomeAFRDenied, Title: "Further review: protest denied", Reasons: true, Adverse: true, Notice: "The protestant may contest this denial in the Court of International Trade within 180 days after the date of mailing of the notice of denial (28 U.S.C. 2636(a); 19 CFR 174.31)."},
 	OutcomeReferredHQ:     {Outcome: OutcomeReferredHQ, Title: "Further review: referred to Headquarters", Reasons: true},
 	OutcomeAccepted:       {Outcome: OutcomeAccepted, Title: "Accepted"},
 	OutcomeRejected:       {Outcome: OutcomeRejected, Title: "Rejected", Reasons: true, Adverse: true},
