@@ -558,7 +558,8 @@ func (g *Generator) extend(e *cases.EntrySummary, n int) {
 	}
 }
 
-// entryFacts extends the liquidation of some entries, most of all those a PSC was filed on after the 300 days
+// entryFacts extends the liquidation of some PSC and PEA entries not yet past their scheduled liquidation (those
+// past it stay so: an action on them comes too late), most of all those a PSC was filed on after the 300 days
 // (which the extension makes timely), gives some validations and disclosures an older entry extended up to three
 // times, and suspends the liquidation of most AD/CVD entries (type 03) from entry, lifting some suspensions.
 func (g *Generator) entryFacts(k *cases.Case) {
@@ -566,7 +567,9 @@ func (g *Generator) entryFacts(k *cases.Case) {
 	switch {
 	case len(e.Extensions) > 0:
 		g.extend(e, len(e.Extensions)) // as drawn, unless given too late to be true
-	case k.Kind == cases.KindPSC && (k.PSC.Filed > e.EntryDate.AddDays(300) || g.xpick(12)):
+	case (k.Kind == cases.KindPSC || k.Kind == cases.KindPEA) && e.Liquidates <= g.today:
+		// past its scheduled liquidation without an extension: it stays so (a PSC or PEA on it comes too late)
+	case k.Kind == cases.KindPSC && (k.PSC.Filed > e.EntryDate.AddDays(300) || g.xpick(20)):
 		if g.xpick(50) {
 			// an older entry, its PSC filed after the 300 days: timely only because liquidation was extended
 			// (CBP's NCAP test notice of 14 Aug 2019)
@@ -574,7 +577,7 @@ func (g *Generator) entryFacts(k *cases.Case) {
 			e.Liquidates = e.EntryDate.AddDays(314)
 		}
 		g.extend(e, g.xbetween(1, 3))
-	case k.Kind == cases.KindPEA && g.xpick(4):
+	case k.Kind == cases.KindPEA && g.xpick(8):
 		g.extend(e, g.xbetween(1, 2))
 	case (k.Kind == cases.KindValidation || k.Kind == cases.KindDisclosure) && g.xpick(4):
 		entered := cases.RollForward(g.today.AddDays(-g.xbetween(1000, 1380)))
