@@ -241,8 +241,7 @@ func (g *Generator) Next() *cases.Case {
 		k.Entry.Extended = k.Entry.Liquidates.AddDays(365)
 		k.Entry.Extensions = []cases.Date{k.Entry.Extended}
 	}
-	// A protest claims back duty paid, so its entry has duty on at least its first line.
-	g.lines(k, c, kind == cases.KindProtest)
+	g.lines(k, c)
 	paid := k.Entry.TotalDuty()
 	duty := paid
 	if duty == 0 {
@@ -263,8 +262,7 @@ func (g *Generator) Next() *cases.Case {
 		if filed > g.today {
 			filed = liq.AddDays(g.between(1, liq.DaysUntil(g.today)))
 		}
-		// never more than the duty paid on the entry
-		p := &cases.Protest{Filed: filed, Protested: liq, Claimed: min(paid, duty/2+cases.Cents(g.between(0, 5_000_000)))}
+		p := &cases.Protest{Filed: filed, Protested: liq, Claimed: duty/2 + cases.Cents(g.between(0, 5_000_000))} // see claimPaidDuty
 		p.Number = fmt.Sprintf("%s-%02d-%06d", k.Entry.Port, yy(filed), 100000+g.nextSerial(k.Entry.Port+fmt.Sprint(yy(filed))))
 		p.Grounds = []cases.Ground{cases.GroundClassification}
 		switch r := g.r.IntN(100); {
@@ -380,15 +378,11 @@ func (g *Generator) pscReasons() []string {
 	return out
 }
 
-func (g *Generator) lines(k *cases.Case, c *center, dutiable bool) {
+func (g *Generator) lines(k *cases.Case, c *center) {
 	n := g.between(1, 5)
 	k.Entry.Lines = make([]cases.Line, n)
 	for i := range k.Entry.Lines {
-		products := c.products
-		if i == 0 && dutiable {
-			products = c.dutiable
-		}
-		p := products[g.r.IntN(len(products))]
+		p := c.products[g.r.IntN(len(c.products))]
 		value := cases.Cents(g.between(5_000, 2_000_000)) * 100
 		k.Entry.Lines[i] = cases.Line{
 			Number: i + 1, HTS: p.hts, Description: p.desc, Origin: c.origins[g.r.IntN(len(c.origins))],
@@ -508,6 +502,9 @@ func (g *Generator) favourable(k *cases.Case, rv cases.User, at time.Time) *case
 // half the decided protests are denied rather than allowed.
 func (g *Generator) lawFacts(k *cases.Case, c *center) {
 	at := k.UpdatedAt // the assignment, for an assigned case
+	if k.Kind == cases.KindProtest {
+		g.claimPaidDuty(k, c)
+	}
 	g.entryFacts(k)
 	if k.Assignee != "" {
 		g.assignmentFacts(k, c, at)
@@ -729,6 +726,22 @@ func (g *Generator) protestFacts(k *cases.Case, c *center, at time.Time) {
 			p.Consolidated = append(p.Consolidated, fmt.Sprintf("%s-%02d-%06d", k.Entry.Port, yy(last), 500000+g.nextSerial(key)))
 		}
 		p.LastFiled = last
+	}
+}
+
+// claimPaidDuty makes a protest claim back no more than the duty paid: its entry has duty on its first line, and
+// the claim is at most the entry's duty. A decision that waited for approval only because the claim was larger
+// would have been final, so the case is back in review, as status makes such a case.
+func (g *Generator) claimPaidDuty(k *cases.Case, c *center) {
+	if l := &k.Entry.Lines[0]; l.RateBP == 0 {
+		p := c.dutiable[g.x.IntN(len(c.dutiable))]
+		l.HTS, l.Description, l.RateBP = p.hts, p.desc, p.rateBP
+		l.Duty = l.Value * cases.Cents(p.rateBP) / 10000
+	}
+	p := k.Protest
+	p.Claimed = min(p.Claimed, k.Entry.TotalDuty())
+	if k.Status == cases.StatusPendingApproval && !cases.NeedsApproval(k, *k.Decision, cases.DefaultPolicy()) {
+		k.Status, k.Decision = cases.StatusInReview, nil
 	}
 }
 
