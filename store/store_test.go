@@ -455,7 +455,7 @@ func TestNoteRequestReturnAndNoOpReview(t *testing.T) {
 		t.Fatalf("AddNote: %+v %v", n, err)
 	}
 	r, err := s.RequestInfo(rv, c.ID, n.Version, "send the invoice", today)
-	if err != nil || r.Status != cases.StatusAwaitingInfo || len(r.Requests) != 1 {
+	if err != nil || r.Status != cases.StatusAwaitingInfo || len(r.Requests) != len(c.Requests)+1 {
 		t.Fatalf("RequestInfo: %+v %v", r, err)
 	}
 	r, err = s.StartReview(rv, c.ID, r.Version)

@@ -136,10 +136,13 @@ func TestNotAfterKeepsTodaysWorkInThePast(t *testing.T) {
 			times = append(times, n.At)
 		}
 		for _, r := range c.Requests {
-			times = append(times, r.At)
+			times = append(times, r.At, r.RecordedAt)
+		}
+		for _, n := range c.Notices {
+			times = append(times, n.At)
 		}
 		if c.Decision != nil {
-			times = append(times, c.Decision.At)
+			times = append(times, c.Decision.At, c.Decision.Approved)
 		}
 		for _, at := range times {
 			if at.After(now) {
