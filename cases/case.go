@@ -373,7 +373,7 @@ type InfoRequest struct {
 	Answered   Date      `json:"answered,omitempty"`
 	Answer     string    `json:"answer,omitempty"`
 	RecordedBy string    `json:"recorded_by,omitempty"`
-	RecordedAt time.Time `json:"recorded_at,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
 }
 
 // ActionNotice is a notice of action (CBP Form 29): a proposed action, after which the importer has 20 days to

@@ -15,7 +15,7 @@ import (
 func TestAnswerAndNoticeOfAction(t *testing.T) {
 	s, cs := fixture(t, 400)
 	c := find(t, cs, func(c *cases.Case) bool {
-		return c.Center == "ELEC" && c.Kind == cases.KindPSC && c.Status == cases.StatusInReview
+		return c.Center == "ELEC" && c.Kind == cases.KindPSC && c.Status == cases.StatusInReview && len(c.Requests) == 0
 	})
 	rv := c.Assignee
 	if _, err := s.AnswerRequest(rv, c.ID, c.Version, today, "x", today); !errors.Is(err, cases.ErrInvalid) || !strings.Contains(err.Error(), "no open request for information") {

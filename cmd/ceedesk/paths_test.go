@@ -77,6 +77,7 @@ func TestEveryPathWritesExactlyOneEvent(t *testing.T) {
 		{"decide", ids[3], "--outcome", "accepted"}, // may be refused for the kind; refusals write nothing
 		{"decide", ids[3], "--outcome", "compliant"},
 		{"decide", ids[3], "--outcome", "allowed"},
+		{"decide", ids[3], "--outcome", "referred_fpf", "--reason", "for the port's FP&F office", "--acknowledge-late"},
 	} {
 		as := "alice"
 		if args[0] == "assign" {
