@@ -10,8 +10,8 @@ import (
 // the loss names the shortfall. The Center may still record such a decision, but only once the reviewer has
 // acknowledged what the law makes of it, and the acknowledgement is recorded with the decision (Decision.LateAck).
 //
-// The dates here are counted by small helpers (liquidatedOn, deemedDenied) with their legal source; the clocks
-// (clock.go) count the same dates, and the two are meant to become one function.
+// The day of liquidation comes from the clock rules (entryLiquidation in clock.go) and so does the validity of an
+// accelerated request (accelValid); deemedDenied states the deemed denial of an open protest in words.
 
 // LateError refuses a decision that comes after a deadline the law does not let the Center undo, until it carries
 // the reviewer's acknowledgement of Warning. Given is the acknowledgement the decision carried, when it was not
