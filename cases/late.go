@@ -27,7 +27,7 @@ func (e *LateError) Error() string {
 			"; look at the case again and acknowledge that"
 	}
 	return ErrInvalid.Error() + ": " + e.Warning + "; the decision is recorded only with your acknowledgement of this" +
-		" (decide --acknowledge-late; at the workstation, acknowledge it on the confirmation)"
+		" (--acknowledge-late on the command line; at the workstation, acknowledge it on the confirmation)"
 }
 
 func (e *LateError) Unwrap() error { return ErrInvalid }

@@ -153,3 +153,44 @@ func TestDecideLate(t *testing.T) {
 		t.Errorf("late and incomplete: %v", err)
 	}
 }
+
+// TestApprovalAfterTheDeadlineIsLate checks that the approval date is the decision date (domain.md: a decision
+// waiting for approval is not yet CBP's): a PSC rejection decided before liquidation but approved on or after it is
+// refused until the approver acknowledges what the law makes of it (19 U.S.C. 1504), and the acknowledgement is
+// recorded; a rejection approved before liquidation needs none.
+func TestApprovalAfterTheDeadlineIsLate(t *testing.T) {
+	p := DefaultPolicy()
+	pending := func() *Case { // liquidates 2026-03-15
+		c := validCase(KindPSC)
+		c.PSC.DutyDiff = -50_000_00 // at stake above the approval threshold
+		c.Status, c.Assignee = StatusInReview, "alice"
+		alice := User{Name: "alice", Role: RoleReviewer, Center: c.Center}
+		if err := Decide(c, alice, Decision{Outcome: OutcomeRejected, Reasons: "no support"}, p, d("2026-03-10"), d("2026-03-10").Time()); err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != StatusPendingApproval {
+			t.Fatalf("the rejection does not wait for approval: %s", c.Status)
+		}
+		return c
+	}
+	sofia := User{Name: "sofia", Role: RoleSupervisor, Center: pending().Center}
+
+	c := pending()
+	if err := Approve(c, sofia, "", "", p, d("2026-03-14"), d("2026-03-14").Time()); err != nil || c.Decision.LateAck != "" {
+		t.Fatalf("approved the day before liquidation: %v, ack %q", err, c.Decision.LateAck)
+	}
+
+	c = pending()
+	err := Approve(c, sofia, "", "", p, d("2026-03-15"), d("2026-03-15").Time())
+	var le *LateError
+	if !errors.As(err, &le) || !strings.Contains(le.Warning, "19 U.S.C. 1504") || c.Status != StatusPendingApproval {
+		t.Fatalf("approved on the liquidation day without acknowledgement: %v (status %s)", err, c.Status)
+	}
+	ack := AckLate(le.Warning, "sofia")
+	if err := Approve(c, sofia, "", ack, p, d("2026-03-15"), d("2026-03-15").Time()); err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != StatusDecided || c.Decision.LateAck != ack || c.Decision.Approver != "sofia" {
+		t.Fatalf("the acknowledged approval: %s %+v", c.Status, c.Decision)
+	}
+}

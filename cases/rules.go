@@ -410,18 +410,30 @@ func CheckDecision(c *Case, d Decision) error {
 	return nil
 }
 
-// Approve makes a pending decision final.
-func Approve(c *Case, actor User, comment string, now time.Time) error {
+// Approve makes a pending decision final. The approval date is the decision's date (a decision waiting for
+// approval meets no clock), so a decision made in time but approved after a deadline the law does not move
+// (LateDecision) is refused with a *LateError unless lateAck is the approver's acknowledgement of it,
+// AckLate(warning, approver's name), which is then recorded with the decision. A decision its reviewer already
+// acknowledged as late needs nothing more.
+func Approve(c *Case, actor User, comment, lateAck string, p Policy, today Date, now time.Time) error {
 	if err := CanApprove(actor, c); err != nil {
 		return err
 	}
 	if err := CheckReason("the comment", comment); err != nil {
 		return err
 	}
+	d := *c.Decision
+	if d.LateAck == "" {
+		if warning, late := LateDecision(c, d, p, today); late {
+			if lateAck != AckLate(warning, actor.Name) {
+				return &LateError{Warning: warning, Given: lateAck}
+			}
+			d.LateAck = lateAck
+		}
+	}
 	if err := move(c, StatusDecided); err != nil {
 		return err
 	}
-	d := *c.Decision
 	d.Approver, d.Approved = actor.Name, now
 	c.Decision = &d
 	touch(c, actor, now)

@@ -237,14 +237,14 @@ func TestDecideAndApprove(t *testing.T) {
 			t.Errorf("the decider approving: %v", err)
 		}
 		for _, u := range []User{alice, priya, root} {
-			if err := Approve(c, u, "", now); !errors.Is(err, ErrForbidden) {
+			if err := Approve(c, u, "", "", policy, today, now); !errors.Is(err, ErrForbidden) {
 				t.Errorf("%s approving: %v", u.Name, err)
 			}
 		}
 		if err := Decide(c, sofia, Decision{Outcome: OutcomeAccepted}, policy, today, now); err == nil || !strings.Contains(err.Error(), "already has a decision waiting") {
 			t.Errorf("deciding again while pending: %v", err)
 		}
-		if err := Approve(c, samir, "ok", now.Add(time.Hour)); err != nil {
+		if err := Approve(c, samir, "ok", "", policy, today, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		if c.Status != StatusDecided || c.Decision.Approver != "samir" || !c.Decision.Approved.Equal(now.Add(time.Hour)) || c.Decision.By != "sofia" {
@@ -315,7 +315,7 @@ func TestFurtherReviewIndependence(t *testing.T) {
 	if err := CanApprove(samir, c); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "174.26") {
 		t.Errorf("original decider approving the further review: %v", err)
 	}
-	if err := Approve(c, sofia, "", now); err != nil {
+	if err := Approve(c, sofia, "", "", policy, today, now); err != nil {
 		t.Errorf("an independent supervisor approves: %v", err)
 	}
 }
@@ -416,7 +416,7 @@ func TestDecidedCasesDoNotChange(t *testing.T) {
 		"reassign":     Assign(c, sofia, bob, "reason", today, now),
 		"start review": StartReview(c, alice, now),
 		"request info": RequestInfo(c, alice, "q", policy, today, now),
-		"approve":      Approve(c, sofia, "", now),
+		"approve":      Approve(c, sofia, "", "", policy, today, now),
 		"return":       Return(c, sofia, "why", now),
 	}
 	for name, err := range checks {

@@ -293,7 +293,7 @@ func workload(t *testing.T, s *Store, cs []*cases.Case, r *rand.Rand, n int, sto
 			sup := map[string]string{"ELEC": "sofia", "PHARMA": "priya"}[c.Center]
 			_, err = s.Assign(sup, []string{c.ID}, nil, users[r.IntN(len(users))].Name, "rebalance", today)
 		case 5:
-			_, err = s.Approve(map[bool]string{true: "sofia", false: "priya"}[r.IntN(2) == 0], c.ID, 0, "ok")
+			_, err = s.Approve(map[bool]string{true: "sofia", false: "priya"}[r.IntN(2) == 0], c.ID, 0, "ok", "", today)
 		case 6:
 			_, err = s.Return(map[string]string{"ELEC": "sofia", "PHARMA": "priya"}[c.Center], c.ID, 0, "redo")
 		}

@@ -89,7 +89,7 @@ func TestTextLimitsOnTheWritePath(t *testing.T) {
 			_, err := s.Assign("sofia", []string{c.ID}, nil, otherReviewer(rv), x, today)
 			return err
 		}, cases.MaxReasons},
-		{"approval comment", func(x string) error { _, err := s.Approve("sofia", c.ID, 0, x); return err }, cases.MaxReasons},
+		{"approval comment", func(x string) error { _, err := s.Approve("sofia", c.ID, 0, x, "", today); return err }, cases.MaxReasons},
 		{"return comment", func(x string) error { _, err := s.Return("sofia", c.ID, 0, x); return err }, cases.MaxReasons},
 	}
 	for _, tc := range tests {

@@ -138,7 +138,7 @@ func (w *textWorkload) step() {
 		}
 	case 4:
 		act = "approve"
-		got, err = w.s.Approve(w.pick(cases.RoleSupervisor, c.Center).Name, id, version, text)
+		got, err = w.s.Approve(w.pick(cases.RoleSupervisor, c.Center).Name, id, version, text, "", today)
 	case 5:
 		act = "return"
 		got, err = w.s.Return(w.pick(cases.RoleSupervisor, c.Center).Name, id, version, text)

@@ -415,7 +415,7 @@ func TestDecideApproveFlow(t *testing.T) {
 			t.Fatalf("Approvals not in due order of pending cases: %+v", ap)
 		}
 	}
-	done, err := s.Approve("sofia", c.ID, got.Version, "agree")
+	done, err := s.Approve("sofia", c.ID, got.Version, "agree", "", today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -518,7 +518,7 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			return err
 		}, cases.ErrForbidden},
 		{"approver is the decider", func() error {
-			_, err := s.Approve(elec.Assignee, elec.ID, 0, "")
+			_, err := s.Approve(elec.Assignee, elec.ID, 0, "", "", today)
 			return err
 		}, cases.ErrForbidden},
 		{"admin decides", func() error {

@@ -31,7 +31,7 @@ func TestWritesRefuseTextThatIsNotUTF8(t *testing.T) {
 			_, err := s.Assign("sofia", []string{c.ID}, nil, otherReviewer(rv), x, today)
 			return err
 		}},
-		{"the comment", func(x string) error { _, err := s.Approve("sofia", c.ID, 0, x); return err }},
+		{"the comment", func(x string) error { _, err := s.Approve("sofia", c.ID, 0, x, "", today); return err }},
 		{"the comment", func(x string) error { _, err := s.Return("sofia", c.ID, 0, x); return err }},
 	}
 	texts := map[string]string{

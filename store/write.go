@@ -112,13 +112,18 @@ func checkReason(what, text string) error {
 	return cases.CheckReason("the "+what, text)
 }
 
-// Approve makes a pending decision final (cases.Approve); the comment is recorded in the audit event.
-func (s *Store) Approve(actor, id string, version uint64, comment string) (*cases.Case, error) {
+// Approve makes a pending decision final (cases.Approve) as of today; the comment is recorded in the audit event.
+// An approval that makes a decision final after a deadline the law does not move needs lateAck, the approver's
+// acknowledgement (cases.AckLate), or is refused with a *cases.LateError that says why.
+func (s *Store) Approve(actor, id string, version uint64, comment, lateAck string, today cases.Date) (*cases.Case, error) {
 	if err := checkReason("comment", comment); err != nil {
 		return nil, err
 	}
+	if today == 0 {
+		today = s.today()
+	}
 	return s.change1(actor, "approve", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.Approve(c, u, comment, now)
+		return cases.Approve(c, u, comment, lateAck, s.policy, today, now)
 	})
 }
 

@@ -29,7 +29,7 @@ type Desk interface {
 	NoticeOfAction(actor, id string, version uint64, proposed bool, action string, sent, today cases.Date) (*cases.Case, error)
 	RecordReply(actor, id string, version uint64, replied cases.Date, text string, today cases.Date) (*cases.Case, error)
 	Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error)
-	Approve(actor, id string, version uint64, comment string) (*cases.Case, error)
+	Approve(actor, id string, version uint64, comment, lateAck string, today cases.Date) (*cases.Case, error)
 	Return(actor, id string, version uint64, comment string) (*cases.Case, error)
 	Approvals(actor, center string) ([]cases.QueueRow, error)
 	Workload(actor, center string, today cases.Date) ([]cases.Load, error)

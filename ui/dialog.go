@@ -325,30 +325,37 @@ func (m *Model) submitDialog() {
 			}
 		}
 		m.dlg = nil
+		write := func(ack string) {
+			var err error
+			if verb == "approve" {
+				_, err = m.desk.Approve(m.user.Name, c.ID, version, text, ack, m.today())
+			} else {
+				_, err = m.desk.Return(m.user.Name, c.ID, version, text)
+			}
+			if err != nil {
+				m.refusedApproval(err)
+				if text != "" && isConflict(err) {
+					m.drafts[d.draftKey()] = text
+					m.status += "; your comment is kept"
+				}
+				return
+			}
+			if verb == "approve" {
+				m.say("decision on case %s approved", one(c.ID))
+			} else {
+				m.say("decision on case %s returned to %s", one(c.ID), one(orNobody(c.Assignee)))
+			}
+			m.loadApprovals()
+			m.q.refresh(m)
+		}
 		m.confirm(fmt.Sprintf("%s the decision on case %s?", strings.ToUpper(verb[:1])+verb[1:], one(c.ID)),
-			approvalSummary(m, c, text), func() {
-				var err error
-				if verb == "approve" {
-					_, err = m.desk.Approve(m.user.Name, c.ID, version, text)
-				} else {
-					_, err = m.desk.Return(m.user.Name, c.ID, version, text)
-				}
-				if err != nil {
-					m.refusedApproval(err)
-					if text != "" && isConflict(err) {
-						m.drafts[d.draftKey()] = text
-						m.status += "; your comment is kept"
-					}
-					return
-				}
-				if verb == "approve" {
-					m.say("decision on case %s approved", one(c.ID))
-				} else {
-					m.say("decision on case %s returned to %s", one(c.ID), one(orNobody(c.Assignee)))
-				}
-				m.loadApprovals()
-				m.q.refresh(m)
-			})
+			approvalSummary(m, c, text), func() { write("") })
+		// The approval date is the decision's date: a decision made in time may be final too late.
+		if verb == "approve" && c.Decision != nil && c.Decision.LateAck == "" {
+			if w, late := cases.LateDecision(c, *c.Decision, m.desk.Policy(), m.today()); late {
+				m.ask.late, m.ask.lateDo = w, write
+			}
+		}
 		m.ask.caseID, m.ask.version, m.ask.what = c.ID, version, d.what()
 	case dialogReason:
 		if text == "" {
@@ -443,10 +450,14 @@ func (d *dialog) view(m *Model, h int) string {
 type confirmation struct {
 	title, body string
 	do          func()
-	caseID      string
-	version     uint64
-	what        string // what the write is, for the notice
-	notice      string
+	// late is what the law makes of confirming now (cases.LateDecision), or "": then confirm refuses, and the
+	// acknowledgement key runs lateDo with the acknowledgement instead.
+	late    string
+	lateDo  func(ack string)
+	caseID  string
+	version uint64
+	what    string // what the write is, for the notice
+	notice  string
 }
 
 // seen notes a change committed to the confirmation's case after the user began.
@@ -463,6 +474,13 @@ func (m *Model) confirm(title, body string, do func()) {
 func (m *Model) askKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
+	case m.ask.late != "" && k.AckLate.pressed(msg):
+		a := m.ask
+		m.ask = nil
+		a.lateDo(cases.AckLate(a.late, m.user.Name))
+	case m.ask.late != "" && k.Confirm.pressed(msg):
+		m.ask.notice = fmt.Sprintf("this comes too late: %s acknowledges what the law makes of it, %s goes back",
+			k.AckLate.Help().Key, k.Cancel.Help().Key)
 	case k.Confirm.pressed(msg):
 		a := m.ask
 		m.ask = nil
@@ -479,6 +497,12 @@ func (a *confirmation) view(m *Model, h int) string {
 	body := st.Title.Render(a.title) + "\n\n" + a.body + "\n\n"
 	if a.notice != "" {
 		body += st.Warn.Render("▲ "+a.notice) + "\n\n"
+	}
+	if a.late != "" {
+		body += st.Warn.Render(paragraph("▲ Too late: ", a.late, max(min(m.width-8, 100), 20))) + "\n" +
+			st.Key.Render(m.keys.AckLate.Help().Key) + " acknowledge it and confirm (recorded with the decision)   " +
+			st.Key.Render("esc/n") + " cancel"
+		return "\n" + st.Dialog.Width(max(min(m.width-4, 104), 24)).Render(body)
 	}
 	body += st.Key.Render("y/enter") + " confirm   " + st.Key.Render("esc/n") + " cancel"
 	return "\n" + st.Dialog.Width(max(min(m.width-4, 104), 24)).Render(body)

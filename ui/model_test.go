@@ -381,3 +381,47 @@ func TestReassignmentOnAStaleVersionIsAConflict(t *testing.T) {
 		t.Errorf("status %q does not name the conflict", m.status)
 	}
 }
+
+// TestApprovalAfterLiquidationAsksForTheAcknowledgement checks that an approval that makes a decision final after
+// its entry has liquidated says what the law makes of it on the confirmation, is not written by confirm alone, and
+// is written with the approver's acknowledgement by the acknowledgement key.
+func TestApprovalAfterLiquidationAsksForTheAcknowledgement(t *testing.T) {
+	// the fixture's store, reopened under a policy whose threshold makes the PEA's rejection wait for approval
+	base := newTestStore(t)
+	path := base.Path()
+	base.Close()
+	p := cases.DefaultPolicy()
+	p.ApprovalThreshold = 100_00
+	s, err := store.Open(path, store.Options{NoSync: true, Policy: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := s.Decide("alice", "PEA-25-000001", 0, cases.Decision{Outcome: cases.OutcomeRejected, Reasons: "The assist was in the value."}, cases.NewDate(2026, 2, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != cases.StatusPendingApproval {
+		t.Fatalf("the PEA's rejection does not wait for approval: %s", c.Status)
+	}
+	m := newTestModel(t, s, "tom", 120, 40)
+	press(m, "a")
+	for m.sup.apCase != nil && m.sup.apCase.ID != "PEA-25-000001" {
+		press(m, "j")
+	}
+	press(m, "y")
+	typeText(m, "Agreed.")
+	press(m, "enter")
+	if m.ask == nil || m.ask.late == "" || !strings.Contains(m.View(), "Too late") {
+		t.Fatalf("the confirmation does not say the approval comes too late:\n%s", m.View())
+	}
+	press(m, "y")
+	if got, _ := s.Case(store.Operator, "PEA-25-000001"); got.Status != cases.StatusPendingApproval {
+		t.Fatal("confirm alone approved a late decision")
+	}
+	press(m, "L")
+	got, _ := s.Case(store.Operator, "PEA-25-000001")
+	if got.Status != cases.StatusDecided || !strings.HasSuffix(got.Decision.LateAck, "acknowledged by tom") {
+		t.Fatalf("the acknowledged approval: %s %+v (%s)", got.Status, got.Decision, m.status)
+	}
+}

@@ -128,7 +128,7 @@ func TestNoticePreviewFollowsTheCase(t *testing.T) {
 	if m.d.notice != nil {
 		t.Fatal("a decision waiting for approval has no notice")
 	}
-	if _, err := s.Approve("sofia", "2704-26-100077", 0, ""); err != nil {
+	if _, err := s.Approve("sofia", "2704-26-100077", 0, "", "", testToday); err != nil {
 		t.Fatal(err)
 	}
 	m.Update(cases.Change{Cases: []string{"2704-26-100077"}})

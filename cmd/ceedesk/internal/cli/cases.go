@@ -448,6 +448,10 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 func approveOrReturn(env *Env, args []string, name string, ret bool) error {
 	fs := newFlags(name)
 	comment := fs.String("comment", "", "comment for the reviewer")
+	var ackLate *bool
+	if !ret {
+		ackLate = fs.Bool("acknowledge-late", false, "approve although the approval, which makes the decision final, comes after a deadline the law does not move, acknowledging what the law makes of it")
+	}
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -471,7 +475,19 @@ func approveOrReturn(env *Env, args []string, name string, ret bool) error {
 		fmt.Fprintf(env.Stdout, "%s: decision returned to %s for review (version %d)\n", c.ID, c.Assignee, c.Version)
 		return nil
 	}
-	c, err = env.Store.Approve(u.Name, c.ID, c.Version, *comment)
+	// The approval date is the decision's date: a decision made in time may be late when it becomes final.
+	var ack string
+	if d := c.Decision; d != nil && d.LateAck == "" && *ackLate {
+		if warning, late := cases.LateDecision(c, *d, env.Store.Policy(), env.Today); late {
+			ack = cases.AckLate(warning, u.Name)
+		}
+	}
+	id := c.ID
+	c, err = env.Store.Approve(u.Name, id, c.Version, *comment, ack, env.Today)
+	var le *cases.LateError
+	if errors.As(err, &le) && le.Given == "" {
+		return fmt.Errorf("case %s: this approval makes the decision final too late: %s; nothing was written. To approve it with that acknowledged (the acknowledgement is kept with the decision), run it again with --acknowledge-late", id, le.Warning)
+	}
 	if err != nil {
 		return err
 	}

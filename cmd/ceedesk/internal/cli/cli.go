@@ -68,7 +68,7 @@ func init() {
 		{"case", "ID [--json]", "show a case: entry, clocks, findings, notes, history", true, cmdCase},
 		{"assign", "CASE[,CASE...] USER --reason TEXT [--version N[,N...]]", "assign or reassign cases (supervisor)", true, cmdAssign},
 		{"decide", "CASE --outcome O [--reason TEXT] [--amount USD] [--lines 1,2] [--acknowledge-late]", "record a decision", true, cmdDecide},
-		{"approve", "CASE [--comment TEXT]", "approve a decision waiting for a second person (supervisor)", true, cmdApprove},
+		{"approve", "CASE [--comment TEXT] [--acknowledge-late]", "approve a decision waiting for a second person (supervisor)", true, cmdApprove},
 		{"return", "CASE --comment TEXT", "return a decision to its reviewer (supervisor)", true, cmdReturn},
 		{"note", "CASE TEXT", "add a note", true, cmdNote},
 		{"request-info", "CASE TEXT", "request information from the importer (CBP Form 28)", true, cmdRequestInfo},

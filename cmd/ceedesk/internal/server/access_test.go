@@ -384,3 +384,56 @@ func TestApprovalsNameTheDecider(t *testing.T) {
 	}
 	t.Errorf("approvals does not list %s:\n%s", id, stdout)
 }
+
+// TestApproveAfterLiquidationNeedsTheAcknowledgement checks `approve --acknowledge-late`: the approval date is the
+// decision date, so approving a PSC or PEA decision once its entry has liquidated says what the law makes of it and
+// needs the flag, and the acknowledgement is recorded with the decision.
+func TestApproveAfterLiquidationNeedsTheAcknowledgement(t *testing.T) {
+	fx, _, _, _ := accessFixture(t)
+	// a rejection made in time, before liquidation, that waits for approval
+	page, err := fx.st.Queue(store.Operator, cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: 1000, Today: testToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *cases.Case
+	for _, r := range page.Rows {
+		got, _ := fx.st.Case(store.Operator, r.ID)
+		liq := got.Entry.LiquidationDate()
+		if (got.Kind != cases.KindPSC && got.Kind != cases.KindPEA) || got.Assignee == "" || got.Assignee == "sofia" || liq == 0 ||
+			got.Status == cases.StatusPendingApproval || got.Revenue() < fx.st.Policy().ApprovalThreshold || got.Entry.Liquidated != 0 {
+			continue
+		}
+		day := liq.AddDays(-3)
+		if _, late := cases.LateDecision(got, cases.Decision{Outcome: cases.OutcomeRejected}, fx.st.Policy(), day); late {
+			continue
+		}
+		decided, err := fx.st.Decide(got.Assignee, got.ID, 0, cases.Decision{Outcome: cases.OutcomeRejected, Reasons: "no support"}, day)
+		if err == nil && decided.Status == cases.StatusPendingApproval {
+			c = decided
+			break
+		}
+	}
+	if c == nil {
+		t.Fatal("no PSC or PEA of ELEC takes a rejection that waits for approval")
+	}
+	after := c.Entry.LiquidationDate().AddDays(1)
+	approve := func(args ...string) (string, string, int) {
+		var stdout, stderr strings.Builder
+		env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: after, As: "sofia"}
+		code := cli.Run(context.Background(), env, append([]string{"approve", c.ID}, args...))
+		return stdout.String(), stderr.String(), code
+	}
+	if _, stderr, code := approve(); code != cli.ExitFail || !strings.Contains(stderr, "--acknowledge-late") || !strings.Contains(stderr, "19 U.S.C. 1504") {
+		t.Fatalf("approve after liquidation without the flag: exit %d, %q", code, stderr)
+	}
+	if got, _ := fx.st.Case(store.Operator, c.ID); got.Status != cases.StatusPendingApproval {
+		t.Fatal("the refused approval changed the case")
+	}
+	if _, stderr, code := approve("--acknowledge-late"); code != cli.ExitOK {
+		t.Fatalf("approve --acknowledge-late: %s", stderr)
+	}
+	got, _ := fx.st.Case(store.Operator, c.ID)
+	if got.Status != cases.StatusDecided || !strings.HasSuffix(got.Decision.LateAck, "acknowledged by sofia") {
+		t.Fatalf("approved late: %s %q", got.Status, got.Decision.LateAck)
+	}
+}

@@ -66,8 +66,8 @@ func (d *loggedDesk) Decide(actor, id string, version uint64, dec cases.Decision
 	return c, nil
 }
 
-func (d *loggedDesk) Approve(actor, id string, version uint64, comment string) (*cases.Case, error) {
-	c, err := d.Desk.Approve(actor, id, version, comment)
+func (d *loggedDesk) Approve(actor, id string, version uint64, comment, lateAck string, today cases.Date) (*cases.Case, error) {
+	c, err := d.Desk.Approve(actor, id, version, comment, lateAck, today)
 	if err != nil {
 		d.refused("approve", actor, err, "case", logText(id), "version", version)
 		return c, err

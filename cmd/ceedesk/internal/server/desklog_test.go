@@ -112,13 +112,13 @@ func TestDeskWritesAreLogged(t *testing.T) {
 		}, []string{"INFO", "decide", "case=" + late.ID, "status=decided", "late=acknowledged"}},
 		{"decide for approval", func() error { _, err := alice.Decide("alice", pending.ID, 0, adverse, testToday); return err },
 			[]string{"INFO", "decide", "case=" + pending.ID, "status=pending_approval"}},
-		{"approve own decision", func() error { _, err := alice.Approve("alice", pending.ID, 0, ""); return err },
+		{"approve own decision", func() error { _, err := alice.Approve("alice", pending.ID, 0, "", "", testToday); return err },
 			[]string{"WARN", "approve refused", "case=" + pending.ID, "only a supervisor"}},
 		{"return", func() error { _, err := sofia.Return("sofia", pending.ID, 0, "cite the ruling"); return err },
 			[]string{"INFO", "return", "user=sofia", "case=" + pending.ID, "to=alice"}},
 		{"decide after return", func() error { _, err := alice.Decide("alice", pending.ID, 0, adverse, testToday); return err },
 			[]string{"INFO", "decide", "case=" + pending.ID, "status=pending_approval"}},
-		{"approve", func() error { _, err := sofia.Approve("sofia", pending.ID, 0, "agreed"); return err },
+		{"approve", func() error { _, err := sofia.Approve("sofia", pending.ID, 0, "agreed", "", testToday); return err },
 			[]string{"INFO", "approve", "user=sofia", "case=" + pending.ID, "decided_by=alice", "outcome=" + string(adverse.Outcome)}},
 		{"reassign", func() error {
 			_, err := sofia.Assign("sofia", []string{other.ID}, nil, "carol", "bob is on leave", testToday)
