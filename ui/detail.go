@@ -119,18 +119,7 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case d.notice != nil || k.Notice.pressed(msg):
 		return m.noticeKey(msg)
-	case m.is(msg, k.Down):
-		d.vp.ScrollDown(1)
-	case m.is(msg, k.Up):
-		d.vp.ScrollUp(1)
-	case m.is(msg, k.PageDown):
-		d.vp.PageDown()
-	case m.is(msg, k.PageUp):
-		d.vp.PageUp()
-	case m.is(msg, k.Top):
-		d.vp.GotoTop()
-	case m.is(msg, k.Bottom):
-		d.vp.GotoBottom()
+	case m.scroll(&d.vp, msg):
 	case m.is(msg, k.Decide):
 		m.startDecision()
 	case m.is(msg, k.Note):
@@ -574,4 +563,27 @@ func paragraph(indent, text string, w int) string {
 		b.WriteString(l + "\n")
 	}
 	return b.String()
+}
+
+// scroll moves a viewport by the scrolling keys (down, up, page down, page up, top, bottom) and reports whether
+// msg was one of them.
+func (m *Model) scroll(vp *viewport.Model, msg tea.KeyMsg) bool {
+	k := m.keys
+	switch {
+	case m.is(msg, k.Down):
+		vp.ScrollDown(1)
+	case m.is(msg, k.Up):
+		vp.ScrollUp(1)
+	case m.is(msg, k.PageDown):
+		vp.PageDown()
+	case m.is(msg, k.PageUp):
+		vp.PageUp()
+	case m.is(msg, k.Top):
+		vp.GotoTop()
+	case m.is(msg, k.Bottom):
+		vp.GotoBottom()
+	default:
+		return false
+	}
+	return true
 }

@@ -52,18 +52,7 @@ func (m *Model) noticeKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case k.Notice.pressed(msg), m.is(msg, k.Back):
 		d.notice = nil
-	case m.is(msg, k.Down):
-		p.vp.ScrollDown(1)
-	case m.is(msg, k.Up):
-		p.vp.ScrollUp(1)
-	case m.is(msg, k.PageDown):
-		p.vp.PageDown()
-	case m.is(msg, k.PageUp):
-		p.vp.PageUp()
-	case m.is(msg, k.Top):
-		p.vp.GotoTop()
-	case m.is(msg, k.Bottom):
-		p.vp.GotoBottom()
+	case m.scroll(&p.vp, msg):
 	default:
 		cmd, _ := m.global(msg)
 		return cmd
