@@ -29,18 +29,30 @@ func DeemedDenied(c *Case) (on Date, basis string, ok bool) {
 	if !final {
 		return 0, "", false
 	}
-	if pr.Exclusion() {
-		on, basis = pr.Filed.AddDays(30), "19 U.S.C. 1499(c)(5)(B); 19 CFR 174.21(b)"
-	}
-	if accelValid(pr) {
-		if d := pr.AccelMailed.AddDays(30); on == 0 || d < on {
-			on, basis = d, "19 U.S.C. 1515(b); 19 CFR 174.22(d)"
-		}
-	}
+	on, accelerated := deemedDenialDay(pr)
 	if on == 0 || decided < on {
 		return 0, "", false
 	}
-	return on, basis, true
+	if accelerated {
+		return on, "19 U.S.C. 1515(b); 19 CFR 174.22(d)", true
+	}
+	return on, "19 U.S.C. 1499(c)(5)(B); 19 CFR 174.21(b)", true
+}
+
+// deemedDenialDay is the day the law deems a protest denied unless it is decided before: the 30th day after the
+// filing of an exclusion protest, or the 30th day after the mailing of a valid request for accelerated disposition
+// (accelValid), the earlier of the two; accelerated says the request sets it. 0 when neither applies. The day
+// never rolls (domain.md, "Counting").
+func deemedDenialDay(pr *Protest) (on Date, accelerated bool) {
+	if pr.Filed != 0 && pr.Exclusion() {
+		on = pr.Filed.AddDays(30)
+	}
+	if accelValid(pr) {
+		if d := pr.AccelMailed.AddDays(30); on == 0 || d < on {
+			on, accelerated = d, true
+		}
+	}
+	return on, accelerated
 }
 
 // finalDecisionDate is the day the case's decision became CBP's (final in clock.go): the day of its approval where

@@ -105,19 +105,14 @@ func liquidatedOn(e EntrySummary, today Date) (Date, string) {
 //   - a valid request for accelerated disposition: the 30th day after its mailing (19 U.S.C. 1515(b); 19 CFR
 //     174.22(d)). A request is valid only if mailed after 90 days following the filing; an earlier one has no effect.
 func deemedDenied(pr *Protest) (Date, string) {
-	var on Date
-	var why string
-	if pr.Filed != 0 && pr.Exclusion() {
-		on = pr.Filed.AddDays(30)
-		why = fmt.Sprintf("the 30th day after the exclusion protest was filed on %s (19 U.S.C. 1499(c)(5); 19 CFR 174.21(b))", pr.Filed)
+	on, accelerated := deemedDenialDay(pr)
+	switch {
+	case on == 0:
+		return 0, ""
+	case accelerated:
+		return on, fmt.Sprintf("the 30th day after accelerated disposition was requested by mail on %s (19 U.S.C. 1515(b); 19 CFR 174.22(d))", pr.AccelMailed)
 	}
-	if m := pr.AccelMailed; accelValid(pr) {
-		if a := m.AddDays(30); on == 0 || a < on {
-			on = a
-			why = fmt.Sprintf("the 30th day after accelerated disposition was requested by mail on %s (19 U.S.C. 1515(b); 19 CFR 174.22(d))", m)
-		}
-	}
-	return on, why
+	return on, fmt.Sprintf("the 30th day after the exclusion protest was filed on %s (19 U.S.C. 1499(c)(5); 19 CFR 174.21(b))", pr.Filed)
 }
 
 // tenderShortfall says how a validated disclosure's tender falls short of the loss, or "". The loss is the larger
