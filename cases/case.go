@@ -581,6 +581,30 @@ type Policy struct {
 	// Interest is the table of quarterly interest rates ([interest] in config.toml), nil for the built-in one
 	// (see InterestRates). It moves no clock, so it is not part of the policy a store indexes under.
 	Interest *InterestRates `json:"-" toml:"-"`
+	// Approvers names the admins who may approve a decision waiting for a second person, beside the supervisors
+	// of the case's Center ([policy] approvers = ["NAME", ...] in config.toml): a Center with one supervisor needs
+	// someone to approve that supervisor's own decisions. A name that is not an enabled admin approves nothing,
+	// and the decider never approves. It is a pointer so that a Policy stays comparable; nil names nobody. Like
+	// Interest it moves no clock, so it is not part of the policy a store indexes under.
+	Approvers *[]string `json:"-" toml:"-"`
+}
+
+// ApproverNames lists the names in Approvers (nil for none).
+func (p Policy) ApproverNames() []string {
+	if p.Approvers == nil {
+		return nil
+	}
+	return *p.Approvers
+}
+
+// NamesApprover reports whether Approvers names the user.
+func (p Policy) NamesApprover(name string) bool {
+	for _, n := range p.ApproverNames() {
+		if n == name && n != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultPolicy is domain.md's local-policy defaults.

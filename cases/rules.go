@@ -3,6 +3,7 @@ package cases
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -186,29 +187,134 @@ func CanAssign(actor User, c *Case, to User) error {
 	return nil
 }
 
-// CanApprove reports whether actor may approve or return c's pending decision: a supervisor of the Center who is
-// not the decider, and for a further review took no part in the original decision.
-func CanApprove(actor User, c *Case) error {
+// CanApprove reports whether actor may approve or return c's pending decision: a supervisor of the Center, or an
+// admin named in the policy's approvers (Policy.Approvers), who is not the decider, and for a further review took
+// no part in the original decision.
+func CanApprove(actor User, c *Case, p Policy) error {
 	if actor.Disabled {
 		return forbidden("%s is disabled", actor.Name)
 	}
-	if actor.Role != RoleSupervisor || actor.Center != c.Center {
-		return forbidden("only a supervisor of the %s Center can approve", c.Center)
+	if err := approverRole(actor, c.Center, p); err != nil {
+		return err
 	}
 	if c.Status != StatusPendingApproval || c.Decision == nil {
 		return invalid("case %s has no decision waiting for approval (status %s)", c.ID, c.Status.Title())
 	}
-	if c.Decision.By == actor.Name {
-		return forbidden("the approver is never the decider: %s decided this case", actor.Name)
+	return approverIndependent(actor.Name, c, c.Decision.By)
+}
+
+// approverRole is the part of the approval rule that is about who the approver is: a supervisor of the Center, or
+// an admin the policy names as an approver.
+func approverRole(u User, center string, p Policy) error {
+	switch {
+	case u.Role == RoleSupervisor && u.Center == center:
+		return nil
+	case u.Role == RoleAdmin && p.NamesApprover(u.Name):
+		return nil
+	case u.Role == RoleAdmin:
+		return forbidden("only a supervisor of the %s Center, or an admin named in the policy's approvers, can approve; %s is an admin not named there ([policy] approvers in config.toml)", center, u.Name)
+	}
+	return forbidden("only a supervisor of the %s Center can approve", center)
+}
+
+// approverIndependent is the part of the approval rule that is about the decision: the approver is never the
+// decider, and for a further review took no part in the original decision (19 CFR 174.26).
+func approverIndependent(name string, c *Case, decider string) error {
+	if decider == name {
+		return forbidden("the approver is never the decider: %s decided this case", name)
 	}
 	if c.Kind == KindProtest && c.Protest != nil && c.Protest.FurtherReview {
 		for _, n := range c.Protest.OriginalDeciders {
-			if n == actor.Name {
-				return forbidden("%s took part in the original decision (19 CFR 174.26)", actor.Name)
+			if n == name {
+				return forbidden("%s took part in the original decision (19 CFR 174.26)", name)
 			}
 		}
 	}
 	return nil
+}
+
+// ApproverSet is who may approve one decision: supervisors of the case's Center, and admins named in the
+// policy's approvers, each in name order.
+type ApproverSet struct {
+	Center      string
+	Decider     string
+	Supervisors []string
+	Admins      []string
+	// for the warning's wording: the decider is a supervisor of the Center; the names the policy gives
+	deciderSupervises bool
+	named             []string
+}
+
+// Names lists everyone who may approve: the supervisors, then the admins.
+func (a ApproverSet) Names() []string {
+	return append(append([]string(nil), a.Supervisors...), a.Admins...)
+}
+
+// Warning says, when no supervisor of the Center may approve the decision, so and who can: "" when a supervisor
+// can. It is what a decider is told when the decision is written, so that it does not wait unseen.
+func (a ApproverSet) Warning() string {
+	if len(a.Supervisors) > 0 {
+		return ""
+	}
+	who := "no supervisor"
+	if a.deciderSupervises {
+		who = "no other supervisor"
+	}
+	if len(a.Admins) > 0 {
+		return fmt.Sprintf("%s in %s can approve this; an admin named in approvers can: %s", who, a.Center, strings.Join(a.Admins, ", "))
+	}
+	if len(a.named) > 0 {
+		return fmt.Sprintf("%s in %s can approve this, and none of the approvers named in the config (%s) is an enabled admin who may; the decision waits until a supervisor joins %s or an admin is named in [policy] approvers", who, a.Center, strings.Join(a.named, ", "), a.Center)
+	}
+	return fmt.Sprintf("%s in %s can approve this, and no admin is named in approvers ([policy] approvers in config.toml); the decision waits until a supervisor joins %s or an admin is named there", who, a.Center, a.Center)
+}
+
+// ApprovalRow is one decision waiting for approval as a given actor sees it: its queue row, who recorded the
+// decision, and whether that actor may approve (or return) it, and if not why (CanApprove's reason), so that a
+// refusal is said before any comment is typed.
+type ApprovalRow struct {
+	QueueRow
+	Decider    string
+	CanApprove bool
+	Why        string
+}
+
+// Reason is the text of a refusal without the ErrForbidden or ErrInvalid it wraps: "the approver is never the
+// decider: sofia decided this case".
+func Reason(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	for _, e := range []error{ErrForbidden, ErrInvalid} {
+		if rest, ok := strings.CutPrefix(s, e.Error()+": "); ok {
+			return rest
+		}
+	}
+	return s
+}
+
+// WhoMayApprove lists the users who may approve a decision by decider on c (CanApprove, as if the decision were
+// waiting for approval now): enabled supervisors of c's Center and enabled admins named in p.Approvers, never the
+// decider, and for a further review none who took part in the original decision.
+func WhoMayApprove(c *Case, decider string, users []User, p Policy) ApproverSet {
+	a := ApproverSet{Center: c.Center, Decider: decider, named: p.ApproverNames()}
+	for _, u := range users {
+		if u.Name == decider && u.Role == RoleSupervisor && u.Center == c.Center {
+			a.deciderSupervises = true
+		}
+		if u.Disabled || approverRole(u, c.Center, p) != nil || approverIndependent(u.Name, c, decider) != nil {
+			continue
+		}
+		if u.Role == RoleSupervisor {
+			a.Supervisors = append(a.Supervisors, u.Name)
+		} else {
+			a.Admins = append(a.Admins, u.Name)
+		}
+	}
+	sort.Strings(a.Supervisors)
+	sort.Strings(a.Admins)
+	return a
 }
 
 // CanAdmin reports whether u may manage users, roles, keys and backups.
@@ -416,7 +522,7 @@ func CheckDecision(c *Case, d Decision) error {
 // AckLate(warning, approver's name), which is then recorded with the decision. A decision its reviewer already
 // acknowledged as late needs nothing more.
 func Approve(c *Case, actor User, comment, lateAck string, p Policy, today Date, now time.Time) error {
-	if err := CanApprove(actor, c); err != nil {
+	if err := CanApprove(actor, c, p); err != nil {
 		return err
 	}
 	if err := CheckReason("the comment", comment); err != nil {
@@ -440,10 +546,11 @@ func Approve(c *Case, actor User, comment, lateAck string, p Policy, today Date,
 	return nil
 }
 
-// Return sends a pending decision back to review with a comment. The case no longer carries the returned decision
-// (the audit log records it and the comment), and it can be decided again.
-func Return(c *Case, actor User, comment string, now time.Time) error {
-	if err := CanApprove(actor, c); err != nil {
+// Return sends a pending decision back to review with a comment; whoever may approve it (CanApprove) may return
+// it. The case no longer carries the returned decision (the audit log records it and the comment), and it can be
+// decided again.
+func Return(c *Case, actor User, comment string, p Policy, now time.Time) error {
+	if err := CanApprove(actor, c, p); err != nil {
 		return err
 	}
 	if strings.TrimSpace(comment) == "" {

@@ -233,7 +233,7 @@ func TestDecideAndApprove(t *testing.T) {
 		if c.Status != StatusPendingApproval || !c.Decision.Approval || c.Decision.By != "sofia" || c.Decision.Approver != "" {
 			t.Fatalf("pending: %s %+v", c.Status, c.Decision)
 		}
-		if err := CanApprove(sofia, c); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "the approver is never the decider") {
+		if err := CanApprove(sofia, c, policy); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "the approver is never the decider") {
 			t.Errorf("the decider approving: %v", err)
 		}
 		for _, u := range []User{alice, priya, root} {
@@ -250,7 +250,7 @@ func TestDecideAndApprove(t *testing.T) {
 		if c.Status != StatusDecided || c.Decision.Approver != "samir" || !c.Decision.Approved.Equal(now.Add(time.Hour)) || c.Decision.By != "sofia" {
 			t.Errorf("approved: %s %+v", c.Status, c.Decision)
 		}
-		if err := CanApprove(samir, c); !errors.Is(err, ErrInvalid) {
+		if err := CanApprove(samir, c, policy); !errors.Is(err, ErrInvalid) {
 			t.Errorf("approving a decided case: %v", err)
 		}
 	})
@@ -259,13 +259,13 @@ func TestDecideAndApprove(t *testing.T) {
 		if err := Decide(c, alice, Decision{Outcome: OutcomeRejected, Reasons: "r"}, policy, today, now); err != nil {
 			t.Fatal(err)
 		}
-		if err := Return(c, sofia, "  ", now); !errors.Is(err, ErrInvalid) {
+		if err := Return(c, sofia, "  ", policy, now); !errors.Is(err, ErrInvalid) {
 			t.Errorf("return without a comment: %v", err)
 		}
-		if err := Return(c, alice, "cite the ruling", now); !errors.Is(err, ErrForbidden) {
+		if err := Return(c, alice, "cite the ruling", policy, now); !errors.Is(err, ErrForbidden) {
 			t.Errorf("the reviewer returning her own decision: %v", err)
 		}
-		if err := Return(c, sofia, "cite the ruling", now); err != nil {
+		if err := Return(c, sofia, "cite the ruling", policy, now); err != nil {
 			t.Fatal(err)
 		}
 		if c.Status != StatusInReview || c.Decision != nil {
@@ -312,7 +312,7 @@ func TestFurtherReviewIndependence(t *testing.T) {
 	if c.Status != StatusPendingApproval {
 		t.Errorf("a further-review allowance waits for approval: %s", c.Status)
 	}
-	if err := CanApprove(samir, c); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "174.26") {
+	if err := CanApprove(samir, c, policy); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "174.26") {
 		t.Errorf("original decider approving the further review: %v", err)
 	}
 	if err := Approve(c, sofia, "", "", policy, today, now); err != nil {
@@ -417,7 +417,7 @@ func TestDecidedCasesDoNotChange(t *testing.T) {
 		"start review": StartReview(c, alice, now),
 		"request info": RequestInfo(c, alice, "q", policy, today, now),
 		"approve":      Approve(c, sofia, "", "", policy, today, now),
-		"return":       Return(c, sofia, "why", now),
+		"return":       Return(c, sofia, "why", policy, now),
 	}
 	for name, err := range checks {
 		if !errors.Is(err, ErrInvalid) {

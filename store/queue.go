@@ -493,35 +493,110 @@ func scopeCounts(tx *bolt.Tx, scope []byte, today cases.Date) cases.Counts {
 }
 
 // Approvals lists the Center's cases whose decision waits for a supervisor's approval, earliest due first; the
-// actor must be a supervisor of the Center or an admin (cases.CanOversee).
+// actor must be a supervisor of the Center or an admin (cases.CanOversee). ApprovalRows gives the same rows with
+// who decided each and whether the actor may approve it.
 func (s *Store) Approvals(actor, center string) ([]cases.QueueRow, error) {
 	var out []cases.QueueRow
-	scope := scopeCenter(strings.ToUpper(center))
-	pending := statusCode(cases.StatusPendingApproval)
+	center = strings.ToUpper(center)
 	err := s.view(func(tx *bolt.Tx) error {
-		if err := s.oversee(tx, actor, strings.ToUpper(center)); err != nil {
+		if err := s.oversee(tx, actor, center); err != nil {
 			return err
 		}
-		if decodeTotals(tx.Bucket(bStats).Get(totalsKey(scope))).Pending == 0 {
-			return nil
+		var err error
+		out, err = pendingRows(tx, center)
+		return err
+	})
+	return out, err
+}
+
+// pendingRows reads the queue rows of the Center's decisions waiting for approval, earliest due first, from its
+// open due-date index (nothing when its statistics count none).
+func pendingRows(tx *bolt.Tx, center string) ([]cases.QueueRow, error) {
+	var out []cases.QueueRow
+	scope := scopeCenter(center)
+	if decodeTotals(tx.Bucket(bStats).Get(totalsKey(scope))).Pending == 0 {
+		return nil, nil
+	}
+	pending := statusCode(cases.StatusPendingApproval)
+	rows := tx.Bucket(bRows)
+	w := newWalker(tx, scope, sortDue, true, false, nil)
+	for k, v := w.next(); k != nil; k, v = w.next() {
+		if len(v) >= 2 && v[0] != pending {
+			continue
 		}
-		rows := tx.Bucket(bRows)
-		w := newWalker(tx, scope, sortDue, true, false, nil)
-		for k, v := w.next(); k != nil; k, v = w.next() {
-			if len(v) >= 2 && v[0] != pending {
-				continue
-			}
-			r, err := entryRow(rows, k, v, sortDue, false)
+		r, err := entryRow(rows, k, v, sortDue, false)
+		if err != nil {
+			return nil, err
+		}
+		if r.Status == cases.StatusPendingApproval {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ApprovalRows is Approvals with, for each decision, who recorded it and whether the actor may approve (or
+// return) it, and if not why (cases.CanApprove, under the store's Policy, its approvers included), all from one
+// read transaction. The rule is applied again when the approval is written.
+func (s *Store) ApprovalRows(actor, center string) ([]cases.ApprovalRow, error) {
+	var out []cases.ApprovalRow
+	center = strings.ToUpper(center)
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := s.oversee(tx, actor, center); err != nil {
+			return err
+		}
+		u, err := s.reader(tx, actor)
+		if err != nil {
+			return err
+		}
+		rows, err := pendingRows(tx, center)
+		if err != nil {
+			return err
+		}
+		out = make([]cases.ApprovalRow, len(rows))
+		for i, r := range rows {
+			c, err := getCase(tx, r.ID)
 			if err != nil {
 				return err
 			}
-			if r.Status == cases.StatusPendingApproval {
-				out = append(out, r)
+			out[i] = cases.ApprovalRow{QueueRow: r, CanApprove: true}
+			if c.Decision != nil {
+				out[i].Decider = c.Decision.By
+			}
+			if err := cases.CanApprove(u, c, s.policy); err != nil {
+				out[i].CanApprove, out[i].Why = false, cases.Reason(err)
 			}
 		}
 		return nil
 	})
-	return out, err
+	return out, s.damagedRecord(err)
+}
+
+// Approvers says who may approve the decision waiting on case id (cases.WhoMayApprove, under the store's Policy),
+// and, when no supervisor of its Center may, a warning saying so and who can. For a case with no decision waiting
+// it answers for a decision the actor would record now. The actor must be allowed to see the case.
+func (s *Store) Approvers(actor, id string) (cases.ApproverSet, error) {
+	var a cases.ApproverSet
+	err := s.view(func(tx *bolt.Tx) error {
+		c, err := getCase(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.checkCase(tx, actor, c); err != nil {
+			return err
+		}
+		decider := actor
+		if c.Status == cases.StatusPendingApproval && c.Decision != nil {
+			decider = c.Decision.By
+		}
+		users, err := usersOf(tx, "")
+		if err != nil {
+			return err
+		}
+		a = cases.WhoMayApprove(c, decider, users, s.policy)
+		return nil
+	})
+	return a, s.damagedRecord(err)
 }
 
 // Workload returns one Load per person of the Center who holds open cases, and every enabled reviewer of the

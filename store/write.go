@@ -133,7 +133,7 @@ func (s *Store) Return(actor, id string, version uint64, comment string) (*cases
 		return nil, err
 	}
 	return s.change1(actor, "return", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.Return(c, u, comment, now)
+		return cases.Return(c, u, comment, s.policy, now)
 	})
 }
 

@@ -430,6 +430,10 @@ func cmdDecide(ctx context.Context, env *Env, args []string) error {
 	}
 	if c.Status == cases.StatusPendingApproval {
 		fmt.Fprintf(env.Stdout, "%s: %s recorded by %s; waits for a supervisor's approval (version %d)\n", c.ID, o, u.Name, c.Version)
+		// A decision that no supervisor of the Center may approve would wait unseen: say so, and who can.
+		if a, err := env.Store.Approvers(u.Name, c.ID); err == nil && a.Warning() != "" {
+			fmt.Fprintf(env.Stdout, "Warning: %s\n", cases.CleanLine(a.Warning()))
+		}
 	} else {
 		fmt.Fprintf(env.Stdout, "%s: %s by %s (version %d)\n", c.ID, o, u.Name, c.Version)
 	}
@@ -695,27 +699,20 @@ func cmdApprovals(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := env.Store.Approvals(who(env), center)
+	// The decider is on the case, not its queue row: the assignee may have changed since the decision.
+	rows, err := env.Store.ApprovalRows(who(env), center)
 	if err != nil {
 		return err
 	}
-	// The decider is on the case, not its queue row: the assignee may have changed since the decision.
-	deciders := make([]string, len(rows))
-	for i, r := range rows {
-		c, err := env.Store.Case(who(env), r.ID)
-		if err != nil {
-			return err
-		}
-		deciders[i] = "-"
-		if c.Decision != nil {
-			deciders[i] = c.Decision.By
-		}
-	}
 	fmt.Fprintf(env.Stdout, "%d decisions waiting for approval in %s\n", len(rows), center)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DUE\tKIND\tCASE\tIMPORTER\tDECIDED BY\tASSIGNEE\tAT STAKE")
-	for i, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), deciders[i], orDash(r.Assignee), r.Revenue)
+	fmt.Fprintln(tw, "DUE\tKIND\tCASE\tIMPORTER\tDECIDED BY\tASSIGNEE\tAT STAKE\tYOU MAY APPROVE")
+	for _, r := range rows {
+		may := "yes"
+		if !r.CanApprove {
+			may = "no: " + cases.CleanLine(r.Why)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), orDash(r.Decider), orDash(r.Assignee), r.Revenue, may)
 	}
 	return tw.Flush()
 }
