@@ -184,7 +184,9 @@ func TestRebalanceRandomLoads(t *testing.T) {
 				loads[who][j].ID = fmt.Sprintf("%s-%d", who, j)
 			}
 		}
-		t.Run(fmt.Sprint(i), func(t *testing.T) { checkMoves(t, loads, names, ProposeRebalance(loads, names, rebalanceDay), rebalanceDay) })
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			checkMoves(t, loads, names, ProposeRebalance(loads, names, rebalanceDay), rebalanceDay)
+		})
 	}
 }
 
@@ -208,7 +210,9 @@ func TestRebalanceMovesUnstartedLatestFirst(t *testing.T) {
 
 func TestPlaceCases(t *testing.T) {
 	today := rebalanceDay
-	load := func(user string, week, open int) Load { return Load{User: user, Counts: Counts{DueWeek: week, Open: open}} }
+	load := func(user string, week, open int) Load {
+		return Load{User: user, Counts: Counts{DueWeek: week, Open: open}}
+	}
 	row := func(id, holder string, days int) QueueRow {
 		return QueueRow{ID: id, Assignee: holder, Status: StatusAssigned, Kind: KindProtest, Due: today.AddDays(days), Version: 3}
 	}
