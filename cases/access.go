@@ -55,6 +55,21 @@ func CanOversee(u User, center string) error {
 	return forbidden("approvals and workload are a supervisor's views; your own queue: ceedesk queue")
 }
 
+// ViewScope says the cases of which Centers u may see, for reads that gather cases across a store (an importer's
+// view, related cases): an admin every Center's (center ""), anyone else their own Center's, as CanView does.
+func ViewScope(u User) (center string, err error) {
+	if u.Disabled {
+		return "", forbidden("%s is disabled", u.Name)
+	}
+	if u.Role == RoleAdmin {
+		return "", nil
+	}
+	if u.Center == "" {
+		return "", forbidden("%s belongs to no Center and sees no cases", u.Name)
+	}
+	return u.Center, nil
+}
+
 // BulkScope says how much of the record u may take away in bulk (export, audit export): an admin everything
 // (center ""), a supervisor their own Center; a reviewer nothing.
 func BulkScope(u User, what string) (center string, err error) {

@@ -20,8 +20,8 @@ const maxProblems = 20
 // belongs to, and Check stops there, the store being damaged. Then bbolt's own page checks; then that every case
 // record is intact (its checksum) and has the queue row its content gives under the store's Policy, that the index
 // buckets hold exactly the entries those rows call for (no missing, extra or stale entry, every row copy equal to
-// its row), that the statistics and the case count in meta are right, and that every history entry points at an
-// audit event. It reports up to 20 problems.
+// its row), that the importers and decisions buckets hold exactly the entries the cases call for, that the
+// statistics and the case count in meta are right, and that every history entry points at an audit event. It reports up to 20 problems.
 func (s *Store) Check() error {
 	var problems []error
 	report := func(format string, a ...any) bool {
@@ -52,6 +52,7 @@ func (s *Store) Check() error {
 			report("bbolt: %v", err)
 		}
 		e := newExpected()
+		ck := newCaseKeySet()
 		rows := tx.Bucket(bRows)
 		ncases := 0
 		err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
@@ -69,11 +70,12 @@ func (s *Store) Check() error {
 				report("case %s: its queue row is missing or stale", k)
 			}
 			e.add(&r)
-			return nil
+			return caseKeys(c, &r, ck.add)
 		})
 		if err != nil {
 			return err
 		}
+		ck.verify(tx, report)
 		if n := rows.Stats().KeyN; n != ncases {
 			rows.ForEach(func(k, _ []byte) error {
 				if tx.Bucket(bCases).Get(k) == nil {

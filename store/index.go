@@ -51,6 +51,19 @@ func sortCode(k cases.SortKey) (byte, error) {
 func scopeCenter(c string) []byte   { return append([]byte{'c'}, c...) }
 func scopeAssignee(a string) []byte { return append([]byte{'a'}, a...) }
 
+// scopeHolder is the statistics scope of the cases of one Center held by one person, or by nobody (holder ""):
+// 'w' center 0x00 holder. It has no index buckets; its totals and histogram make the workload board's lines,
+// unassigned cases included, sum to the Center's own figures whoever holds cases of more than one Center.
+func scopeHolder(center, holder string) []byte {
+	b := append([]byte{'w'}, center...)
+	return append(append(b, 0), holder...)
+}
+
+// statScopes are the scopes whose statistics count r: its index scopes and its holder's scope in its Center.
+func statScopes(r *cases.QueueRow) [][]byte {
+	return append(rowScopes(r), scopeHolder(r.Center, r.Assignee))
+}
+
 func rowScopes(r *cases.QueueRow) [][]byte {
 	s := [][]byte{scopeCenter(r.Center)}
 	if r.Assignee != "" {
@@ -277,11 +290,17 @@ func histKey(scope []byte, d cases.Date) []byte {
 }
 
 func statsAdd(st *bolt.Bucket, r *cases.QueueRow, sign int) error {
-	for _, sc := range rowScopes(r) {
+	for _, sc := range statScopes(r) {
 		tk := totalsKey(sc)
 		t := decodeTotals(st.Get(tk))
 		t.add(r, sign)
-		if err := st.Put(tk, t.encode()); err != nil {
+		var err error
+		if t == (totals{}) { // a scope left with no case has no totals, as a rebuild leaves it
+			err = st.Delete(tk)
+		} else {
+			err = st.Put(tk, t.encode())
+		}
+		if err != nil {
 			return err
 		}
 		if !r.Status.Open() {
@@ -293,7 +312,6 @@ func statsAdd(st *bolt.Bucket, r *cases.QueueRow, sign int) error {
 			n = binary.BigEndian.Uint64(v)
 		}
 		n += uint64(sign)
-		var err error
 		if n == 0 {
 			err = st.Delete(hk)
 		} else {
@@ -319,6 +337,9 @@ func (s *Store) putCase(tx *bolt.Tx, old, c *cases.Case) error {
 			if err := s.unindex(tx, &r); err != nil {
 				return err
 			}
+			if err := caseKeys(old, &r, deleteCaseKey(tx)); err != nil {
+				return err
+			}
 		}
 	}
 	v, err := encodeCase(c)
@@ -333,6 +354,9 @@ func (s *Store) putCase(tx *bolt.Tx, old, c *cases.Case) error {
 		return err
 	}
 	if err := s.index(tx, &r); err != nil {
+		return err
+	}
+	if err := caseKeys(c, &r, putCaseKey(tx)); err != nil {
 		return err
 	}
 	if old == nil {
@@ -386,6 +410,8 @@ func (e *expected) add(r *cases.QueueRow) {
 			}
 			e.vals[name] = append(e.vals[name], v)
 		}
+	}
+	for _, sc := range statScopes(r) {
 		tk := string(totalsKey(sc))
 		t := e.totals[tk]
 		if t == nil {
@@ -435,13 +461,15 @@ func (e *expected) statsEntries() ([][]byte, [][]byte) {
 }
 
 // rebuild recomputes the index and stats buckets from the rows (and, when recompute is set, the rows from the
-// cases, for a new Policy), writing keys in order into fresh, full pages. It runs inside the caller's transaction.
+// cases, for a new Policy, and the importers and decisions buckets, whose entries only cases give), writing keys in
+// order into fresh, full pages. It runs inside the caller's transaction.
 func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
 	e := newExpected()
 	rows := tx.Bucket(bRows)
 	var n uint64
 	if recompute {
 		rows.FillPercent = 1.0
+		ck := newCaseKeySet()
 		err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
 			c, err := decodeCase(v)
 			if err != nil {
@@ -450,9 +478,15 @@ func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
 			r := c.Row(s.policy)
 			e.add(&r)
 			n++
+			if err := caseKeys(c, &r, ck.add); err != nil {
+				return err
+			}
 			return rows.Put(k, encodeRow(&r))
 		})
 		if err != nil {
+			return err
+		}
+		if err := ck.write(tx); err != nil {
 			return err
 		}
 	} else {

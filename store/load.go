@@ -29,8 +29,9 @@ func stamp(c *cases.Case, actor string, now time.Time) {
 	}
 }
 
-// insertBulk writes new cases (already validated and stamped, sorted by id) with their rows and one audit event
-// each, without touching the indexes; the caller rebuilds them (or calls putCase instead).
+// insertBulk writes new cases (already validated and stamped, sorted by id) with their rows, their importer and
+// decision entries and one audit event each, without touching the indexes; the caller rebuilds them (or calls
+// putCase instead).
 func (s *Store) insertBulk(tx *bolt.Tx, a *auditLog, actor, action, reason string, batch []*cases.Case, now time.Time) error {
 	cb, rows := tx.Bucket(bCases), tx.Bucket(bRows)
 	cb.FillPercent, rows.FillPercent = 0.9, 0.9
@@ -49,6 +50,9 @@ func (s *Store) insertBulk(tx *bolt.Tx, a *auditLog, actor, action, reason strin
 		}
 		r := c.Row(s.policy)
 		if err := rows.Put(id, encodeRow(&r)); err != nil {
+			return err
+		}
+		if err := caseKeys(c, &r, putCaseKey(tx)); err != nil {
 			return err
 		}
 		if err := a.append(cases.Event{At: now, Actor: actor, Case: c.ID, Action: action, Change: cases.Diff(nil, c), Reason: reason}); err != nil {

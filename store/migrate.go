@@ -18,6 +18,9 @@ import (
 //	3  the audit chain may be keyed (HMAC-SHA256 under a key kept outside the store, from the event meta records);
 //	   nothing is rewritten, but a ceedesk of schema 2 would extend a keyed chain with plain hashes, so it must
 //	   refuse the store as newer instead
+//	4  + importers (cases by importer and by entry) and decisions (decided cases by Center and decision date),
+//	   derived from the cases, and statistics per holder of each Center's cases (unassigned included); a ceedesk
+//	   of schema 3 would write cases without them
 type migration struct {
 	what  string
 	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what is derived
@@ -39,6 +42,23 @@ var migrations = map[uint64]migration{
 	0: {"add queue rows, indexes, statistics and case histories, derived from the cases and the audit log", addDerivedBuckets, deriveAll},
 	1: {"keep a copy of each queue row in the due-date indexes", nil, deriveDueIndexes},
 	2: {"let the audit chain be keyed", nil, deriveNothing},
+	3: {"index cases by importer and entry, decided cases by decision date, and count each Center's cases per holder", addCaseKeyBuckets, deriveAll},
+}
+
+// addCaseKeyBuckets creates the importers and decisions buckets of schema 4, empty; the rebuild fills them from the
+// cases.
+func addCaseKeyBuckets(s *Store, tx *bolt.Tx) error {
+	for _, name := range [][]byte{bImporters, bDecisions} {
+		if tx.Bucket(name) != nil {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrateFault, when set by a test, is called after each step and fails the migration with its error.

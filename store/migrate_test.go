@@ -15,10 +15,38 @@ import (
 	"ceedesk/cases"
 )
 
+// makeSchema3 turns a closed store into one of schema version 3: no importers or decisions bucket, and no
+// statistics per holder.
+func makeSchema3(t *testing.T, path string) {
+	t.Helper()
+	rawUpdate(t, path, func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bImporters, bDecisions} {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		st := tx.Bucket(bStats)
+		var holders [][]byte
+		st.ForEach(func(k, _ []byte) error {
+			if k[0] == 'w' {
+				holders = append(holders, bytes.Clone(k))
+			}
+			return nil
+		})
+		for _, k := range holders {
+			if err := st.Delete(k); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(mSchema, be64(3))
+	})
+}
+
 // makeSchema0 turns a closed store into one of schema version 0: cases, users, keys, audit and a minimal meta,
 // without any derived bucket.
 func makeSchema0(t *testing.T, path string) {
 	t.Helper()
+	makeSchema3(t, path)
 	rawUpdate(t, path, func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bRows, bIndex, bStats, bHistory} {
 			if err := tx.DeleteBucket(b); err != nil {
@@ -36,6 +64,7 @@ func makeSchema0(t *testing.T, path string) {
 // makeSchema1 turns a closed store into one of schema version 1: due-date index entries hold only status and kind.
 func makeSchema1(t *testing.T, path string) {
 	t.Helper()
+	makeSchema3(t, path)
 	rawUpdate(t, path, func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bIndex)
 		err := idx.ForEachBucket(func(name []byte) error {
@@ -61,6 +90,7 @@ func makeSchema1(t *testing.T, path string) {
 // makeSchema2 turns a closed store (whose chain is not keyed) into one of schema version 2: the layout is the same.
 func makeSchema2(t *testing.T, path string) {
 	t.Helper()
+	makeSchema3(t, path)
 	rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
 }
 
@@ -89,7 +119,7 @@ func casesIn(t *testing.T, path string) int {
 }
 
 func TestMigrateOlderSchemas(t *testing.T) {
-	for _, from := range []uint64{0, 1, 2} {
+	for _, from := range []uint64{0, 1, 2, 3} {
 		t.Run(fmt.Sprintf("from %d", from), func(t *testing.T) {
 			s, cs := worked(t, 300)
 			nEvents, err := s.VerifyAudit()
@@ -111,6 +141,8 @@ func TestMigrateOlderSchemas(t *testing.T) {
 				makeSchema1(t, path)
 			case 2:
 				makeSchema2(t, path)
+			case 3:
+				makeSchema3(t, path)
 			}
 
 			if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it read-write once to migrate it") {

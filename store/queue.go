@@ -599,40 +599,23 @@ func (s *Store) Approvers(actor, id string) (cases.ApproverSet, error) {
 	return a, s.damagedRecord(err)
 }
 
-// Workload returns one Load per person of the Center who holds open cases, and every enabled reviewer of the
-// Center even with none, sorted by name; the actor must be a supervisor of the Center or an admin
-// (cases.CanOversee).
+// Workload returns the workload board of the Center: the line of its open cases nobody holds (User ""), then one
+// Load per person who holds open cases of the Center, and per enabled reviewer of the Center even with none,
+// sorted by name. Each line counts the Center's cases only, so the lines sum to the Center's own counts. The actor
+// must be a supervisor of the Center or an admin (cases.CanOversee).
 func (s *Store) Workload(actor, center string, today cases.Date) ([]cases.Load, error) {
 	if today == 0 {
 		today = s.today()
 	}
+	center = strings.ToUpper(center)
 	var out []cases.Load
 	err := s.view(func(tx *bolt.Tx) error {
-		if err := s.oversee(tx, actor, strings.ToUpper(center)); err != nil {
+		if err := s.oversee(tx, actor, center); err != nil {
 			return err
 		}
-		users, err := usersOf(tx, center)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			if u.Role != cases.RoleReviewer && u.Role != cases.RoleSupervisor {
-				continue
-			}
-			scope := scopeAssignee(u.Name)
-			c := scopeCounts(tx, scope, today)
-			if c.Open == 0 && (u.Role != cases.RoleReviewer || u.Disabled) {
-				continue
-			}
-			l := cases.Load{User: u.Name, Counts: c}
-			if b := tx.Bucket(bIndex).Bucket(indexName(scope, true, sortDue)); b != nil {
-				if k, _ := b.Cursor().First(); len(k) >= 4 {
-					l.Oldest = cases.Date(binary.BigEndian.Uint32(k) ^ 0x80000000)
-				}
-			}
-			out = append(out, l)
-		}
-		return nil
+		var err error
+		out, err = holderLoads(tx, center, today)
+		return err
 	})
 	return out, err
 }

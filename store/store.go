@@ -6,13 +6,16 @@
 // ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
 // published to in-process subscribers.
 //
-// Layout of the file (schema version 3; migrate.go has the history and the steps from older versions):
+// Layout of the file (schema version 4; migrate.go has the history and the steps from older versions):
 //
 //	cases    id -> encoded cases.Case
 //	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
 //	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+id, values status,
 //	         kind and, in the due-date indexes, a copy of the rest of the queue row (index.go)
-//	stats    per scope: totals (all, open, pending, revenue) and a histogram of open cases per due date
+//	stats    per scope (and per holder of a Center's cases, nobody included): totals (all, open, pending,
+//	         revenue) and a histogram of open cases per due date
+//	importers  importer number, split, due, id -> programs and queue row; entry number, id -> nothing (importer.go)
+//	decisions  center, decision date, id -> due date and decider (report.go)
 //	history  id 0x00 seq -> nothing: the audit events of a case
 //	users    name -> JSON cases.User
 //	keys     SHA256 fingerprint -> JSON Key
@@ -46,7 +49,7 @@ const Operator = "operator"
 
 // SchemaVersion is the layout version this package reads and writes. Open migrates a store of an older version
 // (see migrate.go) and refuses a newer one.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Options configure Open.
 type Options struct {
@@ -101,7 +104,7 @@ var (
 	bAudit   = []byte("audit")
 	bMeta    = []byte("meta")
 
-	allBuckets = [][]byte{bCases, bRows, bIndex, bStats, bHistory, bUsers, bKeys, bAudit, bMeta}
+	allBuckets = [][]byte{bCases, bRows, bIndex, bStats, bHistory, bUsers, bKeys, bAudit, bMeta, bImporters, bDecisions}
 
 	mSchema    = []byte("schema")
 	mPolicy    = []byte("policy")

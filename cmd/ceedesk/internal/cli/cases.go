@@ -729,7 +729,7 @@ func cmdWorkload(ctx context.Context, env *Env, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "REVIEWER\tOPEN\tOVERDUE\tDUE THIS WEEK\tPENDING\tAT STAKE\tOLDEST CLOCK\t")
 	for _, l := range loads {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t\n", l.User, l.Counts.Open, l.Counts.Overdue, l.Counts.DueWeek, l.Counts.Pending, l.Counts.Revenue, orDash(l.Oldest.String()))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t\n", cases.HolderName(l.User), l.Counts.Open, l.Counts.Overdue, l.Counts.DueWeek, l.Counts.Pending, l.Counts.Revenue, orDash(l.Oldest.String()))
 	}
 	return tw.Flush()
 }
