@@ -52,7 +52,7 @@ func CanOversee(u User, center string) error {
 	case u.Role == RoleSupervisor:
 		return forbidden("%s supervises the %s Center, not %s; yours: --center %s", u.Name, u.Center, center, u.Center)
 	}
-	return forbidden("approvals and workload are a supervisor's views; your own queue: ceedesk queue")
+	return forbidden("approvals, workload and the Center's report are a supervisor's views; your own queue: ceedesk queue")
 }
 
 // ViewScope says the cases of which Centers u may see, for reads that gather cases across a store (an importer's

@@ -5,29 +5,31 @@ import "sort"
 // ImporterView is every case of one importer that a user may see, across kinds and Centers, grouped by entry:
 // what a reviewer looks at to see an importer's whole business with the Center.
 type ImporterView struct {
-	Number   string    // the importer number, as ParseImporterNumber writes it
-	Name     string    // as the most recently received case names the importer (outside text: clean it to show it)
-	Programs []Program // the trusted-partner programs any of the cases records, in Programs order
-	Centers  []string  // the Centers of the cases, in code order
+	Number   string    `json:"number"`   // the importer number, as ParseImporterNumber writes it
+	Name     string    `json:"name"`     // as the most recently received case names the importer (outside text: clean it to show it)
+	Programs []Program `json:"programs"` // the trusted-partner programs any of the cases records, in Programs order
+	Centers  []string  `json:"centers"`  // the Centers of the cases, in code order
 	// Entries holds the cases by entry: entries with open cases first, earliest due first, then the others by
 	// entry number.
-	Entries       []EntryGroup
-	Open, Decided int
-	Revenue       Cents // revenue at stake over every case
-	OpenRevenue   Cents // revenue at stake over the open cases
+	Entries     []EntryGroup `json:"entries"`
+	Open        int          `json:"open"`
+	Decided     int          `json:"decided"`
+	Revenue     Cents        `json:"revenue"`      // revenue at stake over every case
+	OpenRevenue Cents        `json:"open_revenue"` // revenue at stake over the open cases
 	// Listed is how many cases Entries holds; fewer than Open+Decided when the importer has more cases than a
 	// view lists (the open ones, earliest due first, are listed first). The totals count every case.
-	Listed int
+	Listed int `json:"listed"`
 }
 
 // EntryGroup is the cases of one entry in an importer's view, with their totals.
 type EntryGroup struct {
-	Entry         string
-	Cases         []QueueRow // open cases first, earliest due first, then the decided ones
-	Open, Decided int
-	Revenue       Cents
-	OpenRevenue   Cents
-	Due           Date // the earliest due date of its open cases; zero when none is open
+	Entry       string     `json:"entry"`
+	Cases       []QueueRow `json:"cases"` // open cases first, earliest due first, then the decided ones
+	Open        int        `json:"open"`
+	Decided     int        `json:"decided"`
+	Revenue     Cents      `json:"revenue"`
+	OpenRevenue Cents      `json:"open_revenue"`
+	Due         Date       `json:"due,omitempty"` // the earliest due date of its open cases; zero when none is open
 }
 
 // Tally counts one case in the view's totals.

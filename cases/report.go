@@ -1,6 +1,10 @@
 package cases
 
-import "math"
+import (
+	"math"
+	"sort"
+	"strings"
+)
 
 // DecisionDate is the date of the case's final decision, the day a decision that needed approval was approved
 // (a decision waiting for approval is not yet CBP's), or zero while the case is undecided or when a decided case
@@ -122,4 +126,89 @@ func (r Report) OnTimeShare() (share float64, ok bool) {
 		return 0, false
 	}
 	return float64(r.OnTime) / float64(r.Decided), true
+}
+
+// Bars for a terminal, in plain text: a chart that reads without colour, each bar drawn in block characters with
+// its number beside it by the caller. The workstation and the command line draw the same bars.
+
+// eighths are the partial blocks, one eighth of a cell wide to seven.
+var eighths = []rune{'▏', '▎', '▍', '▌', '▋', '▊', '▉'}
+
+// Bar draws n as a horizontal bar scaled so that of fills width cells: full blocks (█) and at most one partial
+// block for the remaining eighths. A value above zero is never drawn as nothing (one eighth at least), zero or
+// less is "", and a value above of is drawn full width. Every character is one cell wide.
+func Bar(n, of, width int) string {
+	if n <= 0 || of <= 0 || width <= 0 {
+		return ""
+	}
+	n = min(n, of)
+	e := max(int((int64(n)*int64(width)*8+int64(of)/2)/int64(of)), 1) // eighths of a cell, rounded
+	var b strings.Builder
+	b.WriteString(strings.Repeat("█", e/8))
+	if e%8 > 0 {
+		b.WriteRune(eighths[e%8-1])
+	}
+	return b.String()
+}
+
+// Bars draws each value with Bar, scaled to the largest.
+func Bars(values []int, width int) []string {
+	top := 0
+	for _, v := range values {
+		top = max(top, v)
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = Bar(v, top, width)
+	}
+	return out
+}
+
+// StackedBar draws parts end to end, part i in glyphs[i], in whole cells scaled so that of fills width: each part
+// gets its share of the cells, rounded so that the bar is as long as their sum would be (the largest remainders
+// get the odd cells), and a part above zero at least one cell when the bar has room for it.
+func StackedBar(parts []int, glyphs []rune, of, width int) string {
+	if of <= 0 || width <= 0 || len(glyphs) < len(parts) {
+		return ""
+	}
+	sum := 0
+	for _, p := range parts {
+		sum += max(p, 0)
+	}
+	sum = min(sum, of)
+	total := int((int64(sum)*int64(width) + int64(of)/2) / int64(of))
+	if sum > 0 {
+		total = max(total, 1)
+	}
+	cells := make([]int, len(parts))
+	type rem struct{ i, r int }
+	var rems []rem
+	used := 0
+	for i, p := range parts {
+		if p <= 0 || sum == 0 {
+			continue
+		}
+		exact := int64(min(p, sum)) * int64(total)
+		cells[i] = int(exact / int64(sum))
+		used += cells[i]
+		rems = append(rems, rem{i, int(exact % int64(sum))})
+	}
+	sort.SliceStable(rems, func(a, b int) bool {
+		if (cells[rems[a].i] == 0) != (cells[rems[b].i] == 0) {
+			return cells[rems[a].i] == 0 // a part with no cell yet first
+		}
+		return rems[a].r > rems[b].r
+	})
+	for _, r := range rems {
+		if used >= total {
+			break
+		}
+		cells[r.i]++
+		used++
+	}
+	var b strings.Builder
+	for i, n := range cells {
+		b.WriteString(strings.Repeat(string(glyphs[i]), n))
+	}
+	return b.String()
 }

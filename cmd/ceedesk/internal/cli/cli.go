@@ -77,6 +77,8 @@ func init() {
 		{"reply", "CASE TEXT [--on YYYY-MM-DD]", "record the importer's reply to a notice of action (CBP Form 29)", true, cmdReply},
 		{"approvals", "[--center C]", "decisions waiting for approval", true, cmdApprovals},
 		{"workload", "[--center C]", "each reviewer's open, overdue and due-this-week counts", true, cmdWorkload},
+		{"report", "[--center C] [--format text|csv] [--width N]", "a Center at a glance: load by holder, aging, decisions per week, clocks met (supervisor)", true, cmdReport},
+		{"importer", "NUMBER [--format text|json]", "every case of one importer you may see, by entry, with totals at stake", true, cmdImporter},
 		{"user", "add NAME --role R --center C [--display NAME] [--key FILE] | list [--center C] | disable NAME | enable NAME", "manage users (admin)", true, cmdUser},
 		{"key", "add USER FILE | revoke FINGERPRINT | list [USER]", "manage SSH keys (admin)", true, cmdKey},
 		{"import", "FILE", "import cases from .jsonl or .csv; all or nothing", true, cmdImport},
