@@ -19,7 +19,7 @@ import (
 )
 
 // The large benchmark store is built once and cached outside the repository: -store.big=PATH, or
-// $CEEDESK_BENCH_DB, or $TMPDIR/ceedesk-bench-1m.db. $CEEDESK_BENCH_CASES sets its size for quick runs (the
+// $CEEDESK_BENCH_DB, or $TMPDIR/ceedesk-bench-1m-schemaN.db. $CEEDESK_BENCH_CASES sets its size for quick runs (the
 // default file name then carries the size). It is only built when a benchmark that needs it runs (go test -bench).
 var bigFlag = flag.String("store.big", "", "path of the cached benchmark store (built on first use)")
 
@@ -39,10 +39,11 @@ func benchPath() string {
 	if p := os.Getenv("CEEDESK_BENCH_DB"); p != "" {
 		return p
 	}
+	// the name carries the schema, so that a build of another schema never migrates (or refuses) this one's store
 	if n := benchCases(); n != 1_000_000 {
-		return filepath.Join(os.TempDir(), fmt.Sprintf("ceedesk-bench-%d.db", n))
+		return filepath.Join(os.TempDir(), fmt.Sprintf("ceedesk-bench-%d-schema%d.db", n, SchemaVersion))
 	}
-	return filepath.Join(os.TempDir(), "ceedesk-bench-1m.db")
+	return filepath.Join(os.TempDir(), fmt.Sprintf("ceedesk-bench-1m-schema%d.db", SchemaVersion))
 }
 
 var bigOnce sync.Once

@@ -143,6 +143,24 @@ func (e *caseKeySet) sorted(bucket []byte) ([][]byte, [][]byte) {
 	return sk, sv
 }
 
+// put adds the set to the importers and decisions buckets, in key order: a bucket written in one transaction
+// holds its new keys in one node until the commit splits it, so keys put in random order cost a copy of that
+// node each.
+func (e *caseKeySet) put(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bImporters, bDecisions} {
+		b := tx.Bucket(name)
+		ks, vs := e.sorted(name)
+		for i := range ks {
+			if err := b.Put(ks[i], vs[i]); err != nil {
+				return err
+			}
+		}
+		delete(e.keys, string(name))
+		delete(e.vals, string(name))
+	}
+	return nil
+}
+
 // write replaces the importers and decisions buckets with the set, in key order into full pages.
 func (e *caseKeySet) write(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bImporters, bDecisions} {

@@ -282,3 +282,36 @@ func TestCheckFindsAStaleImporterIndex(t *testing.T) {
 		t.Fatalf("Check of a damaged importer index: %v", err)
 	}
 }
+
+// BenchmarkImporter is the importer's view and the related cases of one case, on the large store.
+func BenchmarkImporter(b *testing.B) {
+	s, err := Open(bigStore(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: 1})
+	if err != nil || len(p.Rows) == 0 {
+		b.Fatalf("no open ELEC case: %v", err)
+	}
+	c, err := s.Case(Operator, p.Rows[0].ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("view", func(b *testing.B) {
+		var v cases.ImporterView
+		for b.Loop() {
+			if v, err = s.Importer("sofia", c.Importer.Number); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(v.Open+v.Decided), "cases")
+	})
+	b.Run("related", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Related("alice", c.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"ceedesk/cases"
 )
@@ -167,4 +168,40 @@ func TestReportObeysTheAccessRule(t *testing.T) {
 			t.Errorf("%s reads ELEC's report: %v", who, err)
 		}
 	}
+}
+
+// BenchmarkReport is a Center at a glance on the large store, as a supervisor's screen or ceedesk report asks.
+func BenchmarkReport(b *testing.B) {
+	s, err := Open(bigStore(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	day := cases.DateOf(time.Now())
+	b.Run("report", func(b *testing.B) {
+		for b.Loop() {
+			r, err := s.Report("sofia", "ELEC", day)
+			if err != nil || r.Total.Open == 0 {
+				b.Fatalf("report: %v", err)
+			}
+		}
+	})
+	b.Run("workload", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Workload("sofia", "ELEC", day); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("approval-rows", func(b *testing.B) {
+		var n int
+		for b.Loop() {
+			rows, err := s.ApprovalRows("sofia", "ELEC")
+			if err != nil {
+				b.Fatal(err)
+			}
+			n = len(rows)
+		}
+		b.ReportMetric(float64(n), "rows")
+	})
 }
