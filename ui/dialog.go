@@ -56,7 +56,9 @@ type dialog struct {
 	focus     int
 }
 
-func (m *Model) openDialog(kind dialogKind) {
+// openDialog opens a dialog of kind about what the panes show (the open case, the approval under the cursor, the
+// cases being reassigned), with the text kept from a conflict on the same dialog; the text field has the keys.
+func (m *Model) openDialog(kind dialogKind) tea.Cmd {
 	d := &dialog{kind: kind, multiline: true}
 	switch kind {
 	case dialogNote:
@@ -117,6 +119,7 @@ func (m *Model) openDialog(kind dialogKind) {
 	}
 	m.dlg = d
 	d.layout(m)
+	return d.ta.Focus()
 }
 
 // withDate gives the dialog a date field, today until changed.
@@ -133,6 +136,14 @@ func noticeKind(n cases.ActionNotice) string {
 		return "proposed action"
 	}
 	return "action taken"
+}
+
+// restyle gives the dialog's inputs the styles of a new theme.
+func (d *dialog) restyle(c *common) {
+	c.styleTextarea(&d.ta)
+	if d.dated {
+		c.styleInput(&d.date)
+	}
 }
 
 // fields is how many fields tab moves through.
@@ -175,13 +186,6 @@ func (d *dialog) seen(m *Model) {
 	if c, err := m.desk.Case(m.user.Name, d.caseID); err == nil && c.Version != d.version {
 		d.notice = changedNotice(c, d.what())
 	}
-}
-
-func (m *Model) infoDays() int {
-	if n := m.desk.Policy().InfoRequestDays; n > 0 {
-		return n
-	}
-	return 30
 }
 
 func (d *dialog) layout(m *Model) {
@@ -345,11 +349,11 @@ func (m *Model) submitDialog() {
 			} else {
 				m.say("decision on case %s returned to %s", one(c.ID), one(orNobody(c.Assignee)))
 			}
-			m.loadApprovals()
-			m.q.refresh(m)
+			m.sup.loadApprovals()
+			m.q.refresh()
 		}
 		m.confirm(fmt.Sprintf("%s the decision on case %s?", strings.ToUpper(verb[:1])+verb[1:], one(c.ID)),
-			approvalSummary(m, c, text), func() { write("") })
+			approvalSummary(c, text), func() { write("") })
 		// The approval date is the decision's date: a decision made in time may be final too late.
 		if verb == "approve" && c.Decision != nil && c.Decision.LateAck == "" {
 			if w, late := cases.LateDecision(c, *c.Decision, m.desk.Policy(), m.today()); late {
@@ -363,7 +367,7 @@ func (m *Model) submitDialog() {
 			return
 		}
 		m.dlg = nil
-		m.confirmReassign(text)
+		m.sup.confirmReassign(text)
 	}
 }
 
@@ -390,14 +394,10 @@ func isConflict(err error) bool {
 	return errors.As(err, &ce)
 }
 
-// caseWritten shows the case as the store returned it after a write, and says what was done.
-func (m *Model) caseWritten(c *cases.Case, msg string) {
-	m.d.c = c
-	m.loadHistory()
-	m.d.why = m.workReason(c)
-	m.d.layout(m)
-	m.say("%s", msg)
-	m.q.refresh(m)
+// refusedApproval explains a refused approval or return (the approver is never the decider, and so on).
+func (m *Model) refusedApproval(err error) {
+	m.refused(err)
+	m.sup.loadApprovals()
 }
 
 func (d *dialog) view(m *Model, h int) string {
