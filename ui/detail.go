@@ -56,7 +56,8 @@ func (d *detailPane) Changed(ch cases.Change) {
 	}
 }
 
-// open shows a case. Opening one's own assigned case starts its review. It reports whether the case opened.
+// open shows a case. Opening a case, or paging through cases, only reads: the review of an assigned case begins
+// with the reviewer's first act on it, or the begin-review key. It reports whether the case opened.
 func (d *detailPane) open(id string, from pane) bool {
 	c, err := d.desk.Case(d.user.Name, id)
 	if err != nil {
@@ -66,14 +67,6 @@ func (d *detailPane) open(id string, from pane) bool {
 	if err := cases.CanView(d.user, c); err != nil {
 		d.fail(err)
 		return false
-	}
-	if c.Status == cases.StatusAssigned && c.Assignee == d.user.Name && !d.readOnly && cases.CanWork(d.user, c) == nil {
-		started, err := d.desk.StartReview(d.user.Name, c.ID, c.Version)
-		if err != nil {
-			d.ws.refused(err)
-		} else {
-			c = started
-		}
 	}
 	fresh := d.c == nil || d.c.ID != c.ID
 	d.show(c)
@@ -160,6 +153,8 @@ func (d *detailPane) Update(msg tea.KeyMsg) tea.Cmd {
 	case d.scroll(&d.vp, msg):
 	case d.is(msg, k.Decide):
 		ws.dec.start()
+	case d.is(msg, k.BeginReview):
+		d.beginReview()
 	case d.is(msg, k.Note):
 		if d.mayWork() {
 			return ws.openDialog(dialogNote)
@@ -207,6 +202,23 @@ func (d *detailPane) Update(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// beginReview moves the open case from assigned to in review, as of the version the reviewer sees.
+func (d *detailPane) beginReview() {
+	if !d.mayWork() {
+		return
+	}
+	if d.c.Status != cases.StatusAssigned {
+		d.refuse("case %s is %s: only an assigned case waits for its review to begin", one(d.c.ID), strings.ToLower(d.c.Status.Title()))
+		return
+	}
+	got, err := d.desk.StartReview(d.user.Name, d.c.ID, d.c.Version)
+	if err != nil {
+		d.ws.refused(err)
+		return
+	}
+	d.ws.caseWritten(got, "review started on case "+one(got.ID))
+}
+
 // mayWork reports whether the open case can be worked, saying why not in the status line.
 func (d *detailPane) mayWork() bool {
 	if d.why != "" {
@@ -240,7 +252,7 @@ func (d *detailPane) Keys() [][]*binding {
 		return [][]*binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom}, {k.Notice, k.Back}, append(k.views(), k.everywhere()...)}
 	}
 	return [][]*binding{
-		{k.Decide, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
+		{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
 		{k.Back, k.NextPane, k.PrevPane},
 		append(k.views(), k.everywhere()...),
@@ -261,6 +273,9 @@ func (d *detailPane) Hints() (h hints) {
 	}
 	if d.why == "" {
 		h.add("decide", k.Decide)
+		if d.c != nil && d.c.Status == cases.StatusAssigned {
+			h.add("begin review", k.BeginReview)
+		}
 		h.add("note", k.Note)
 		h.add("request info", k.Info)
 		if d.c != nil && cases.OpenRequest(d.c) >= 0 {

@@ -259,7 +259,11 @@ func (m *Model) submitDialog() {
 			return
 		}
 		m.dlg = nil
-		m.caseWritten(got, "note added to case "+one(got.ID))
+		msg := "note added to case " + one(got.ID)
+		if b := m.keys.BeginReview; got.Status == cases.StatusAssigned && got.Assignee == m.user.Name && b.Enabled() {
+			msg += "; its review has not begun: " + b.Help().Key + " begins it" // a note leaves the case assigned
+		}
+		m.caseWritten(got, msg)
 	case dialogInfo:
 		got, err := m.desk.RequestInfo(m.user.Name, d.caseID, d.version, text, m.today())
 		if err != nil {

@@ -22,7 +22,7 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom             *binding
 	Open, NextPane, PrevPane, Back, Quit, ForceQuit     *binding
 	Filter, Sort, Mark                                  *binding
-	Decide, Note, Info, NextCase, PrevCase              *binding
+	Decide, Note, Info, NextCase, PrevCase, BeginReview *binding
 	Answer, NoticeOfAction, Reply, AckLate, Notice      *binding
 	Reassign, Approvals, Workload, Rebalance            *binding
 	Approve, Return                                     *binding
@@ -56,6 +56,7 @@ func newKeyMap() *keyMap {
 	k.Decide = def("decide", []string{"d"}, "d", "decide")
 	k.Note = def("note", []string{"n"}, "n", "note")
 	k.Info = def("info", []string{"i"}, "i", "request information (CBP Form 28)")
+	k.BeginReview = def("begin_review", []string{"e"}, "e", "begin review (assigned → in review)")
 	k.Answer = def("answer", []string{"A"}, "A", "record the importer's answer (CBP Form 28)")
 	k.NoticeOfAction = def("notice_of_action", []string{"o"}, "o", "notice of action, proposed or taken (CBP Form 29)")
 	k.Reply = def("reply", []string{"R"}, "R", "record the importer's reply to a notice of action")

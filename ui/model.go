@@ -101,7 +101,7 @@ func (m *Model) applyRole() {
 		k.Return.disable("only supervisors can return decisions")
 	}
 	if m.readOnly {
-		for _, b := range []*binding{k.Decide, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return} {
+		for _, b := range []*binding{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return} {
 			b.disable("this session is read-only")
 		}
 	}
