@@ -19,7 +19,7 @@ const (
 	stageOutcome decisionStage = iota // choosing among the outcomes the kind allows
 	stageForm                         // giving what the outcome requires
 	stageConfirm                      // reading the exact record before it is written
-	stageStale                        // the write met a newer version the reviewer may no longer decide; their record stays on screen
+	stageStale                        // the case changed and the reviewer may no longer decide it: their record stays on screen
 )
 
 type formField int
@@ -56,10 +56,25 @@ type decisionPane struct {
 	acked bool
 }
 
-// start opens the pane on the case open in the case pane, with the draft of an earlier visit to the same case.
+// start opens the pane on the case open in the case pane, with the draft of an earlier visit to the same case. A
+// draft the case can no longer take (it was reassigned, or decided) is shown as it was typed, to keep or copy.
 func (d *decisionPane) start() {
 	c := d.ws.d.c
-	if c == nil || !d.ws.d.mayWork() {
+	if c == nil {
+		return
+	}
+	why := d.ws.d.why
+	if why == "" {
+		if err := cases.CanDecide(d.user, c); err != nil {
+			why = says(err)
+		}
+	}
+	if why != "" && d.c != nil && d.c.ID == c.ID && d.typedText() != "" {
+		d.lose(c, fmt.Sprintf("case %s was %s", one(c.ID), changedBy(cases.Change{}, c)), why)
+		d.ws.show(paneDecision)
+		return
+	}
+	if !d.ws.d.mayWork() {
 		return
 	}
 	if err := cases.CanDecide(d.user, c); err != nil {
@@ -99,7 +114,7 @@ func (d *decisionPane) Update(msg tea.KeyMsg) tea.Cmd { return d.key(msg) }
 // before, has reread it).
 func (d *decisionPane) Changed(c cases.Change) {
 	if d.ws.pane == paneDecision && d.c != nil && touches(c, d.c.ID) {
-		d.seen(d.ws.d.c)
+		d.seen(c, d.ws.d.c)
 	}
 }
 
@@ -115,14 +130,14 @@ func (d *decisionPane) Keys() [][]*binding {
 	k := d.keys
 	switch d.stage {
 	case stageForm:
-		return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.Redraw, k.ForceQuit}}
+		return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
 	case stageConfirm:
 		if d.late != "" && !d.acked {
-			return [][]*binding{{k.AckLate, k.Cancel}, {k.Redraw, k.ForceQuit}}
+			return [][]*binding{{k.AckLate, k.Cancel}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
 		}
-		return [][]*binding{{k.Confirm, k.Cancel}, {k.Redraw, k.ForceQuit}}
+		return [][]*binding{{k.Confirm, k.Cancel}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
 	case stageStale:
-		return [][]*binding{{k.Back}, {k.Redraw, k.ForceQuit}}
+		return [][]*binding{{k.Back}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
 	}
 	return [][]*binding{{k.Down, k.Up, k.Open, k.Back}, {k.Help, k.Command, k.Redraw, k.Quit, k.ForceQuit}}
 }
@@ -138,6 +153,10 @@ func (d *decisionPane) Hints() (h hints) {
 		h.keep("help", k.Help)
 	case stageForm:
 		h.add("review the record", k.Save)
+		if d.notice != "" {
+			h.add("keep as note", k.KeepNote)
+			h.add("copy", k.Copy)
+		}
 		if len(d.fields) > 1 {
 			h.add("next field", k.NextField)
 		}
@@ -154,6 +173,8 @@ func (d *decisionPane) Hints() (h hints) {
 		h.add("go back", k.Cancel)
 	case stageStale:
 		h.add("back to the case", k.Back)
+		h.add("keep as note", k.KeepNote)
+		h.add("copy", k.Copy)
 	}
 	return h
 }
@@ -197,6 +218,12 @@ func (d *decisionPane) typing() bool {
 
 func (d *decisionPane) key(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
+	switch {
+	case d.is(msg, k.KeepNote):
+		return d.keepAsNote()
+	case d.is(msg, k.Copy):
+		return d.copyText(d.typedText())
+	}
 	switch d.stage {
 	case stageOutcome:
 		switch {
@@ -446,25 +473,106 @@ func (d *decisionPane) conflict(ce *cases.ConflictError) {
 	_ = d.focusField()
 }
 
-// conflictText names who changed a case, and when, after the actor read it.
-func conflictText(ce *cases.ConflictError) string {
-	return fmt.Sprintf("case %s was changed by %s at %s; reloaded", one(ce.ID), one(orNobody(ce.By)), ce.At.Format("15:04"))
-}
-
-// seen notes a change committed to the case after the reviewer began the decision, so the pane says so instead
-// of silently showing other content.
-func (d *decisionPane) seen(fresh *cases.Case) {
+// seen notes a change committed to the case after the reviewer began the decision, so the pane says what changed
+// and who changed it instead of silently showing other content. When the change took the case away from the
+// reviewer, what they chose and typed stays on the pane, which says why it cannot be written and how to keep it.
+func (d *decisionPane) seen(ch cases.Change, fresh *cases.Case) {
 	if d.c == nil || fresh == nil || fresh.ID != d.c.ID || fresh.Version == d.c.Version {
 		return
 	}
-	d.notice = changedNotice(fresh, "decision")
+	if err := cases.CanWork(d.user, fresh); err != nil && d.stage != stageStale {
+		d.lose(fresh, fmt.Sprintf("case %s was %s", one(fresh.ID), changedBy(ch, fresh)), says(err))
+		return
+	}
+	d.notice = changedNotice(ch, fresh, "decision")
 }
 
-// changedNotice says who changed a case and when, and that the write in progress is checked against the version
-// the user saw.
-func changedNotice(c *cases.Case, what string) string {
-	return fmt.Sprintf("changed by %s at %s — your %s will be checked against the version you saw",
-		one(orNobody(c.UpdatedBy)), c.UpdatedAt.Format("15:04"), what)
+// lose shows the draft over the case as it now is, which this user may no longer decide: what happened, why, and
+// the draft as typed.
+func (d *decisionPane) lose(fresh *cases.Case, what, why string) {
+	d.record = d.draft()
+	d.c, d.notice = fresh, ""
+	d.stale, d.err = one(why), what
+	d.stage = stageStale
+	d.reasons.Blur()
+	d.amount.Blur()
+}
+
+// draft is the decision as the reviewer has it so far: the record under review, or what the form holds.
+func (d *decisionPane) draft() cases.Decision {
+	if d.stage == stageConfirm || d.stage == stageStale {
+		return d.record
+	}
+	s := d.spec()
+	rec := cases.Decision{Outcome: s.Outcome}
+	if s.Reasons {
+		rec.Reasons = strings.TrimSpace(d.reasons.Value())
+	}
+	if s.Amount {
+		if a, err := cases.ParseUSD(d.amount.Value()); err == nil {
+			rec.Amount = a
+		}
+	}
+	if s.Lines {
+		for n, on := range d.lines {
+			if on {
+				rec.Lines = append(rec.Lines, n)
+			}
+		}
+		sort.Ints(rec.Lines)
+	}
+	return rec
+}
+
+// typedText is the draft as words for a note or the clipboard: the outcome chosen, what was given for it, the
+// reasons; "" when nothing is typed or chosen beyond the outcome.
+func (d *decisionPane) typedText() string {
+	if d.c == nil || len(d.specs) == 0 {
+		return ""
+	}
+	rec := d.draft()
+	amount := strings.TrimSpace(d.amount.Value())
+	if rec.Reasons == "" && amount == "" && len(rec.Lines) == 0 {
+		return ""
+	}
+	spec, _ := cases.Spec(rec.Outcome)
+	head := "Decision not written: " + strings.ToLower(spec.Title)
+	if amount != "" {
+		head += ", amount " + amount
+	}
+	if len(rec.Lines) > 0 {
+		ls := make([]string, len(rec.Lines))
+		for i, n := range rec.Lines {
+			ls[i] = fmt.Sprint(n)
+		}
+		head += ", lines " + strings.Join(ls, ", ")
+	}
+	if rec.Reasons == "" {
+		return head + "."
+	}
+	return head + ". " + rec.Reasons
+}
+
+// keepAsNote writes the draft as a note on the case, against the newest version the session has read: the store
+// decides whether this user may still add one. The draft stays, for d on the same case.
+func (d *decisionPane) keepAsNote() tea.Cmd {
+	text := d.typedText()
+	if text == "" {
+		d.refuse("nothing is typed to keep")
+		return nil
+	}
+	id, version := d.c.ID, d.c.Version
+	if open := d.ws.d.c; open != nil && open.ID == id {
+		version = open.Version
+	}
+	got, err := d.desk.AddNote(d.user.Name, id, version, text)
+	if err != nil {
+		d.ws.keepRefused(err)
+		return nil
+	}
+	d.ws.show(paneDetail)
+	d.ws.caseWritten(got, "your decision's text is kept as a note on case "+one(got.ID))
+	return nil
 }
 
 // View implements component.
@@ -578,7 +686,9 @@ func (d *decisionPane) View() string {
 		b.WriteString(st.Warn.Render(wrap(" Nothing was written, and you cannot decide the case now: "+d.stale+".", d.width-1)) + "\n\n")
 		b.WriteString(" " + st.Section.Render("Your record, as you wrote it:") + "\n")
 		decisionText(record{b: &b, st: st, w: d.width}, d.record)
-		b.WriteString("\n" + st.Key.Render(" esc") + " back to the case")
+		k := d.keys
+		b.WriteString("\n" + st.Key.Render(" esc") + " back to the case   " + st.Key.Render(k.KeepNote.Help().Key) + " keep it as a note   " +
+			st.Key.Render(k.Copy.Help().Key) + " copy it")
 	}
 	return b.String()
 }

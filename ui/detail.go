@@ -111,7 +111,8 @@ func (d *detailPane) workReason(c *cases.Case) string {
 }
 
 // reload rereads the open case after a change. When the case has been reassigned away from the user it says
-// so and the case becomes read-only for them.
+// so and the case becomes read-only for them; a decision or a dialog in progress on it stays, with what was typed
+// (they say what can still be done with it).
 func (d *detailPane) reload() {
 	old := d.c
 	c, err := d.desk.Case(d.user.Name, old.ID)
@@ -123,12 +124,6 @@ func (d *detailPane) reload() {
 	if old.Assignee == d.user.Name && c.Assignee != d.user.Name && d.user.Role != cases.RoleSupervisor {
 		d.refuse("case %s was reassigned to %s by %s; it is read-only for you now",
 			one(c.ID), one(orNobody(c.Assignee)), one(orNobody(c.UpdatedBy)))
-		if d.ws.pane == paneDecision {
-			d.ws.show(paneDetail)
-		}
-		if d.ws.dlg != nil && d.ws.dlg.caseID == c.ID {
-			d.ws.dlg = nil
-		}
 	}
 }
 

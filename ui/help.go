@@ -22,9 +22,9 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 	switch {
 	case m.dlg != nil:
 		if m.dlg.fields() > 1 {
-			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Back}}
+			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Back}, {k.KeepNote, k.Copy}}
 		}
-		return [][]*binding{{k.Save, k.Back}}
+		return [][]*binding{{k.Save, k.Back}, {k.KeepNote, k.Copy}}
 	case m.ask != nil:
 		return [][]*binding{{k.Confirm, k.Cancel}}
 	}
@@ -177,6 +177,10 @@ func (m *Model) footerHints() hints {
 		}
 		if m.dlg.fields() > 1 {
 			h.add("next field", k.NextField)
+		}
+		if m.dlg.changed() {
+			h.add("keep as note", k.KeepNote)
+			h.add("copy", k.Copy)
 		}
 		h.add("cancel", k.Back)
 	case m.cmdActive:

@@ -25,7 +25,7 @@ type keyMap struct {
 	Decide, Note, Info, NextCase, PrevCase, BeginReview *binding
 	Answer, NoticeOfAction, Reply, AckLate, Notice      *binding
 	Reassign, Approvals, Workload, Rebalance            *binding
-	Approve, Return                                     *binding
+	Approve, Return, KeepNote, Copy                     *binding
 	Command, Help, Redraw                               *binding
 	Save, Confirm, Cancel, NextField, PrevField, Toggle *binding
 	all                                                 []*binding
@@ -79,6 +79,9 @@ func newKeyMap() *keyMap {
 	k.PrevField = def("prev_field", []string{"shift+tab"}, "shift+tab", "previous field")
 	k.AckLate = def("acknowledge_late", []string{"L"}, "L", "acknowledge what the law makes of a late decision")
 	k.Toggle = def("toggle", []string{" ", "x"}, "space/x", "toggle line")
+	// keys that work while text is typed: control keys the text fields do not use
+	k.KeepNote = def("keep_as_note", []string{"ctrl+o"}, "ctrl+o", "keep the text typed as a note on the case")
+	k.Copy = def("copy_text", []string{"ctrl+y"}, "ctrl+y", "copy the text typed to the clipboard (OSC 52)")
 	return k
 }
 

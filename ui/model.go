@@ -101,7 +101,7 @@ func (m *Model) applyRole() {
 		k.Return.disable("only supervisors can return decisions")
 	}
 	if m.readOnly {
-		for _, b := range []*binding{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return} {
+		for _, b := range []*binding{k.Decide, k.BeginReview, k.KeepNote, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return} {
 			b.disable("this session is read-only")
 		}
 	}
@@ -156,10 +156,10 @@ func (m *Model) changed(c cases.Change) {
 		p.Changed(c)
 	}
 	if m.dlg != nil && m.dlg.caseID != "" && touches(c, m.dlg.caseID) {
-		m.dlg.seen(m)
+		m.dlg.seen(m, c)
 	}
 	if m.ask != nil && m.ask.caseID != "" && touches(c, m.ask.caseID) {
-		m.ask.seen(m)
+		m.ask.seen(m, c)
 	}
 }
 
@@ -172,6 +172,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case cases.Change:
 		m.changed(msg)
 		return m, nil
+	case ClipboardMsg:
+		return m, nil // the host's filter has written it to the terminal
 	case tea.MouseMsg:
 		if m.dlg != nil || m.ask != nil || m.help {
 			return m, nil
