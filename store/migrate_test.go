@@ -64,6 +64,40 @@ func makeSchema2(t *testing.T, path string) {
 	rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
 }
 
+// makeSchema3 turns a closed store into one of schema version 3: keys of the received, amount and importer indexes
+// hold no due date, and there are no indexes by kind, case, status, assignee or entry.
+func makeSchema3(t *testing.T, path string) {
+	t.Helper()
+	rawUpdate(t, path, func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bIndex)
+		var names [][]byte
+		idx.ForEachBucket(func(name []byte) error { names = append(names, bytes.Clone(name)); return nil })
+		for _, name := range names {
+			switch so := name[len(name)-1]; so {
+			case sortDue:
+			case sortReceived, sortAmount, sortImporter:
+				b := idx.Bucket(name)
+				var ks, vs [][]byte
+				b.ForEach(func(k, v []byte) error { ks, vs = append(ks, bytes.Clone(k)), append(vs, bytes.Clone(v)); return nil })
+				for i, k := range ks {
+					at := len(k) - len(keyID(k, so)) - 4 // where the due date is
+					if err := b.Delete(k); err != nil {
+						return err
+					}
+					if err := b.Put(append(k[:at:at], k[at+4:]...), vs[i]); err != nil {
+						return err
+					}
+				}
+			default:
+				if err := idx.DeleteBucket(name); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bMeta).Put(mSchema, be64(3))
+	})
+}
+
 func schemaOf(t *testing.T, path string) uint64 {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
@@ -89,7 +123,7 @@ func casesIn(t *testing.T, path string) int {
 }
 
 func TestMigrateOlderSchemas(t *testing.T) {
-	for _, from := range []uint64{0, 1, 2} {
+	for _, from := range []uint64{0, 1, 2, 3} {
 		t.Run(fmt.Sprintf("from %d", from), func(t *testing.T) {
 			s, cs := worked(t, 300)
 			nEvents, err := s.VerifyAudit()
@@ -111,6 +145,8 @@ func TestMigrateOlderSchemas(t *testing.T) {
 				makeSchema1(t, path)
 			case 2:
 				makeSchema2(t, path)
+			case 3:
+				makeSchema3(t, path)
 			}
 
 			if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it read-write once to migrate it") {

@@ -6,12 +6,12 @@
 // ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
 // published to in-process subscribers.
 //
-// Layout of the file (schema version 3; migrate.go has the history and the steps from older versions):
+// Layout of the file (schema version 4; migrate.go has the history and the steps from older versions):
 //
 //	cases    id -> encoded cases.Case
 //	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
-//	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+id, values status,
-//	         kind and, in the due-date indexes, a copy of the rest of the queue row (index.go)
+//	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+due+id, values
+//	         status, kind and, in the due-date indexes, a copy of the rest of the queue row (index.go)
 //	stats    per scope: totals (all, open, pending, revenue) and a histogram of open cases per due date
 //	history  id 0x00 seq -> nothing: the audit events of a case
 //	users    name -> JSON cases.User
@@ -46,7 +46,7 @@ const Operator = "operator"
 
 // SchemaVersion is the layout version this package reads and writes. Open migrates a store of an older version
 // (see migrate.go) and refuses a newer one.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Options configure Open.
 type Options struct {
