@@ -27,6 +27,7 @@ type keyMap struct {
 	Reassign, Approvals, Workload, Rebalance            *binding
 	Approve, Return, KeepNote, Copy                     *binding
 	Command, Help, Redraw                               *binding
+	SortReverse, Views, Importer, Yank                  *binding
 	Save, Confirm, Cancel, NextField, PrevField, Toggle *binding
 	all                                                 []*binding
 }
@@ -82,6 +83,10 @@ func newKeyMap() *keyMap {
 	// keys that work while text is typed: control keys the text fields do not use
 	k.KeepNote = def("keep_as_note", []string{"ctrl+o"}, "ctrl+o", "keep the text typed as a note on the case")
 	k.Copy = def("copy_text", []string{"ctrl+y"}, "ctrl+y", "copy the text typed to the clipboard (OSC 52)")
+	k.SortReverse = def("sort_reverse", []string{"S"}, "S", "reverse the sort")
+	k.Views = def("views", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "saved views")
+	k.Importer = def("importer", []string{"I"}, "I", "the importer's cases")
+	k.Yank = def("yank", []string{"y"}, "y", "copy the case id and entry number (OSC 52)")
 	return k
 }
 
