@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -110,11 +111,18 @@ func FuzzParseProtestNumber(f *testing.F) {
 
 func FuzzParseFilter(f *testing.F) {
 	for _, s := range []string{"", "acme", "kind:psc,pea status:open due:<7d", `importer:"acme corp" amount:>10000`,
-		"due:overdue center:elec", "amount:1.234", `"unclosed`, "a\x1b[2J", "::::", "due:<-0d", "kind:,", "k:\"\""} {
+		"due:overdue center:elec", "amount:1.234", `"unclosed`, "a\x1b[2J", "::::", "due:<-0d", "kind:,", "k:\"\"",
+		"kind:protest OR kind:psc", "acme OR globex -status:decided", "NOT importer:acme", "(acme OR b76) -(kind:pea)",
+		"due:<2026-12-31", "due:2026-12-01..2026-12-31 received:2026-11-01..", "received:..2026-10-31",
+		"due:<2026-13-01", "assignee:none OR assignee:-", `assignee:"none"`, "((a)", "a))", "()", "- NOT", "OR OR",
+		`"OR" "-x" "(y)"`, "importer:(usa)", "--a", "NOT NOT NOT a", "due:2026-02-29", "due:..", "due:2026-1-1.."} {
 		f.Add(s)
 	}
+	today := d("2026-03-02")
 	rows := []QueueRow{
-		{ID: "2704-26-100123", Kind: KindProtest, Status: StatusInReview, Center: "ELEC", Assignee: "alice", Due: d("2026-03-01"), Importer: "Société Acme", Entry: "B76-0324527-8", Revenue: 50_000_00},
+		{ID: "2704-26-100123", Kind: KindProtest, Status: StatusInReview, Center: "ELEC", Assignee: "alice", Due: d("2026-03-01"), Received: d("2026-01-10"), Importer: "Société Acme", Entry: "B76-0324527-8", Revenue: 50_000_00},
+		{ID: "PD-26-000004", Kind: KindDisclosure, Status: StatusNew, Center: "PHARMA", Due: d("2026-12-20"), Received: d("2026-11-01"), Importer: "Globex (USA) \u212Aelvin", Revenue: 2_000_00},
+		{ID: "PEA-26-000002", Kind: KindPEA, Status: StatusDecided, Center: "ELEC", Assignee: "none", Due: d("2026-03-09"), Importer: "Harbor OR Inc", Entry: "999-9999999-0"},
 		{},
 	}
 	f.Fuzz(func(t *testing.T, q string) {
@@ -129,15 +137,71 @@ func FuzzParseFilter(f *testing.F) {
 		if fl.Query != q {
 			t.Fatalf("Query = %q; want %q", fl.Query, q)
 		}
+		matched := make([]bool, len(rows))
+		m := fl.Matcher(today)
 		for i := range rows {
-			fl.Match(&rows[i], d("2026-03-02"))
+			matched[i] = m.Match(&rows[i])
+			for _, s := range []string{rows[i].ID, rows[i].Importer, rows[i].Entry} {
+				checkRanges(t, q, s, fl.Highlights(s))
+			}
 		}
 		// Parsing is deterministic, and an empty filter matches every row.
-		if again, err := ParseFilter(q); err != nil || !sameFilter(again, fl) {
+		if again, err := ParseFilter(q); err != nil || !reflect.DeepEqual(again, fl) {
 			t.Fatalf("ParseFilter(%q) is not deterministic", q)
 		}
-		if fl.Empty() && !fl.Match(&rows[0], d("2026-03-02")) {
-			t.Fatalf("an empty filter %q refused a row", q)
+		if fl.Empty() {
+			if !matched[0] {
+				t.Fatalf("an empty filter %q refused a row", q)
+			}
+			return
+		}
+		// NOT ( q ) matches exactly the rows q does not; q OR q the rows q does.
+		for _, form := range []struct {
+			q      string
+			negate bool
+		}{{"NOT ( " + q + " )", true}, {q + " OR " + q, false}} {
+			if len(form.q) > MaxFilter {
+				continue
+			}
+			g, err := ParseFilter(form.q)
+			if err != nil {
+				t.Fatalf("%q parses but %q does not: %v", q, form.q, err)
+			}
+			for i := range rows {
+				if g.Match(&rows[i], today) != (matched[i] != form.negate) {
+					t.Fatalf("%q and %q disagree on row %d", q, form.q, i)
+				}
+			}
+		}
+	})
+}
+
+// checkRanges fails unless rs are ordered, apart, non-empty byte ranges of s on rune boundaries.
+func checkRanges(t *testing.T, q, s string, rs [][2]int) {
+	t.Helper()
+	for i, r := range rs {
+		if r[0] < 0 || r[1] > len(s) || r[0] >= r[1] || i > 0 && r[0] <= rs[i-1][1] ||
+			!utf8.RuneStart(s[r[0]]) || r[1] < len(s) && !utf8.RuneStart(s[r[1]]) {
+			t.Fatalf("ParseFilter(%q).Highlights(%q) = %v: range %d is out of order or not on rune boundaries", q, s, rs, i)
+		}
+	}
+}
+
+// The fast case-insensitive search agrees with lower-casing the text and searching it, and the ranges it reports
+// hold text that lower-cases to the needle.
+func FuzzContainsFold(f *testing.F) {
+	for _, s := range [][2]string{{"Acme Corp", "corp"}, {"ÉLECTRONIQUE", "électronique"}, {"\u212Aelvin", "kelvin"},
+		{"\u0130stanbul", "istanbul"}, {"Straße", "straße"}, {"a\xffb", "\xff"}, {"abc\u212A", "abck"}, {"", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, s, word string) {
+		n := newNeedle(word)
+		want := strings.Contains(strings.ToLower(s), n.s)
+		if got := n.in(s); got != want {
+			t.Fatalf("needle %q in %q = %v; strings.Contains(strings.ToLower) says %v", n.s, s, got, want)
+		}
+		if start, end, ok := n.index(s, 0); ok && strings.ToLower(s[start:end]) != n.s {
+			t.Fatalf("needle %q in %q: found %q at %d:%d", n.s, s, s[start:end], start, end)
 		}
 	})
 }

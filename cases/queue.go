@@ -26,7 +26,20 @@ func (e *ConflictError) Error() string {
 		e.ID, orNobody(e.By), e.At.Format("15:04"), e.Version)
 }
 
-// SortKey orders a queue.
+// SortKey orders a queue. There is one for each column a queue shows, and one for the date received:
+//
+//	DUE, LEFT  SortDue       earliest first
+//	KIND       SortKind      in the order of Kinds (protest, PSC, PEA, prior disclosure, validation)
+//	CASE       SortCase      case id, 0-9 then A-Z
+//	IMPORTER   SortImporter  A to Z, ignoring case
+//	ASSIGNEE   SortAssignee  A to Z, unassigned cases first
+//	ENTRY      SortEntry     entry number, 0-9 then A-Z; cases without one first
+//	STATUS     SortStatus    in the order of Statuses (new, assigned, in review, ... decided)
+//	AT STAKE   SortAmount    largest first
+//	           SortReceived  earliest first
+//
+// Within any sort, cases that tie are in due-date order, then by case id. QueueQuery.Reverse turns the whole order
+// around, ties included.
 type SortKey string
 
 const (
@@ -34,22 +47,38 @@ const (
 	SortReceived SortKey = "received"
 	SortAmount   SortKey = "amount"
 	SortImporter SortKey = "importer"
+	SortKind     SortKey = "kind"
+	SortCase     SortKey = "case"
+	SortStatus   SortKey = "status"
+	SortAssignee SortKey = "assignee"
+	SortEntry    SortKey = "entry"
 )
 
 // SortKeys lists the sorts in the order `s` cycles through them.
 var SortKeys = []SortKey{SortDue, SortReceived, SortAmount, SortImporter}
 
-// ParseSortKey reads due, received, amount or importer.
+// AllSortKeys lists every sort.
+var AllSortKeys = []SortKey{SortDue, SortReceived, SortAmount, SortImporter, SortKind, SortCase, SortStatus, SortAssignee, SortEntry}
+
+// sortAliases are other names ParseSortKey accepts: the column heads.
+var sortAliases = map[string]SortKey{"left": SortDue, "stake": SortAmount, "at stake": SortAmount, "revenue": SortAmount,
+	"id": SortCase, "to": SortAssignee}
+
+// ParseSortKey reads a sort's name (any of AllSortKeys) or its column's head (left, id, at stake).
 func ParseSortKey(s string) (SortKey, error) {
-	for _, k := range SortKeys {
-		if strings.EqualFold(string(k), strings.TrimSpace(s)) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	for _, k := range AllSortKeys {
+		if string(k) == v {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("sort %q: want due, received, amount or importer", s)
+	if k, ok := sortAliases[v]; ok {
+		return k, nil
+	}
+	return "", fmt.Errorf("sort %q: want due, received, amount, importer, kind, case, status, assignee or entry", s)
 }
 
-// Next is the sort after k in the cycle.
+// Next is the sort after k in the cycle of SortKeys.
 func (k SortKey) Next() SortKey {
 	for i, s := range SortKeys {
 		if s == k {
@@ -60,20 +89,26 @@ func (k SortKey) Next() SortKey {
 }
 
 // QueueQuery asks for one window of a queue. Exactly one of Assignee and Center scopes it: a reviewer's queue, or
-// a whole Center. Due and received sort ascending (earliest first), amount descending (largest first), importer
-// A to Z.
+// a whole Center (both: the reviewer's cases of that Center). Sort orders it (SortKey says how), Reverse turns the
+// order around.
 type QueueQuery struct {
 	Assignee string
 	Center   string
 	Sort     SortKey
+	Reverse  bool
 	Filter   Filter
 	OpenOnly bool // leave out decided cases
 	Offset   int
 	Limit    int
 	Today    Date
+	// NoTotal asks for the window alone: a filtered query stops as soon as it has the window's rows, instead of
+	// going on through the queue to count every match, and QueuePage.Total is -1 unless it was known anyway. Ask
+	// again without NoTotal for the count.
+	NoTotal bool
 }
 
-// QueuePage is a window of a queue and the size of the whole (after the filter).
+// QueuePage is a window of a queue and the size of the whole (after the filter); Total is -1 when a query with
+// NoTotal did not count it.
 type QueuePage struct {
 	Rows   []QueueRow
 	Offset int

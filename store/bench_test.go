@@ -19,8 +19,9 @@ import (
 )
 
 // The large benchmark store is built once and cached outside the repository: -store.big=PATH, or
-// $CEEDESK_BENCH_DB, or $TMPDIR/ceedesk-bench-1m-schemaN.db. $CEEDESK_BENCH_CASES sets its size for quick runs (the
-// default file name then carries the size). It is only built when a benchmark that needs it runs (go test -bench).
+// $CEEDESK_BENCH_DB, or $TMPDIR/ceedesk-bench-1m-schemaN.db (N is SchemaVersion, so that ceedesks of different
+// schemas do not migrate each other's file). $CEEDESK_BENCH_CASES sets its size for quick runs (the default file
+// name then carries the size). It is only built when a benchmark that needs it runs (go test -bench).
 var bigFlag = flag.String("store.big", "", "path of the cached benchmark store (built on first use)")
 
 func benchCases() int {
@@ -39,11 +40,11 @@ func benchPath() string {
 	if p := os.Getenv("CEEDESK_BENCH_DB"); p != "" {
 		return p
 	}
-	// the name carries the schema, so that a build of another schema never migrates (or refuses) this one's store
+	size := "1m"
 	if n := benchCases(); n != 1_000_000 {
-		return filepath.Join(os.TempDir(), fmt.Sprintf("ceedesk-bench-%d-schema%d.db", n, SchemaVersion))
+		size = fmt.Sprint(n)
 	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("ceedesk-bench-1m-schema%d.db", SchemaVersion))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("ceedesk-bench-%s-schema%d.db", size, SchemaVersion))
 }
 
 var bigOnce sync.Once
@@ -259,6 +260,7 @@ func BenchmarkFilteredQueue(b *testing.B) {
 		q := cases.QueueQuery{Center: "ELEC", Sort: tc.sort, Filter: f, OpenOnly: true, Limit: 120, Today: today}
 		b.Run(tc.name, func(b *testing.B) {
 			var total int
+			cpu := cpuTime()
 			for b.Loop() {
 				p, err := s.Queue(Operator, q)
 				if err != nil {
@@ -266,7 +268,64 @@ func BenchmarkFilteredQueue(b *testing.B) {
 				}
 				total = p.Total
 			}
+			reportCPU(b, cpu)
 			b.ReportMetric(float64(total), "matches")
 		})
+	}
+}
+
+// BenchmarkFilterFirstPage is the store's share of a keystroke in the workstation's filter: a supervisor types a
+// word of an importer's name into the Center's queue (open cases, due order, as ui asks), and each keystroke asks
+// for the first screen with NoTotal; "count" is the query that counts the matches afterwards. It reports the
+// matches of the full word. Run it at 1,000 cases too (CEEDESK_BENCH_CASES=1000) for the ratio ui is held to.
+func BenchmarkFilterFirstPage(b *testing.B) {
+	s, err := Open(bigStore(b), Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	today := cases.DateOf(time.Now())
+	first, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", OpenOnly: true, Limit: 1, Today: today})
+	if err != nil || len(first.Rows) == 0 {
+		b.Fatalf("no open ELEC case: %v", err)
+	}
+	word := strings.ToLower(strings.Fields(first.Rows[0].Importer)[0])
+	query := func(text string, sort cases.SortKey, noTotal bool) cases.QueueQuery {
+		f, err := cases.ParseFilter(text)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return cases.QueueQuery{Center: "ELEC", Sort: sort, Filter: f, OpenOnly: true, Limit: 120, Today: today, NoTotal: noTotal}
+	}
+	run := func(name string, q cases.QueueQuery) {
+		b.Run(name, func(b *testing.B) {
+			var p cases.QueuePage
+			cpu := cpuTime()
+			for b.Loop() {
+				if p, err = s.Queue(Operator, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+			b.ReportMetric(float64(len(p.Rows)), "rows")
+			if p.Total >= 0 {
+				b.ReportMetric(float64(p.Total), "matches")
+			}
+		})
+	}
+	for i := 1; i <= len(word); i++ {
+		run(fmt.Sprintf("key%d=%s", i, word[:i]), query(word[:i], cases.SortDue, true))
+	}
+	run("count="+word, query(word, cases.SortDue, false))
+	run("importer-sort="+word, query(word, cases.SortImporter, true))
+	run("importer-sort-count="+word, query(word, cases.SortImporter, false))
+	run("reverse="+word, func() cases.QueueQuery { q := query(word, cases.SortDue, true); q.Reverse = true; return q }())
+	run("rare=zzz", query("zzz", cases.SortDue, true)) // no match: the first page costs the full walk
+}
+
+// reportCPU reports the CPU time per operation since start (see cpuTime).
+func reportCPU(b *testing.B, start time.Duration) {
+	if used := cpuTime() - start; used > 0 {
+		b.ReportMetric(float64(used.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
 }

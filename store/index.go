@@ -16,20 +16,27 @@ import (
 
 // Indexes. Each scope (a reviewer's cases, a Center's cases) has one nested bucket in "index" per sort and per
 // open/decided split, named scope 0x00 split sort, where scope is 'a'+assignee or 'c'+center, split is 'o' (open)
-// or 'x' (decided) and sort is one of sortCodes. Keys are the sort key followed by the case id, so a page of a
-// queue is a seek and a walk over keys. Values start with two bytes (status code, kind code), so status and kind
-// filters need no row decode. In the due-date indexes the value then holds a copy of the rest of the case's queue
-// row (see appendRowCopy): a filtered queue is one sequential walk of one index, reading no other bucket, where
-// looking each row up by id would be one random read per case of the scope. Check verifies every copy.
+// or 'x' (decided) and sort is one of sortCodes. Keys are the sort key, then (but in the due and case sorts) the
+// due date, then the case id, so a page of a queue is a seek and a walk over keys, and cases that tie in a sort
+// are in due-date order. Values start with two bytes (status code, kind code), so status and kind filters need no
+// row decode. In the due-date indexes the value then holds a copy of the rest of the case's queue row (see
+// appendRowCopy): a filtered queue is one sequential walk of one index, reading no other bucket, where looking each
+// row up by id would be one random read per case of the scope. Check verifies every copy. A reviewer's scope has no
+// assignee index: all its cases have one assignee, and its due index is already in that order.
 
 const (
 	sortDue      = 'd'
 	sortReceived = 'r'
 	sortAmount   = 'm'
 	sortImporter = 'i'
+	sortKind     = 'k'
+	sortCase     = 'c'
+	sortStatus   = 's'
+	sortAssignee = 'a'
+	sortEntry    = 'e'
 )
 
-var sortCodes = []byte{sortDue, sortReceived, sortAmount, sortImporter}
+var sortCodes = []byte{sortDue, sortReceived, sortAmount, sortImporter, sortKind, sortCase, sortStatus, sortAssignee, sortEntry}
 
 // sortOther stands for any sort but due where only the difference matters.
 const sortOther = sortReceived
@@ -44,8 +51,26 @@ func sortCode(k cases.SortKey) (byte, error) {
 		return sortAmount, nil
 	case cases.SortImporter:
 		return sortImporter, nil
+	case cases.SortKind:
+		return sortKind, nil
+	case cases.SortCase:
+		return sortCase, nil
+	case cases.SortStatus:
+		return sortStatus, nil
+	case cases.SortAssignee:
+		return sortAssignee, nil
+	case cases.SortEntry:
+		return sortEntry, nil
 	}
-	return 0, fmt.Errorf("sort %q: want due, received, amount or importer", k)
+	return 0, fmt.Errorf("sort %q: want due, received, amount, importer, kind, case, status, assignee or entry", k)
+}
+
+// scopeSort is the index that serves a sort in a scope: a reviewer's cases in assignee order are in due order.
+func scopeSort(scope []byte, sort byte) byte {
+	if sort == sortAssignee && len(scope) > 0 && scope[0] == 'a' {
+		return sortDue
+	}
+	return sort
 }
 
 func scopeCenter(c string) []byte   { return append([]byte{'c'}, c...) }
@@ -90,39 +115,62 @@ func dateKey(b []byte, d cases.Date) []byte {
 func appendIndexKey(b []byte, r *cases.QueueRow, sort byte) []byte {
 	switch sort {
 	case sortDue:
-		b = dateKey(b, r.Due)
+		return append(dateKey(b, r.Due), r.ID...)
+	case sortCase:
+		return append(b, r.ID...)
 	case sortReceived:
 		b = dateKey(b, r.Received)
 	case sortAmount: // largest first
 		b = binary.BigEndian.AppendUint64(b, ^(uint64(r.Revenue) ^ 1<<63))
+	case sortKind:
+		b = append(b, kindCode(r.Kind))
+	case sortStatus:
+		b = append(b, statusCode(r.Status))
 	case sortImporter:
-		for i := 0; i < len(r.Importer); i++ {
-			c := r.Importer[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != 0 {
-				b = append(b, c)
-			}
-		}
-		b = append(b, 0)
+		b = appendFolded(b, r.Importer)
+	case sortAssignee:
+		b = appendFolded(b, r.Assignee)
+	case sortEntry:
+		b = appendFolded(b, r.Entry)
 	}
-	return append(b, r.ID...)
+	return append(dateKey(b, r.Due), r.ID...)
+}
+
+// appendFolded appends s in ASCII lower case without its zero bytes, then a zero byte that ends it.
+func appendFolded(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != 0 {
+			b = append(b, c)
+		}
+	}
+	return append(b, 0)
 }
 
 func indexKey(r *cases.QueueRow, sort byte) []byte {
-	return appendIndexKey(make([]byte, 0, 16+len(r.ID)+len(r.Importer)), r, sort)
+	return appendIndexKey(make([]byte, 0, 24+len(r.ID)+len(r.Importer)), r, sort)
 }
 
 // keyID extracts the case id from an index key.
 func keyID(k []byte, sort byte) []byte {
+	n := 0
 	switch sort {
-	case sortDue, sortReceived:
-		return k[4:]
+	case sortDue:
+		n = 4
+	case sortCase:
+	case sortReceived:
+		n = 8
 	case sortAmount:
-		return k[8:]
+		n = 12
+	case sortKind, sortStatus:
+		n = 5
+	default:
+		n = bytes.IndexByte(k, 0) + 5
 	}
-	return k[bytes.IndexByte(k, 0)+1:]
+	return k[min(max(n, 0), len(k)):]
 }
 
 func statusCode(s cases.Status) byte {
@@ -190,30 +238,57 @@ func appendRowCopy(b []byte, r *cases.QueueRow) []byte {
 
 // rowFromDueEntry rebuilds a queue row from a due-date index entry. With view set the row's strings point into k
 // and v (valid until the transaction ends; cloneRow makes them independent). It reports false when the entry holds
-// no usable copy (a status or kind this version does not know), and the caller reads the row instead.
+// no usable copy (a status or kind this version does not know), and the caller reads the row instead. A filtered
+// queue calls it for every case of the scope, so it decodes the copy's one-byte lengths inline.
 func rowFromDueEntry(k, v []byte, r *cases.QueueRow, view bool) bool {
 	if len(k) < 4 || len(v) < 2 || v[0] == 0 || v[1] == 0 || int(v[0]) > len(cases.Statuses) || int(v[1]) > len(cases.Kinds) {
 		return false
 	}
-	d := decoder{b: v[2:], view: view}
-	*r = cases.QueueRow{
-		Due:    cases.Date(binary.BigEndian.Uint32(k) ^ 0x80000000),
-		Status: cases.Statuses[v[0]-1],
-		Kind:   cases.Kinds[v[1]-1],
-	}
+	r.Due = cases.Date(binary.BigEndian.Uint32(k) ^ 0x80000000)
+	r.Status, r.Kind = cases.Statuses[v[0]-1], cases.Kinds[v[1]-1]
 	if view {
 		r.ID = unsafe.String(unsafe.SliceData(k[4:]), len(k)-4)
 	} else {
 		r.ID = string(k[4:])
 	}
-	r.Center = d.str()
-	r.Assignee = d.str()
-	r.Importer = d.str()
-	r.Entry = d.str()
-	r.Received = cases.Date(d.varint())
-	r.Revenue = cases.Cents(d.varint())
-	r.Version = d.uvarint()
-	return !d.err && len(d.b) == 0
+	b := v[2:]
+	for _, f := range [4]*string{&r.Center, &r.Assignee, &r.Importer, &r.Entry} {
+		n := 0
+		if len(b) > 0 && b[0] < 0x80 {
+			n, b = int(b[0]), b[1:]
+		} else {
+			u, w := binary.Uvarint(b)
+			if w <= 0 || u > uint64(len(b)) {
+				return false
+			}
+			n, b = int(u), b[w:]
+		}
+		switch {
+		case n > len(b):
+			return false
+		case n == 0:
+			*f = ""
+		case view:
+			*f = unsafe.String(&b[0], n)
+		default:
+			*f = string(b[:n])
+		}
+		b = b[n:]
+	}
+	received, w := binary.Varint(b)
+	if w <= 0 {
+		return false
+	}
+	revenue, x := binary.Varint(b[w:])
+	if x <= 0 {
+		return false
+	}
+	version, y := binary.Uvarint(b[w+x:])
+	if y <= 0 || w+x+y != len(b) {
+		return false
+	}
+	r.Received, r.Revenue, r.Version = cases.Date(received), cases.Cents(revenue), version
+	return true
 }
 
 func (s *Store) index(tx *bolt.Tx, r *cases.QueueRow) error {
@@ -221,6 +296,9 @@ func (s *Store) index(tx *bolt.Tx, r *cases.QueueRow) error {
 	open := r.Status.Open()
 	for _, sc := range rowScopes(r) {
 		for _, so := range sortCodes {
+			if scopeSort(sc, so) != so {
+				continue
+			}
 			b, err := idx.CreateBucketIfNotExists(indexName(sc, open, so))
 			if err != nil {
 				return err
@@ -238,6 +316,9 @@ func (s *Store) unindex(tx *bolt.Tx, r *cases.QueueRow) error {
 	open := r.Status.Open()
 	for _, sc := range rowScopes(r) {
 		for _, so := range sortCodes {
+			if scopeSort(sc, so) != so {
+				continue
+			}
 			if b := idx.Bucket(indexName(sc, open, so)); b != nil {
 				if err := b.Delete(indexKey(r, so)); err != nil {
 					return err
@@ -397,7 +478,7 @@ func (e *expected) add(r *cases.QueueRow) {
 	open := r.Status.Open()
 	for _, sc := range rowScopes(r) {
 		for _, so := range sortCodes {
-			if e.only != 0 && so != e.only {
+			if e.only != 0 && so != e.only || scopeSort(sc, so) != so {
 				continue
 			}
 			name := string(indexName(sc, open, so))
@@ -536,37 +617,43 @@ func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
 	return meta.Delete(mDirty)
 }
 
-// rebuildDueIndexes rewrites only the due-date index buckets from the rows, for a change of what their values hold.
-// Rewriting one sort instead of all four keeps the pages a transaction holds twice (old until commit, and new) to a
-// quarter, which matters for a migration of a large store.
-func (s *Store) rebuildDueIndexes(tx *bolt.Tx) error {
-	e := newExpected()
-	e.only = sortDue
-	err := tx.Bucket(bRows).ForEach(func(k, v []byte) error {
-		var r cases.QueueRow
-		if err := decodeRow(v, &r); err != nil {
-			return fmt.Errorf("row %s: %w", k, err)
+// rebuildIndexes rewrites the index buckets of the given sorts from the rows, for a change of what their keys or
+// values hold, one sort at a time: rewriting one sort's buckets instead of all keeps the pages a transaction holds
+// twice (old until commit, and new) and the keys it sorts in memory to one sort's share, which matters for a
+// migration of a large store.
+func (s *Store) rebuildIndexes(tx *bolt.Tx, sorts ...byte) error {
+	for _, so := range sorts {
+		e := newExpected()
+		e.only = so
+		err := tx.Bucket(bRows).ForEach(func(k, v []byte) error {
+			var r cases.QueueRow
+			if err := decodeRow(v, &r); err != nil {
+				return fmt.Errorf("row %s: %w", k, err)
+			}
+			e.add(&r)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		e.add(&r)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	idx := tx.Bucket(bIndex)
-	var old [][]byte
-	idx.ForEachBucket(func(name []byte) error {
-		if len(name) > 0 && name[len(name)-1] == sortDue {
-			old = append(old, bytes.Clone(name))
+		idx := tx.Bucket(bIndex)
+		var old [][]byte
+		idx.ForEachBucket(func(name []byte) error {
+			if len(name) > 0 && name[len(name)-1] == so {
+				old = append(old, bytes.Clone(name))
+			}
+			return nil
+		})
+		for _, name := range old {
+			if err := idx.DeleteBucket(name); err != nil {
+				return err
+			}
 		}
-		return nil
-	})
-	for _, name := range old {
-		if err := idx.DeleteBucket(name); err != nil {
+		if err := writeIndexes(idx, e); err != nil {
 			return err
 		}
 	}
-	return writeIndexes(idx, e)
+	return nil
 }
 
 // writeIndexes creates the index buckets e holds, writing each in key order into full pages.

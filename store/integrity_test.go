@@ -220,7 +220,7 @@ func TestCheckFindsDamagedIndexes(t *testing.T) {
 		}, "lacks the entry for case"},
 		{"stray index entry", func(tx *bolt.Tx) {
 			b := tx.Bucket(bIndex).Bucket(indexName(scopeCenter("ELEC"), true, sortAmount))
-			b.Put(append(be64(5), "GHOST"...), []byte{1, 1})
+			b.Put(append(dateKey(be64(5), today), "GHOST"...), []byte{1, 1})
 		}, "GHOST"},
 		{"row stale", func(tx *bolt.Tx) {
 			k, v := tx.Bucket(bRows).Cursor().First()

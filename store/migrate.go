@@ -18,23 +18,27 @@ import (
 //	3  the audit chain may be keyed (HMAC-SHA256 under a key kept outside the store, from the event meta records);
 //	   nothing is rewritten, but a ceedesk of schema 2 would extend a keyed chain with plain hashes, so it must
 //	   refuse the store as newer instead
-//	4  + importers (cases by importer and by entry) and decisions (decided cases by Center and decision date),
+//	4  index keys but the due and case sorts' hold the due date before the case id (ties in a sort are in due
+//	   order), and there are indexes by kind, case id, status, assignee and entry number
+//	5  + importers (cases by importer and by entry) and decisions (decided cases by Center and decision date),
 //	   derived from the cases, and statistics per holder of each Center's cases (unassigned included); a ceedesk
-//	   of schema 3 would write cases without them
+//	   of schema 4 would write cases without them
 type migration struct {
 	what  string
 	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what is derived
-	// derive says what the step changes among the derived buckets; the migration rebuilds the most any step asks
-	// for, once, after the last step
+	// derive says what the step changes among the derived buckets; the migration rebuilds what the steps ask for,
+	// once, after the last step
 	derive derivation
 }
 
+// derivation is a set of what a step changes among the derived buckets.
 type derivation int
 
 const (
-	deriveNothing    derivation = iota
-	deriveDueIndexes            // the due-date index buckets, from the rows
-	deriveAll                   // rows from the cases, then every index and the statistics
+	deriveNothing     derivation = 0
+	deriveDueIndexes  derivation = 1 << iota // the due-date index buckets, from the rows
+	deriveSortIndexes                        // the index buckets of every other sort, from the rows
+	deriveAll                                // rows from the cases, then every index and the statistics
 )
 
 // migrations is keyed by the schema version a step starts from.
@@ -42,10 +46,11 @@ var migrations = map[uint64]migration{
 	0: {"add queue rows, indexes, statistics and case histories, derived from the cases and the audit log", addDerivedBuckets, deriveAll},
 	1: {"keep a copy of each queue row in the due-date indexes", nil, deriveDueIndexes},
 	2: {"let the audit chain be keyed", nil, deriveNothing},
-	3: {"index cases by importer and entry, decided cases by decision date, and count each Center's cases per holder", addCaseKeyBuckets, deriveAll},
+	3: {"order the ties of every sort by due date, and index the queue by kind, case, status, assignee and entry", nil, deriveSortIndexes},
+	4: {"index cases by importer and entry, decided cases by decision date, and count each Center's cases per holder", addCaseKeyBuckets, deriveAll},
 }
 
-// addCaseKeyBuckets creates the importers and decisions buckets of schema 4, empty; the rebuild fills them from the
+// addCaseKeyBuckets creates the importers and decisions buckets of schema 5, empty; the rebuild fills them from the
 // cases.
 func addCaseKeyBuckets(s *Store, tx *bolt.Tx) error {
 	for _, name := range [][]byte{bImporters, bDecisions} {
@@ -119,19 +124,24 @@ func (s *Store) migrate(from uint64) error {
 					return fmt.Errorf("step %d to %d (%s): %w", v, v+1, m.what, err)
 				}
 			}
-			derive = max(derive, m.derive)
+			derive |= m.derive
 		}
 		// a store indexed under another policy, or whose bulk load was interrupted, needs everything rebuilt anyway
 		meta := tx.Bucket(bMeta)
-		if derive > deriveNothing && (!bytes.Equal(meta.Get(mPolicyFP), policyFingerprint(s.policy)) || meta.Get(mDirty) != nil) {
+		if derive != deriveNothing && (!bytes.Equal(meta.Get(mPolicyFP), policyFingerprint(s.policy)) || meta.Get(mDirty) != nil) {
 			derive = deriveAll
 		}
+		var sorts []byte
+		for _, so := range sortCodes {
+			if so == sortDue && derive&deriveDueIndexes != 0 || so != sortDue && derive&deriveSortIndexes != 0 {
+				sorts = append(sorts, so)
+			}
+		}
 		var err error
-		switch derive {
-		case deriveAll:
+		if derive&deriveAll != 0 {
 			err = s.rebuild(tx, true)
-		case deriveDueIndexes:
-			err = s.rebuildDueIndexes(tx)
+		} else {
+			err = s.rebuildIndexes(tx, sorts...)
 		}
 		if err != nil {
 			return fmt.Errorf("rebuilding the derived buckets: %w", err)

@@ -15,9 +15,9 @@ import (
 	"ceedesk/cases"
 )
 
-// makeSchema3 turns a closed store into one of schema version 3: no importers or decisions bucket, and no
+// makeSchema4 turns a closed store into one of schema version 4: no importers or decisions bucket, and no
 // statistics per holder.
-func makeSchema3(t *testing.T, path string) {
+func makeSchema4(t *testing.T, path string) {
 	t.Helper()
 	rawUpdate(t, path, func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bImporters, bDecisions} {
@@ -38,7 +38,7 @@ func makeSchema3(t *testing.T, path string) {
 				return err
 			}
 		}
-		return tx.Bucket(bMeta).Put(mSchema, be64(3))
+		return tx.Bucket(bMeta).Put(mSchema, be64(4))
 	})
 }
 
@@ -46,7 +46,7 @@ func makeSchema3(t *testing.T, path string) {
 // without any derived bucket.
 func makeSchema0(t *testing.T, path string) {
 	t.Helper()
-	makeSchema3(t, path)
+	makeSchema4(t, path)
 	rawUpdate(t, path, func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bRows, bIndex, bStats, bHistory} {
 			if err := tx.DeleteBucket(b); err != nil {
@@ -64,7 +64,7 @@ func makeSchema0(t *testing.T, path string) {
 // makeSchema1 turns a closed store into one of schema version 1: due-date index entries hold only status and kind.
 func makeSchema1(t *testing.T, path string) {
 	t.Helper()
-	makeSchema3(t, path)
+	makeSchema4(t, path)
 	rawUpdate(t, path, func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bIndex)
 		err := idx.ForEachBucket(func(name []byte) error {
@@ -90,8 +90,43 @@ func makeSchema1(t *testing.T, path string) {
 // makeSchema2 turns a closed store (whose chain is not keyed) into one of schema version 2: the layout is the same.
 func makeSchema2(t *testing.T, path string) {
 	t.Helper()
-	makeSchema3(t, path)
+	makeSchema4(t, path)
 	rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
+}
+
+// makeSchema3 turns a closed store into one of schema version 3: keys of the received, amount and importer indexes
+// hold no due date, and there are no indexes by kind, case, status, assignee or entry.
+func makeSchema3(t *testing.T, path string) {
+	t.Helper()
+	makeSchema4(t, path)
+	rawUpdate(t, path, func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bIndex)
+		var names [][]byte
+		idx.ForEachBucket(func(name []byte) error { names = append(names, bytes.Clone(name)); return nil })
+		for _, name := range names {
+			switch so := name[len(name)-1]; so {
+			case sortDue:
+			case sortReceived, sortAmount, sortImporter:
+				b := idx.Bucket(name)
+				var ks, vs [][]byte
+				b.ForEach(func(k, v []byte) error { ks, vs = append(ks, bytes.Clone(k)), append(vs, bytes.Clone(v)); return nil })
+				for i, k := range ks {
+					at := len(k) - len(keyID(k, so)) - 4 // where the due date is
+					if err := b.Delete(k); err != nil {
+						return err
+					}
+					if err := b.Put(append(k[:at:at], k[at+4:]...), vs[i]); err != nil {
+						return err
+					}
+				}
+			default:
+				if err := idx.DeleteBucket(name); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bMeta).Put(mSchema, be64(3))
+	})
 }
 
 func schemaOf(t *testing.T, path string) uint64 {
@@ -119,7 +154,7 @@ func casesIn(t *testing.T, path string) int {
 }
 
 func TestMigrateOlderSchemas(t *testing.T) {
-	for _, from := range []uint64{0, 1, 2, 3} {
+	for _, from := range []uint64{0, 1, 2, 3, 4} {
 		t.Run(fmt.Sprintf("from %d", from), func(t *testing.T) {
 			s, cs := worked(t, 300)
 			nEvents, err := s.VerifyAudit()
@@ -143,6 +178,8 @@ func TestMigrateOlderSchemas(t *testing.T) {
 				makeSchema2(t, path)
 			case 3:
 				makeSchema3(t, path)
+			case 4:
+				makeSchema4(t, path)
 			}
 
 			if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it read-write once to migrate it") {

@@ -51,24 +51,39 @@ func (s *Store) Case(actor, id string) (*cases.Case, error) {
 	return c, s.damagedRecord(err)
 }
 
-// walker yields one scope's index entries in sort order, merging the open and decided splits when both are wanted.
-// On a due-date index it can be held to a range of due dates: it seeks to the first and stops after the last.
+// walker yields one scope's index entries in sort order, or in reverse order, merging the open and decided splits
+// when both are wanted. On a due-date index it can be held to a range of due dates: it seeks to one end and stops
+// past the other.
 type walker struct {
-	curs   []*bolt.Cursor
-	k, v   [][]byte
-	until  []byte // with a range: entries whose key is greater than this (the last due date's prefix) end the walk
-	ranged bool
+	curs    []*bolt.Cursor
+	k, v    [][]byte
+	lo, hi  []byte // with a range: the first and the last due date's prefix
+	ranged  bool
+	reverse bool
 }
 
 // dueRange is an inclusive range of due dates.
 type dueRange struct{ from, to cases.Date }
 
-// newWalker walks the scope's index of the given sort; due, if not nil, holds a due-date index to that range.
+// everyDue is the range of every due date.
+var everyDue = dueRange{math.MinInt32, math.MaxInt32}
+
+func (r dueRange) intersect(o dueRange) dueRange {
+	return dueRange{max(r.from, o.from), min(r.to, o.to)}
+}
+func (r dueRange) hull(o dueRange) dueRange { return dueRange{min(r.from, o.from), max(r.to, o.to)} }
+
+// newWalker walks the scope's index of the given sort in order; due, if not nil, holds a due-date index to that
+// range.
 func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *dueRange) *walker {
-	w := &walker{}
-	var from []byte
+	return walk(tx, scope, sort, open, decided, due, false)
+}
+
+// walk is newWalker in either direction: with reverse set it starts at the last entry and steps back.
+func walk(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *dueRange, reverse bool) *walker {
+	w := &walker{reverse: reverse}
 	if due != nil && sort == sortDue {
-		from, w.until, w.ranged = dateKey(nil, due.from), dateKey(nil, due.to), true
+		w.lo, w.hi, w.ranged = dateKey(nil, due.from), dateKey(nil, due.to), true
 	}
 	idx := tx.Bucket(bIndex)
 	for _, split := range []bool{true, false} {
@@ -80,12 +95,7 @@ func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *du
 			continue
 		}
 		c := b.Cursor()
-		var k, v []byte
-		if from != nil {
-			k, v = c.Seek(from)
-		} else {
-			k, v = c.First()
-		}
+		k, v := w.start(c)
 		if k = w.bound(k); k == nil {
 			continue
 		}
@@ -96,9 +106,31 @@ func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *du
 	return w
 }
 
+// start puts c on the walk's first entry.
+func (w *walker) start(c *bolt.Cursor) ([]byte, []byte) {
+	switch {
+	case !w.reverse && w.ranged:
+		return c.Seek(w.lo)
+	case !w.reverse:
+		return c.First()
+	case w.ranged:
+		// the last entry of the range is the one before the first key of the day after it
+		if d := binary.BigEndian.Uint32(w.hi); d != math.MaxUint32 {
+			if k, _ := c.Seek(binary.BigEndian.AppendUint32(nil, d+1)); k != nil {
+				return c.Prev()
+			}
+		}
+	}
+	return c.Last()
+}
+
 // bound returns k, or nil when k is past the walk's range.
 func (w *walker) bound(k []byte) []byte {
-	if w.ranged && k != nil && bytes.Compare(k[:min(len(k), 4)], w.until) > 0 {
+	if !w.ranged || k == nil {
+		return k
+	}
+	day := k[:min(len(k), 4)]
+	if !w.reverse && bytes.Compare(day, w.hi) > 0 || w.reverse && bytes.Compare(day, w.lo) < 0 {
 		return nil
 	}
 	return k
@@ -107,8 +139,13 @@ func (w *walker) bound(k []byte) []byte {
 // next returns the next entry, or nil at the end.
 func (w *walker) next() ([]byte, []byte) {
 	i := -1
-	for j := range w.curs {
-		if w.k[j] != nil && (i < 0 || bytes.Compare(w.k[j], w.k[i]) < 0) {
+	if len(w.curs) == 1 { // one split: nothing to merge
+		if w.k[0] != nil {
+			i = 0
+		}
+	}
+	for j := 0; j < len(w.curs) && len(w.curs) > 1; j++ {
+		if w.k[j] != nil && (i < 0 || (bytes.Compare(w.k[j], w.k[i]) < 0) != w.reverse) {
 			i = j
 		}
 	}
@@ -116,26 +153,147 @@ func (w *walker) next() ([]byte, []byte) {
 		return nil, nil
 	}
 	k, v := w.k[i], w.v[i]
-	nk, nv := w.curs[i].Next()
+	var nk, nv []byte
+	if w.reverse {
+		nk, nv = w.curs[i].Prev()
+	} else {
+		nk, nv = w.curs[i].Next()
+	}
 	w.k[i], w.v[i] = w.bound(nk), nv
 	return k, v
 }
 
-// plan is how a query walks an index: which splits, whether a scan with the filter is needed, and quick checks on
-// the index value (status, kind) that skip rows without decoding them.
+// Codes: an index value starts with a status code (1 + the index in cases.Statuses, 0 for one this version does not
+// know) and a kind code (likewise for cases.Kinds). A code mask has the bit 8*status+kind for each pair it admits.
+const anyCodes = ^uint64(0)
+
+var (
+	decidedCodes = uint64(0xFF) << (8 * statusCode(cases.StatusDecided))
+	openCodes    = ^decidedCodes
+	// knownCodes are the pairs a row can have: every status and kind, and the unknown ones
+	knownCodes = func() (m uint64) {
+		for st := 0; st <= len(cases.Statuses); st++ {
+			for k := 0; k <= len(cases.Kinds); k++ {
+				m |= 1 << (8*st + k)
+			}
+		}
+		return m
+	}()
+)
+
+// bounds are what every row a filter matches has in common, for a walk to skip the others: the code pairs it may
+// have, the range of its due date, and whether the codes decide the filter exactly (no row needs testing).
+type bounds struct {
+	codes uint64
+	due   dueRange
+	exact bool
+}
+
+// boundsOf works out the bounds of a filter as of today, from its own terms and its groups.
+func boundsOf(f *cases.Filter, today cases.Date) bounds {
+	b := bounds{codes: termCodes(f), due: everyDue, exact: onlyCodes(f)}
+	if f.DueOp != "" {
+		b.due = b.due.intersect(relativeDue(f.DueOp, f.DueDays, today))
+	}
+	if f.Due.Set() {
+		r := everyDue
+		if f.Due.From != 0 {
+			r.from = f.Due.From
+		}
+		if f.Due.To != 0 {
+			r.to = f.Due.To
+		}
+		b.due = b.due.intersect(r)
+	}
+	for i := range f.All {
+		g := boundsOf(&f.All[i], today)
+		b.codes, b.due, b.exact = b.codes&g.codes, b.due.intersect(g.due), b.exact && g.exact
+	}
+	for i := range f.Not {
+		// a negated filter leaves out only what it decides from the codes alone
+		if g := boundsOf(&f.Not[i], today); g.exact {
+			b.codes &^= g.codes
+		} else {
+			b.exact = false
+		}
+	}
+	if len(f.Any) > 0 {
+		alt := bounds{due: dueRange{math.MaxInt32, math.MinInt32}, exact: true}
+		for i := range f.Any {
+			g := boundsOf(&f.Any[i], today)
+			alt.codes, alt.due, alt.exact = alt.codes|g.codes, alt.due.hull(g.due), alt.exact && g.exact
+		}
+		b.codes, b.due, b.exact = b.codes&alt.codes, b.due.intersect(alt.due), b.exact && alt.exact
+	}
+	return b
+}
+
+// termCodes is the code mask of a conjunction's own kind and status terms, worked out by applying them to each
+// code pair, so that it agrees with cases.Filter.Match (an unknown status is open and in no list).
+func termCodes(f *cases.Filter) uint64 {
+	if len(f.Kinds) == 0 && len(f.Statuses) == 0 && !f.OpenOnly {
+		return anyCodes
+	}
+	terms := cases.Filter{Kinds: f.Kinds, Statuses: f.Statuses, OpenOnly: f.OpenOnly}
+	var m uint64
+	for st := 0; st < 8; st++ {
+		for k := 0; k < 8; k++ {
+			r := cases.QueueRow{}
+			if st >= 1 && st <= len(cases.Statuses) {
+				r.Status = cases.Statuses[st-1]
+			}
+			if k >= 1 && k <= len(cases.Kinds) {
+				r.Kind = cases.Kinds[k-1]
+			}
+			if terms.Match(&r, 0) {
+				m |= 1 << (8*st + k)
+			}
+		}
+	}
+	return m
+}
+
+// onlyCodes reports whether a conjunction's own terms are all kind and status terms.
+func onlyCodes(f *cases.Filter) bool {
+	return len(f.Words) == 0 && f.DueOp == "" && !f.Due.Set() && !f.Received.Set() && f.Importer == "" &&
+		f.Assignee == "" && !f.Unassigned && f.Center == "" && f.AmountOp == ""
+}
+
+// relativeDue is the range of due dates a due term in days admits as of today (the arithmetic of
+// cases.Filter.Match).
+func relativeDue(op string, days int, today cases.Date) dueRange {
+	at := int64(today) + int64(days)
+	lo, hi := int64(math.MinInt32), int64(math.MaxInt32)
+	switch op {
+	case "<":
+		hi = at - 1
+	case "<=":
+		hi = at
+	case ">":
+		lo = at + 1
+	case ">=":
+		lo = at
+	default:
+		lo, hi = at, at
+	}
+	clamp := func(v int64) cases.Date { return cases.Date(min(max(v, math.MinInt32), math.MaxInt32)) }
+	return dueRange{clamp(lo), clamp(hi)}
+}
+
+// plan is how a query walks an index: which splits, in which direction, whether rows must be tested against the
+// filter, and the quick check on the index value (status, kind) that skips rows without decoding them.
 type plan struct {
 	scope         []byte
 	sort          byte
+	reverse       bool
 	open, decided bool
-	scan          bool
-	statuses      [8]bool
-	anyStatus     bool
-	kinds         [8]bool
-	anyKind       bool
+	scan          bool   // rows must be tested with match
+	codes         uint64 // the status and kind code pairs a matching row may have
 	center        string // extra condition when both Assignee and Center are given
-	filter        cases.Filter
+	match         *cases.Matcher
 	today         cases.Date
-	due           *dueRange // the due dates the filter admits, when it has a due term
+	due           *dueRange // the due dates the filter admits, when it bounds them
+	noTotal       bool
 }
 
 func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
@@ -150,94 +308,71 @@ func (s *Store) plan(q cases.QueueQuery) (*plan, error) {
 	if n := filterSize(q.Filter); n > cases.MaxFilter {
 		return nil, fmt.Errorf("%w: filter is %d characters; the limit is %d", cases.ErrInvalid, n, cases.MaxFilter)
 	}
-	p := &plan{scope: scope, sort: so, open: true, decided: !q.OpenOnly, filter: q.Filter, today: q.Today}
+	p := &plan{scope: scope, sort: scopeSort(scope, so), reverse: q.Reverse, open: true, decided: !q.OpenOnly,
+		today: q.Today, noTotal: q.NoTotal}
 	if p.today == 0 {
 		p.today = s.today()
 	}
-	f := q.Filter
-	if f.OpenOnly {
-		p.decided = false
-	}
-	if len(f.Statuses) > 0 {
-		open, decided := false, false
-		for _, st := range f.Statuses {
-			p.statuses[statusCode(st)] = true
-			open = open || st.Open()
-			decided = decided || !st.Open()
-		}
-		p.anyStatus = true
-		p.open = p.open && open
-		p.decided = p.decided && decided
-	}
-	for _, k := range f.Kinds {
-		p.kinds[kindCode(k)] = true
-		p.anyKind = true
+	b := boundsOf(&q.Filter, p.today)
+	p.codes = b.codes
+	p.open = p.open && b.codes&openCodes != 0
+	p.decided = p.decided && b.codes&decidedCodes != 0
+	if b.due != everyDue {
+		p.due = &b.due
 	}
 	if q.Assignee != "" && q.Center != "" {
 		p.center = q.Center
 	}
-	p.due = dueRangeOf(f, p.today)
-	// status and kind terms are decided exactly from the index value (quick); only other terms need the row
-	rest := f
-	rest.OpenOnly, rest.Query, rest.Statuses, rest.Kinds = false, "", nil, nil
-	p.scan = !rest.Empty() || p.center != ""
+	p.scan = !b.exact || p.center != ""
+	if p.scan {
+		p.match = q.Filter.Matcher(p.today)
+	}
 	return p, nil
 }
 
-// dueRangeOf turns a filter's due term into the range of due dates it admits as of today (the same arithmetic as
-// cases.Filter.Match), or nil when the filter has none.
-func dueRangeOf(f cases.Filter, today cases.Date) *dueRange {
-	if f.DueOp == "" {
-		return nil
+// masked reports whether the quick check leaves out rows of the given splits.
+func (p *plan) masked(open, decided bool) bool {
+	in := knownCodes
+	if !open {
+		in &^= openCodes
 	}
-	at := int64(today) + int64(f.DueDays)
-	lo, hi := int64(math.MinInt32), int64(math.MaxInt32)
-	switch f.DueOp {
-	case "<":
-		hi = at - 1
-	case "<=":
-		hi = at
-	case ">":
-		lo = at + 1
-	case ">=":
-		lo = at
-	default:
-		lo, hi = at, at
+	if !decided {
+		in &^= decidedCodes
 	}
-	clamp := func(v int64) cases.Date { return cases.Date(min(max(v, math.MinInt32), math.MaxInt32)) }
-	return &dueRange{clamp(lo), clamp(hi)}
+	return in&^p.codes != 0
 }
 
 // filterSize is the length of a filter's query text, or of its text terms when it was built without one: each
 // term is matched against every row of the scope, so a filter is held to cases.MaxFilter however it was made.
 func filterSize(f cases.Filter) int {
+	return max(termsSize(&f), utf8.RuneCountInString(f.Query))
+}
+
+func termsSize(f *cases.Filter) int {
 	count := utf8.RuneCountInString
 	n := count(f.Importer) + count(f.Assignee) + count(f.Center)
 	for i, w := range f.Words {
 		n += count(w) + min(i, 1) // a space between words
 	}
-	return max(n, count(f.Query))
+	for _, gs := range [][]cases.Filter{f.All, f.Any, f.Not} {
+		for i := range gs {
+			n += termsSize(&gs[i]) + 1
+		}
+	}
+	return n
 }
 
-// match applies the plan's quick checks to an index value, then the filter to the decoded row.
+// quick applies the plan's code mask to an index value.
 func (p *plan) quick(v []byte) bool {
-	if len(v) < 2 {
-		return true
-	}
-	if p.anyStatus && !p.statuses[v[0]&7] {
-		return false
-	}
-	if p.anyKind && !p.kinds[v[1]&7] {
-		return false
-	}
-	return true
+	return len(v) < 2 || p.codes>>(8*(v[0]&7)+v[1]&7)&1 != 0
 }
 
-func (p *plan) match(r *cases.QueueRow) bool {
+// matches applies the filter to a decoded row.
+func (p *plan) matches(r *cases.QueueRow) bool {
 	if p.center != "" && !strings.EqualFold(r.Center, p.center) {
 		return false
 	}
-	return p.filter.Match(r, p.today)
+	return p.match == nil || p.match.Match(r)
 }
 
 func readRow(rows *bolt.Bucket, id []byte) (cases.QueueRow, error) {
@@ -278,11 +413,16 @@ func entryRow(rows *bolt.Bucket, k, v []byte, sort byte, view bool) (cases.Queue
 // memory; more matches are ordered by a second walk of that sort's index.
 var sortInMemory = 1 << 14
 
-// Queue returns one window of a reviewer's or a Center's queue and the size of the whole queue after the filter.
-// Without a filter it seeks in the ordered index and decodes only the rows returned. With one, it walks the scope's
-// due-date index once, in key order, testing the row copies the entries hold; in another sort it then orders the
-// matches (see scanOtherSort). No filtered query reads rows at random, nor any case. The actor must be allowed
-// to see the queue (cases.CanViewQueue, cases.CanViewCenter).
+// probeRows is how many entries of its own index a filtered query in a sort other than due, asked with NoTotal,
+// tries (reading each entry's row) before it falls back to the walk of the due-date index that finds every match.
+var probeRows = 4096
+
+// Queue returns one window of a reviewer's or a Center's queue and the size of the whole queue after the filter
+// (-1 when q.NoTotal spared counting it). Without a filter it seeks in the ordered index and decodes only the rows
+// returned. With one, it walks the scope's due-date index once, in key order (in reverse for q.Reverse), testing
+// the row copies the entries hold, and with q.NoTotal stops when the window is full; in another sort it then
+// orders the matches (see scanOtherSort). The actor must be allowed to see the queue (cases.CanViewQueue,
+// cases.CanViewCenter).
 func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error) {
 	p, err := s.plan(q)
 	if err != nil {
@@ -299,12 +439,16 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 		if err := s.checkQueue(tx, actor, q); err != nil {
 			return err
 		}
+		if !p.open && !p.decided {
+			return nil
+		}
 		rows := tx.Bucket(bRows)
 		if p.scan && p.sort != sortDue {
 			return scanOtherSort(tx, p, offset, limit, &page)
 		}
-		w := newWalker(tx, p.scope, p.sort, p.open, p.decided, p.due)
-		if !p.scan && !p.anyStatus && !p.anyKind {
+		w := walk(tx, p.scope, p.sort, p.open, p.decided, p.due, p.reverse)
+		masked := p.masked(p.open, p.decided)
+		if !p.scan && !masked {
 			t := decodeTotals(tx.Bucket(bStats).Get(totalsKey(p.scope)))
 			if p.open {
 				page.Total += int(t.Open)
@@ -332,7 +476,7 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 		}
 		n := 0
 		for k, v := w.next(); k != nil; k, v = w.next() {
-			if !p.quick(v) {
+			if masked && !p.quick(v) {
 				continue
 			}
 			if !p.scan {
@@ -344,19 +488,23 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 					}
 					page.Rows = append(page.Rows, r)
 				}
-				continue
+			} else {
+				r, err := entryRow(rows, k, v, p.sort, true)
+				if err != nil {
+					return err
+				}
+				if !p.matches(&r) {
+					continue
+				}
+				n++
+				if n > offset && len(page.Rows) < limit {
+					cloneRow(&r)
+					page.Rows = append(page.Rows, r)
+				}
 			}
-			r, err := entryRow(rows, k, v, p.sort, true)
-			if err != nil {
-				return err
-			}
-			if !p.match(&r) {
-				continue
-			}
-			n++
-			if n > offset && len(page.Rows) < limit {
-				cloneRow(&r)
-				page.Rows = append(page.Rows, r)
+			if p.noTotal && len(page.Rows) == limit {
+				page.Total = -1
+				return nil
 			}
 		}
 		page.Total = n
@@ -365,12 +513,18 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 	return page, err
 }
 
-// scanOtherSort answers a filtered query in a sort other than due. It finds the matching rows in one walk of the
-// scope's due-date index (sequential, the rows in the values), then orders them: up to sortInMemory matches by
-// sorting them on their index keys; past that by walking the wanted sort's index once, keeping the entries whose
-// ids matched and reading only the rows of the page.
+// scanOtherSort answers a filtered query in a sort other than due. Asked with NoTotal, it first walks the sort's
+// own index, reading the row of each entry, in case the window's matches come within probeRows entries. Otherwise
+// it finds the matching rows in one walk of the scope's due-date index (sequential, the rows in the values), then
+// orders them: up to sortInMemory matches by sorting them on their index keys; past that by walking the wanted
+// sort's index once, keeping the entries whose ids matched and reading only the rows of the page.
 func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) error {
 	rows := tx.Bucket(bRows)
+	if p.noTotal {
+		if done, err := probeOtherSort(tx, p, offset, limit, page); done || err != nil {
+			return err
+		}
+	}
 	var kept []cases.QueueRow
 	var ids map[string]struct{} // views into the transaction's pages
 	err := matchingDue(tx, p, p.decided, func(r *cases.QueueRow) {
@@ -397,7 +551,12 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 		for i := range kept {
 			keys[i], ord[i] = indexKey(&kept[i], p.sort), i
 		}
-		slices.SortFunc(ord, func(a, b int) int { return bytes.Compare(keys[a], keys[b]) })
+		slices.SortFunc(ord, func(a, b int) int {
+			if p.reverse {
+				a, b = b, a
+			}
+			return bytes.Compare(keys[a], keys[b])
+		})
 		page.Total = len(kept)
 		for i := offset; i < len(ord) && len(page.Rows) < limit; i++ {
 			page.Rows = append(page.Rows, kept[ord[i]])
@@ -405,7 +564,7 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 		return nil
 	}
 	n := 0
-	w := newWalker(tx, p.scope, p.sort, p.open, p.decided, nil)
+	w := walk(tx, p.scope, p.sort, p.open, p.decided, nil, p.reverse)
 	for k, _ := w.next(); k != nil; k, _ = w.next() {
 		id := keyID(k, p.sort)
 		if _, ok := ids[string(id)]; !ok {
@@ -424,11 +583,46 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 	return nil
 }
 
-// Counts returns the queue's headline numbers as of q.Today (today when zero); Offset, Limit and Sort are ignored.
-// Without a filter they come from per-scope statistics; with one, from the open rows of that scope. The actor must
-// be allowed to see the queue, as for Queue.
+// probeOtherSort walks the sort's own index for the window of a query with NoTotal, reading each entry's row, and
+// reports whether it filled the window (or reached the end) within probeRows entries; when not, page is as it was.
+func probeOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) (bool, error) {
+	rows := tx.Bucket(bRows)
+	masked := p.masked(p.open, p.decided)
+	w := walk(tx, p.scope, p.sort, p.open, p.decided, nil, p.reverse)
+	var got []cases.QueueRow
+	n := 0
+	for seen := 0; seen < probeRows; seen++ {
+		k, v := w.next()
+		if k == nil {
+			page.Rows, page.Total = got, n
+			return true, nil
+		}
+		if masked && !p.quick(v) {
+			continue
+		}
+		r, err := readRowView(rows, keyID(k, p.sort))
+		if err != nil {
+			return false, err
+		}
+		if !p.matches(&r) {
+			continue
+		}
+		if n++; n > offset {
+			cloneRow(&r)
+			if got = append(got, r); len(got) == limit {
+				page.Rows, page.Total = got, -1
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// Counts returns the queue's headline numbers as of q.Today (today when zero); Offset, Limit, Sort, Reverse and
+// NoTotal are ignored. Without a filter they come from per-scope statistics; with one, from the open rows of that
+// scope. The actor must be allowed to see the queue, as for Queue.
 func (s *Store) Counts(actor string, q cases.QueueQuery) (cases.Counts, error) {
-	q.Sort = cases.SortDue
+	q.Sort, q.Reverse, q.NoTotal = cases.SortDue, false, false
 	p, err := s.plan(q)
 	if err != nil {
 		return cases.Counts{}, err
@@ -438,11 +632,14 @@ func (s *Store) Counts(actor string, q cases.QueueQuery) (cases.Counts, error) {
 		if err := s.checkQueue(tx, actor, q); err != nil {
 			return err
 		}
-		if !p.scan && !p.anyStatus && !p.anyKind {
+		switch {
+		case !p.open:
+		case !p.scan && !p.masked(true, false):
 			c = scopeCounts(tx, p.scope, p.today)
-			return nil
+		default:
+			return matchingDue(tx, p, false, func(r *cases.QueueRow) { c.Tally(r, p.today) })
 		}
-		return matchingDue(tx, p, false, func(r *cases.QueueRow) { c.Tally(r, p.today) })
+		return nil
 	})
 	return c, err
 }
@@ -453,16 +650,17 @@ func (s *Store) Counts(actor string, q cases.QueueQuery) (cases.Counts, error) {
 func matchingDue(tx *bolt.Tx, p *plan, decided bool, fn func(r *cases.QueueRow)) error {
 	rows := tx.Bucket(bRows)
 	w := newWalker(tx, p.scope, sortDue, p.open, decided, p.due)
+	masked := p.masked(p.open, decided)
 	var r cases.QueueRow // one row reused for the walk: fn gets a pointer, so r lives on the heap once, not per row
 	for k, v := w.next(); k != nil; k, v = w.next() {
-		if !p.quick(v) {
+		if masked && !p.quick(v) {
 			continue
 		}
 		var err error
 		if r, err = entryRow(rows, k, v, sortDue, true); err != nil {
 			return err
 		}
-		if p.match(&r) {
+		if p.matches(&r) {
 			fn(&r)
 		}
 	}

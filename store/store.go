@@ -6,12 +6,12 @@
 // ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
 // published to in-process subscribers.
 //
-// Layout of the file (schema version 4; migrate.go has the history and the steps from older versions):
+// Layout of the file (schema version 5; migrate.go has the history and the steps from older versions):
 //
 //	cases    id -> encoded cases.Case
 //	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
-//	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+id, values status,
-//	         kind and, in the due-date indexes, a copy of the rest of the queue row (index.go)
+//	index    one nested bucket per scope (assignee or Center), open/decided and sort; keys sortkey+due+id, values
+//	         status, kind and, in the due-date indexes, a copy of the rest of the queue row (index.go)
 //	stats    per scope (and per holder of a Center's cases, nobody included): totals (all, open, pending,
 //	         revenue) and a histogram of open cases per due date
 //	importers  importer number, split, due, id -> programs and queue row; entry number, id -> nothing (importer.go)
@@ -49,7 +49,7 @@ const Operator = "operator"
 
 // SchemaVersion is the layout version this package reads and writes. Open migrates a store of an older version
 // (see migrate.go) and refuses a newer one.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // Options configure Open.
 type Options struct {

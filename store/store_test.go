@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -231,18 +232,30 @@ func brute(s *Store, cs []*cases.Case, q cases.QueueQuery) cases.QueuePage {
 		var d int
 		switch q.Sort {
 		case cases.SortDue:
-			d = int(a.Due) - int(b.Due)
 		case cases.SortReceived:
 			d = int(a.Received) - int(b.Received)
 		case cases.SortAmount:
 			d = int(b.Revenue - a.Revenue)
 		case cases.SortImporter:
 			d = strings.Compare(strings.ToLower(a.Importer), strings.ToLower(b.Importer))
+		case cases.SortKind:
+			d = slices.Index(cases.Kinds, a.Kind) - slices.Index(cases.Kinds, b.Kind)
+		case cases.SortCase:
+			d = strings.Compare(a.ID, b.ID)
+		case cases.SortStatus:
+			d = slices.Index(cases.Statuses, a.Status) - slices.Index(cases.Statuses, b.Status)
+		case cases.SortAssignee:
+			d = strings.Compare(a.Assignee, b.Assignee) // unassigned first
+		case cases.SortEntry:
+			d = strings.Compare(strings.ToLower(a.Entry), strings.ToLower(b.Entry))
+		default:
+			panic("brute: no sort " + q.Sort)
 		}
-		if d != 0 {
-			return d
+		d = cmp.Or(d, int(a.Due)-int(b.Due), strings.Compare(a.ID, b.ID)) // ties: due date, then id
+		if q.Reverse {
+			d = -d
 		}
-		return strings.Compare(a.ID, b.ID)
+		return d
 	})
 	p := cases.QueuePage{Offset: q.Offset, Total: len(rows)}
 	if q.Offset < len(rows) {
@@ -264,24 +277,32 @@ func current(t testing.TB, s *Store, cs []*cases.Case) []*cases.Case {
 
 func checkQueues(t *testing.T, s *Store, cs []*cases.Case) {
 	t.Helper()
-	filters := []string{"", "kind:protest", "status:review", "status:open", "status:decided", "due:overdue", "amount:>10000", "acme", "kind:psc,pea status:assigned", "due:week", "due:>30d", "due:=5d", "due:>=-3d status:review"}
+	filters := []string{"", "kind:protest", "status:review", "status:open", "status:decided", "due:overdue", "amount:>10000", "acme", "kind:psc,pea status:assigned", "due:week", "due:>30d", "due:=5d", "due:>=-3d status:review",
+		"kind:protest OR kind:psc", "-status:decided", "NOT kind:protest", "acme OR summit", "due:<2026-12-31", "due:2026-12-01..2026-12-31 OR due:..2026-11-01",
+		"received:2026-11-01..", "assignee:none", "-assignee:none kind:pea", "-(kind:psc OR status:review) due:week", "status:decided OR amount:>50000",
+		"(status:assigned OR status:review) kind:pea", "NOT (kind:protest status:review)", "-acme -harbor"}
 	n := 0
 	for _, scope := range []cases.QueueQuery{{Assignee: "alice"}, {Center: "ELEC"}, {Center: "PHARMA"}, {Assignee: "erin", Center: "PHARMA"}, {Assignee: "nobody"}} {
-		for _, sort := range cases.SortKeys {
-			for _, fq := range filters {
+		for i, fq := range filters {
+			f, err := cases.ParseFilter(fq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sort := range cases.AllSortKeys {
 				for _, open := range []bool{false, true} {
 					for _, off := range []int{0, 7} {
-						f, err := cases.ParseFilter(fq)
-						if err != nil {
-							t.Fatal(err)
-						}
 						q := scope
 						q.Sort, q.Filter, q.OpenOnly, q.Offset, q.Limit, q.Today = sort, f, open, off, 13, today
+						// every sort both ways and with and without a total, spread over the filters
+						q.Reverse, q.NoTotal = (i+off)%2 == 1, (i/2+off/7)%2 == 1
 						got, err := s.Queue(Operator, q)
 						if err != nil {
 							t.Fatal(err)
 						}
 						want := brute(s, cs, q)
+						if q.NoTotal && got.Total == -1 {
+							got.Total = want.Total // not counted
+						}
 						if got.Total != want.Total || len(got.Rows) != len(want.Rows) {
 							t.Fatalf("%+v: total %d rows %d, want %d and %d", q, got.Total, len(got.Rows), want.Total, len(want.Rows))
 						}
@@ -346,6 +367,103 @@ func TestFilteredQueueOrderedByASecondWalk(t *testing.T) {
 	defer func() { sortInMemory = old }()
 	s, cs := fixture(t, 400)
 	checkQueues(t, s, cs)
+}
+
+// Filtered queues asked with NoTotal in a sort other than due look for their window in that sort's own index first,
+// and fall back to the walk of the due-date index when it does not come within probeRows entries: with probeRows
+// at 3 nearly every such query falls back, with it past the size of the store none does.
+func TestFilteredQueueProbesItsOwnIndex(t *testing.T) {
+	old := probeRows
+	defer func() { probeRows = old }()
+	s, cs := fixture(t, 300)
+	for _, n := range []int{3, 1 << 20} {
+		probeRows = n
+		checkQueues(t, s, cs)
+	}
+}
+
+// With NoTotal a filtered query stops once its window is full and says it did not count; a query whose total is
+// known anyway, or whose walk reached the end, still gives it.
+func TestQueueNoTotal(t *testing.T) {
+	s, cs := fixture(t, 400)
+	tests := []struct {
+		filter  string
+		sort    cases.SortKey
+		counted bool
+	}{
+		{"acme OR summit OR harbor", cases.SortDue, false},
+		{"acme OR summit OR harbor", cases.SortImporter, false},
+		{"amount:>1000", cases.SortAmount, false},
+		{"-status:decided", cases.SortAmount, true}, // the statistics know the open cases
+		{"kind:protest", cases.SortDue, false},      // decided from the index values, but counted only by walking
+		{"", cases.SortDue, true},                   // the statistics know the total
+		{"", cases.SortEntry, true},
+		{"2704-26-10001", cases.SortDue, true}, // fewer matches than the window: the walk reached the end
+		{"2704-26-10001", cases.SortKind, true},
+	}
+	for _, tc := range tests {
+		f, err := cases.ParseFilter(tc.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := cases.QueueQuery{Center: "ELEC", Sort: tc.sort, Filter: f, Limit: 20, Today: today, NoTotal: true}
+		for _, reverse := range []bool{false, true} {
+			q.Reverse = reverse
+			got, err := s.Queue(Operator, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := brute(s, cs, q)
+			if !slices.Equal(got.Rows, want.Rows) {
+				t.Fatalf("%q sorted by %s (reverse %v) with NoTotal: rows differ", tc.filter, tc.sort, reverse)
+			}
+			if tc.counted && got.Total != want.Total || !tc.counted && (got.Total != -1 || want.Total <= 20) || want.Total == 0 {
+				t.Errorf("%q sorted by %s with NoTotal: total %d, brute force %d", tc.filter, tc.sort, got.Total, want.Total)
+			}
+		}
+	}
+}
+
+// assignee:none finds the cases no one holds, which a Center's queue lists but no reviewer's does; sorted by
+// assignee they come first.
+func TestQueueUnassigned(t *testing.T) {
+	s, cs := fixture(t, 400)
+	var want []string
+	for _, c := range cs {
+		if c.Center == "ELEC" && c.Assignee == "" {
+			want = append(want, c.ID)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the fixture has no unassigned case")
+	}
+	for _, fq := range []string{"assignee:none", "assignee:-", "to:NONE"} {
+		f, err := cases.ParseFilter(fq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", Sort: cases.SortCase, Filter: f, Limit: MaxPage, Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range p.Rows {
+			got = append(got, r.ID)
+		}
+		slices.Sort(want)
+		if p.Total != len(want) || !slices.Equal(got, want) {
+			t.Fatalf("%s: %d cases %v; want the %d unassigned %v", fq, p.Total, got, len(want), want)
+		}
+	}
+	p, err := s.Queue(Operator, cases.QueueQuery{Center: "ELEC", Sort: cases.SortAssignee, Limit: len(want) + 1, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range p.Rows {
+		if (r.Assignee == "") != (i < len(want)) {
+			t.Fatalf("sorted by assignee, row %d is assigned to %q", i, r.Assignee)
+		}
+	}
 }
 
 func TestQueuePagesWalkTheWholeQueue(t *testing.T) {

@@ -46,14 +46,14 @@ func (m *Model) run(line string) tea.Cmd {
 			m.fail(err)
 			return nil
 		}
-		m.setSort(k)
-		m.pane = paneQueue
+		m.q.setSort(k)
+		m.show(paneQueue)
 	case "filter", "f":
 		m.q.input.SetValue(arg)
 		if err := m.setFilter(arg); err != nil {
-			return m.editFilter() // the query stays in the filter input, its error under it
+			return m.q.editFilter() // the query stays in the filter input, its error under it
 		}
-		m.pane = paneQueue
+		m.show(paneQueue)
 	case "theme":
 		if err := m.setTheme(arg); err != nil {
 			m.fail(err)
@@ -68,14 +68,14 @@ func (m *Model) run(line string) tea.Cmd {
 		m.help = true
 	case "workload", "w":
 		if m.allowed(m.keys.Workload) {
-			m.openWorkload()
+			m.show(paneWorkload)
 		}
 	case "approvals":
 		if m.allowed(m.keys.Approvals) {
-			m.openApprovals()
+			m.show(paneApprovals)
 		}
 	case "queue":
-		m.pane = paneQueue
+		m.show(paneQueue)
 	default:
 		m.fail(fmt.Errorf("unknown command %q; want open, sort, filter, theme, queue, workload, approvals, help or q", verb))
 	}

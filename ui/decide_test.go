@@ -12,8 +12,8 @@ func TestDecideFromQueue(t *testing.T) {
 	s := newTestStore(t)
 	m := newTestModel(t, s, "alice", 100, 40)
 	press(m, "enter") // the overdue PEA is first in due order
-	if m.d.c == nil || m.d.c.ID != "PEA-25-000001" || m.d.c.Status != cases.StatusInReview {
-		t.Fatalf("opening an assigned case should start its review; got %+v", m.d.c)
+	if m.d.c == nil || m.d.c.ID != "PEA-25-000001" || m.d.c.Status != cases.StatusAssigned || m.d.c.Version != 1 {
+		t.Fatalf("opening an assigned case only reads it; got %+v", m.d.c)
 	}
 	press(m, "d", "j", "enter")
 	press(m, "ctrl+s")

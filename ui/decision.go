@@ -19,7 +19,7 @@ const (
 	stageOutcome decisionStage = iota // choosing among the outcomes the kind allows
 	stageForm                         // giving what the outcome requires
 	stageConfirm                      // reading the exact record before it is written
-	stageStale                        // the write met a newer version the reviewer may no longer decide; their record stays on screen
+	stageStale                        // the case changed and the reviewer may no longer decide it: their record stays on screen
 )
 
 type formField int
@@ -30,11 +30,12 @@ const (
 	fieldLines
 )
 
-// decisionState is the decision pane for the open case. It holds the case as the reviewer saw it when the
+// decisionPane is the decision pane for the open case. It holds the case as the reviewer saw it when the
 // decision began (c): the pane shows that version, and the write is checked against its version, so a change made
 // in the meantime is a conflict that names who made it, never a silent overwrite or a confusing refusal. It stays
 // after the reviewer leaves the pane, as a draft that d on the same case reopens.
-type decisionState struct {
+type decisionPane struct {
+	*common
 	c       *cases.Case
 	notice  string // a change made to the case since c was read: who and when
 	stale   string // stageStale: why the reloaded case can no longer be decided by this user
@@ -55,33 +56,131 @@ type decisionState struct {
 	acked bool
 }
 
-func (m *Model) startDecision() {
-	c := m.d.c
-	if c == nil || !m.mayWork() {
+// start opens the pane on the case open in the case pane, with the draft of an earlier visit to the same case. A
+// draft the case can no longer take (it was reassigned, or decided) is shown as it was typed, to keep or copy.
+func (d *decisionPane) start() {
+	c := d.ws.d.c
+	if c == nil {
 		return
 	}
-	if err := cases.CanDecide(m.user, c); err != nil {
-		m.fail(err)
+	why := d.ws.d.why
+	if why == "" {
+		if err := cases.CanDecide(d.user, c); err != nil {
+			why = says(err)
+		}
+	}
+	if why != "" && d.c != nil && d.c.ID == c.ID && d.typedText() != "" {
+		d.lose(c, fmt.Sprintf("case %s was %s", one(c.ID), changedBy(cases.Change{}, c)), why)
+		d.ws.show(paneDecision)
+		return
+	}
+	if !d.ws.d.mayWork() {
+		return
+	}
+	if err := cases.CanDecide(d.user, c); err != nil {
+		d.fail(err)
 		return
 	}
 	if c.Status == cases.StatusPendingApproval {
-		m.status, m.statusBad = "this case already has a decision waiting for a supervisor's approval", true
+		d.refuse("this case already has a decision waiting for a supervisor's approval")
 		return
 	}
-	draft := m.dec
-	m.dec = decisionState{c: c, specs: cases.Outcomes(c), lines: map[int]bool{}}
-	m.dec.reasons = m.newTextarea("reasons for the decision (stated to the importer)")
-	m.dec.amount = m.newInput("$ ")
-	m.dec.amount.Placeholder = "0.00"
+	draft := *d
+	*d = decisionPane{common: d.common, c: c, specs: cases.Outcomes(c), lines: map[int]bool{}}
+	d.reasons = d.newTextarea("reasons for the decision (stated to the importer)")
+	d.amount = d.newInput("$ ")
+	d.amount.Placeholder = "0.00"
 	if draft.c != nil && draft.c.ID == c.ID {
-		m.dec.restore(draft)
+		d.restore(draft)
 	}
-	m.dec.layout(m)
-	m.pane = paneDecision
+	d.layout()
+	d.ws.show(paneDecision)
+}
+
+// SetSize implements component.
+func (d *decisionPane) SetSize(_, _ int) {
+	if d.specs != nil {
+		d.layout()
+	}
+}
+
+// Typing implements component.
+func (d *decisionPane) Typing() bool { return d.typing() }
+
+// Update implements component.
+func (d *decisionPane) Update(msg tea.KeyMsg) tea.Cmd { return d.key(msg) }
+
+// Changed implements component: a change to the case being decided is noted on the pane (the case pane, told
+// before, has reread it).
+func (d *decisionPane) Changed(c cases.Change) {
+	if d.ws.pane == paneDecision && d.c != nil && touches(c, d.c.ID) {
+		d.seen(c, d.ws.d.c)
+	}
+}
+
+func (d *decisionPane) restyle() {
+	if d.c != nil {
+		d.styleInput(&d.amount)
+		d.styleTextarea(&d.reasons)
+	}
+}
+
+// Keys implements component.
+func (d *decisionPane) Keys() [][]*binding {
+	k := d.keys
+	switch d.stage {
+	case stageForm:
+		return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
+	case stageConfirm:
+		if d.late != "" && !d.acked {
+			return [][]*binding{{k.AckLate, k.Cancel}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
+		}
+		return [][]*binding{{k.Confirm, k.Cancel}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
+	case stageStale:
+		return [][]*binding{{k.Back}, {k.KeepNote, k.Copy}, {k.Redraw, k.ForceQuit}}
+	}
+	return [][]*binding{{k.Down, k.Up, k.Open, k.Back}, {k.Help, k.Command, k.Redraw, k.Quit, k.ForceQuit}}
+}
+
+// Hints implements component.
+func (d *decisionPane) Hints() (h hints) {
+	k := d.keys
+	switch d.stage {
+	case stageOutcome:
+		h.add("choose", k.Open)
+		h.add("move", k.Down, k.Up)
+		h.add("back to the case", k.Back)
+		h.keep("help", k.Help)
+	case stageForm:
+		h.add("review the record", k.Save)
+		if d.notice != "" {
+			h.add("keep as note", k.KeepNote)
+			h.add("copy", k.Copy)
+		}
+		if len(d.fields) > 1 {
+			h.add("next field", k.NextField)
+		}
+		if d.fields[d.focus] == fieldLines {
+			h.add("toggle line", k.Toggle)
+		}
+		h.add("back to outcomes", k.Back)
+	case stageConfirm:
+		if d.late != "" && !d.acked {
+			h.add("acknowledge the late decision", k.AckLate)
+		} else {
+			h.add("write it", k.Confirm)
+		}
+		h.add("go back", k.Cancel)
+	case stageStale:
+		h.add("back to the case", k.Back)
+		h.add("keep as note", k.KeepNote)
+		h.add("copy", k.Copy)
+	}
+	return h
 }
 
 // restore carries what the reviewer chose and typed on an earlier visit to the same case's decision pane.
-func (d *decisionState) restore(old decisionState) {
+func (d *decisionPane) restore(old decisionPane) {
 	if old.specs != nil {
 		want := old.spec().Outcome
 		for i, s := range d.specs {
@@ -100,16 +199,16 @@ func (d *decisionState) restore(old decisionState) {
 	}
 }
 
-func (d *decisionState) layout(m *Model) {
-	d.reasons.SetWidth(max(m.width-6, 20))
-	d.reasons.SetHeight(clamp(m.height-18, 3, 10))
+func (d *decisionPane) layout() {
+	d.reasons.SetWidth(max(d.width-6, 20))
+	d.reasons.SetHeight(clamp(d.height-18, 3, 10))
 	d.amount.Width = 20
 }
 
-func (d *decisionState) spec() cases.OutcomeSpec { return d.specs[d.choice] }
+func (d *decisionPane) spec() cases.OutcomeSpec { return d.specs[d.choice] }
 
 // typing reports whether keys go to a text field first.
-func (d *decisionState) typing() bool {
+func (d *decisionPane) typing() bool {
 	if d.stage != stageForm || len(d.fields) == 0 {
 		return false
 	}
@@ -117,38 +216,44 @@ func (d *decisionState) typing() bool {
 	return f == fieldReasons || f == fieldAmount
 }
 
-func (d *decisionState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+func (d *decisionPane) key(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
+	switch {
+	case d.is(msg, k.KeepNote):
+		return d.keepAsNote()
+	case d.is(msg, k.Copy):
+		return d.copyText(d.typedText())
+	}
 	switch d.stage {
 	case stageOutcome:
 		switch {
-		case m.is(msg, k.Down):
+		case d.is(msg, k.Down):
 			d.choice = clamp(d.choice+1, 0, len(d.specs)-1)
-		case m.is(msg, k.Up):
+		case d.is(msg, k.Up):
 			d.choice = clamp(d.choice-1, 0, len(d.specs)-1)
-		case m.is(msg, k.Open):
-			return d.choose(m)
-		case m.is(msg, k.Back):
-			m.pane = paneDetail
-		case m.is(msg, k.Quit):
+		case d.is(msg, k.Open):
+			return d.choose()
+		case d.is(msg, k.Back):
+			d.ws.show(paneDetail)
+		case d.is(msg, k.Quit):
 			return tea.Quit
 		}
 	case stageForm:
-		return d.formKey(m, msg)
+		return d.formKey(msg)
 	case stageStale:
 		if k.Back.pressed(msg) || k.Cancel.pressed(msg) {
-			m.pane = paneDetail
+			d.ws.show(paneDetail)
 		}
 	case stageConfirm:
 		switch {
 		case d.late != "" && !d.acked && k.AckLate.pressed(msg):
 			d.acked, d.err = true, ""
-			d.record.LateAck = cases.AckLate(d.late, m.user.Name)
+			d.record.LateAck = cases.AckLate(d.late, d.user.Name)
 		case d.late != "" && !d.acked && k.Confirm.pressed(msg):
 			d.err = fmt.Sprintf("this decision comes too late: %s acknowledges what the law makes of it, %s goes back",
 				k.AckLate.Help().Key, k.Cancel.Help().Key)
 		case k.Confirm.pressed(msg):
-			d.write(m)
+			d.write()
 		case k.Cancel.pressed(msg):
 			d.err = ""
 			if len(d.fields) == 0 {
@@ -163,7 +268,7 @@ func (d *decisionState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 }
 
 // choose moves on from the outcome list: to the form when the outcome requires something, else to confirmation.
-func (d *decisionState) choose(m *Model) tea.Cmd {
+func (d *decisionPane) choose() tea.Cmd {
 	s := d.spec()
 	d.fields = d.fields[:0]
 	if s.Reasons {
@@ -177,14 +282,14 @@ func (d *decisionState) choose(m *Model) tea.Cmd {
 	}
 	d.err, d.focus = "", 0
 	if len(d.fields) == 0 {
-		d.review(m)
+		d.review()
 		return nil
 	}
 	d.stage = stageForm
 	return d.focusField()
 }
 
-func (d *decisionState) focusField() tea.Cmd {
+func (d *decisionPane) focusField() tea.Cmd {
 	d.reasons.Blur()
 	d.amount.Blur()
 	switch d.fields[d.focus] {
@@ -196,8 +301,8 @@ func (d *decisionState) focusField() tea.Cmd {
 	return nil
 }
 
-func (d *decisionState) formKey(m *Model, msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+func (d *decisionPane) formKey(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
 	switch {
 	case k.Back.pressed(msg):
 		d.reasons.Blur()
@@ -205,7 +310,7 @@ func (d *decisionState) formKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 		d.stage = stageOutcome
 		return nil
 	case k.Save.pressed(msg):
-		d.review(m)
+		d.review()
 		return nil
 	case k.NextField.pressed(msg):
 		d.focus = (d.focus + 1) % len(d.fields)
@@ -221,7 +326,7 @@ func (d *decisionState) formKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 	case fieldAmount:
 		if msg.String() == "enter" {
 			if d.focus == len(d.fields)-1 {
-				d.review(m)
+				d.review()
 				return nil
 			}
 			d.focus++
@@ -231,9 +336,9 @@ func (d *decisionState) formKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 	case fieldLines:
 		lines := d.c.Entry.Lines
 		switch {
-		case m.is(msg, k.Down):
+		case d.is(msg, k.Down):
 			d.lineCur = clamp(d.lineCur+1, 0, len(lines)-1)
-		case m.is(msg, k.Up):
+		case d.is(msg, k.Up):
 			d.lineCur = clamp(d.lineCur-1, 0, len(lines)-1)
 		case k.Toggle.pressed(msg):
 			if len(lines) > 0 {
@@ -241,14 +346,14 @@ func (d *decisionState) formKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 				d.lines[n] = !d.lines[n]
 			}
 		case msg.String() == "enter":
-			d.review(m)
+			d.review()
 		}
 	}
 	return cmd
 }
 
 // build turns the form into the decision it asks for, or says what is wrong with it.
-func (d *decisionState) build(m *Model) (cases.Decision, error) {
+func (d *decisionPane) build() (cases.Decision, error) {
 	s := d.spec()
 	rec := cases.Decision{Outcome: s.Outcome}
 	if s.Reasons {
@@ -272,21 +377,21 @@ func (d *decisionState) build(m *Model) (cases.Decision, error) {
 	if err := cases.CheckDecision(d.c, rec); err != nil {
 		return rec, err
 	}
-	rec.By, rec.On = m.user.Name, m.today()
-	rec.Approval = cases.NeedsApproval(d.c, rec, m.desk.Policy())
+	rec.By, rec.On = d.user.Name, d.today()
+	rec.Approval = cases.NeedsApproval(d.c, rec, d.desk.Policy())
 	return rec, nil
 }
 
 // review checks the form and shows the record that will be written.
-func (d *decisionState) review(m *Model) {
-	rec, err := d.build(m)
+func (d *decisionPane) review() {
+	rec, err := d.build()
 	if err != nil {
 		d.err = says(err)
 		return
 	}
 	d.err = ""
 	d.record = rec
-	d.late, _ = cases.LateDecision(d.c, rec, m.desk.Policy(), m.today())
+	d.late, _ = cases.LateDecision(d.c, rec, d.desk.Policy(), d.today())
 	d.acked = false
 	d.reasons.Blur()
 	d.amount.Blur()
@@ -295,26 +400,26 @@ func (d *decisionState) review(m *Model) {
 
 // write records the decision against the version the reviewer saw. A refusal stays on the pane with the store's
 // reason; a conflict is handled by conflict.
-func (d *decisionState) write(m *Model) {
+func (d *decisionPane) write() {
 	rec := d.record
-	got, err := m.desk.Decide(m.user.Name, d.c.ID, d.c.Version, rec, m.today())
+	got, err := d.desk.Decide(d.user.Name, d.c.ID, d.c.Version, rec, d.today())
 	if err != nil {
 		var ce *cases.ConflictError
 		if errors.As(err, &ce) {
-			d.conflict(m, ce)
+			d.conflict(ce)
 			return
 		}
-		m.fail(err)
+		d.fail(err)
 		d.err = says(err)
 		return
 	}
-	m.dec = decisionState{} // written: no draft to come back to
-	m.pane = paneDetail
+	*d = decisionPane{common: d.common} // written: no draft to come back to
+	d.ws.show(paneDetail)
 	spec, _ := cases.Spec(rec.Outcome)
 	if got.Status == cases.StatusPendingApproval {
-		m.caseWritten(got, fmt.Sprintf("case %s: %s recorded; it waits for a supervisor's approval", one(got.ID), strings.ToLower(spec.Title)))
+		d.ws.caseWritten(got, fmt.Sprintf("case %s: %s recorded; it waits for a supervisor's approval", one(got.ID), strings.ToLower(spec.Title)))
 	} else {
-		m.caseWritten(got, fmt.Sprintf("case %s decided: %s", one(got.ID), strings.ToLower(spec.Title)))
+		d.ws.caseWritten(got, fmt.Sprintf("case %s decided: %s", one(got.ID), strings.ToLower(spec.Title)))
 	}
 }
 
@@ -322,18 +427,18 @@ func (d *decisionState) write(m *Model) {
 // message names who changed it and when, and what the reviewer chose and typed stays. When they may still decide
 // the reloaded case the pane goes back to the form, now checked against the reloaded version; otherwise the pane
 // keeps their record on screen and says why it cannot be written.
-func (d *decisionState) conflict(m *Model, ce *cases.ConflictError) {
-	m.reloadCase()
-	if m.pane != paneDecision {
-		return // reloadCase took the case away from this user and said so
+func (d *decisionPane) conflict(ce *cases.ConflictError) {
+	d.ws.d.reload()
+	if d.ws.pane != paneDecision {
+		return // the case pane took the case away from this user and said so
 	}
 	msg := conflictText(ce)
-	m.status, m.statusBad = msg, true
-	fresh := m.d.c
+	d.status, d.statusBad = msg, true
+	fresh := d.ws.d.c
 	d.c, d.notice = fresh, ""
-	why := m.d.why
+	why := d.ws.d.why
 	if why == "" {
-		if err := cases.CanDecide(m.user, fresh); err != nil {
+		if err := cases.CanDecide(d.user, fresh); err != nil {
 			why = says(err)
 		} else if fresh.Status == cases.StatusPendingApproval {
 			why = "the case has a decision waiting for a supervisor's approval"
@@ -354,7 +459,7 @@ func (d *decisionState) conflict(m *Model, ce *cases.ConflictError) {
 		}
 	}
 	d.err = msg + ": nothing was written; check the change, then write your decision again"
-	m.status += " — check it and try again"
+	d.status += " — check it and try again"
 	if d.choice < 0 {
 		d.choice, d.stage = 0, stageOutcome
 		return
@@ -368,38 +473,121 @@ func (d *decisionState) conflict(m *Model, ce *cases.ConflictError) {
 	_ = d.focusField()
 }
 
-// conflictText names who changed a case, and when, after the actor read it.
-func conflictText(ce *cases.ConflictError) string {
-	return fmt.Sprintf("case %s was changed by %s at %s; reloaded", one(ce.ID), one(orNobody(ce.By)), ce.At.Format("15:04"))
-}
-
-// seen notes a change committed to the case after the reviewer began the decision, so the pane says so instead
-// of silently showing other content.
-func (d *decisionState) seen(fresh *cases.Case) {
+// seen notes a change committed to the case after the reviewer began the decision, so the pane says what changed
+// and who changed it instead of silently showing other content. When the change took the case away from the
+// reviewer, what they chose and typed stays on the pane, which says why it cannot be written and how to keep it.
+func (d *decisionPane) seen(ch cases.Change, fresh *cases.Case) {
 	if d.c == nil || fresh == nil || fresh.ID != d.c.ID || fresh.Version == d.c.Version {
 		return
 	}
-	d.notice = changedNotice(fresh, "decision")
+	if err := cases.CanWork(d.user, fresh); err != nil && d.stage != stageStale {
+		d.lose(fresh, fmt.Sprintf("case %s was %s", one(fresh.ID), changedBy(ch, fresh)), says(err))
+		return
+	}
+	d.notice = changedNotice(ch, fresh, "decision")
 }
 
-// changedNotice says who changed a case and when, and that the write in progress is checked against the version
-// the user saw.
-func changedNotice(c *cases.Case, what string) string {
-	return fmt.Sprintf("changed by %s at %s — your %s will be checked against the version you saw",
-		one(orNobody(c.UpdatedBy)), c.UpdatedAt.Format("15:04"), what)
+// lose shows the draft over the case as it now is, which this user may no longer decide: what happened, why, and
+// the draft as typed.
+func (d *decisionPane) lose(fresh *cases.Case, what, why string) {
+	d.record = d.draft()
+	d.c, d.notice = fresh, ""
+	d.stale, d.err = one(why), what
+	d.stage = stageStale
+	d.reasons.Blur()
+	d.amount.Blur()
 }
 
-func (d *decisionState) view(m *Model, h int) string {
+// draft is the decision as the reviewer has it so far: the record under review, or what the form holds.
+func (d *decisionPane) draft() cases.Decision {
+	if d.stage == stageConfirm || d.stage == stageStale {
+		return d.record
+	}
+	s := d.spec()
+	rec := cases.Decision{Outcome: s.Outcome}
+	if s.Reasons {
+		rec.Reasons = strings.TrimSpace(d.reasons.Value())
+	}
+	if s.Amount {
+		if a, err := cases.ParseUSD(d.amount.Value()); err == nil {
+			rec.Amount = a
+		}
+	}
+	if s.Lines {
+		for n, on := range d.lines {
+			if on {
+				rec.Lines = append(rec.Lines, n)
+			}
+		}
+		sort.Ints(rec.Lines)
+	}
+	return rec
+}
+
+// typedText is the draft as words for a note or the clipboard: the outcome chosen, what was given for it, the
+// reasons; "" when nothing is typed or chosen beyond the outcome.
+func (d *decisionPane) typedText() string {
+	if d.c == nil || len(d.specs) == 0 {
+		return ""
+	}
+	rec := d.draft()
+	amount := strings.TrimSpace(d.amount.Value())
+	if rec.Reasons == "" && amount == "" && len(rec.Lines) == 0 {
+		return ""
+	}
+	spec, _ := cases.Spec(rec.Outcome)
+	head := "Decision not written: " + strings.ToLower(spec.Title)
+	if amount != "" {
+		head += ", amount " + amount
+	}
+	if len(rec.Lines) > 0 {
+		ls := make([]string, len(rec.Lines))
+		for i, n := range rec.Lines {
+			ls[i] = fmt.Sprint(n)
+		}
+		head += ", lines " + strings.Join(ls, ", ")
+	}
+	if rec.Reasons == "" {
+		return head + "."
+	}
+	return head + ". " + rec.Reasons
+}
+
+// keepAsNote writes the draft as a note on the case, against the newest version the session has read: the store
+// decides whether this user may still add one. The draft stays, for d on the same case.
+func (d *decisionPane) keepAsNote() tea.Cmd {
+	text := d.typedText()
+	if text == "" {
+		d.refuse("nothing is typed to keep")
+		return nil
+	}
+	id, version := d.c.ID, d.c.Version
+	if open := d.ws.d.c; open != nil && open.ID == id {
+		version = open.Version
+	}
+	got, err := d.desk.AddNote(d.user.Name, id, version, text)
+	if err != nil {
+		d.ws.keepRefused(err)
+		return nil
+	}
+	d.ws.show(paneDetail)
+	d.ws.caseWritten(got, "your decision's text is kept as a note on case "+one(got.ID))
+	return nil
+}
+
+// View implements component.
+func (d *decisionPane) View() string {
+	h := d.bodyHeight()
 	c := d.c
 	if c == nil {
 		return ""
 	}
-	st := m.st
+	st := d.st
 	var b strings.Builder
-	b.WriteString(fit(fmt.Sprintf(" %s  %s · %s at stake · %s", st.Title.Render("Decide "+one(c.ID)), c.Kind.Title(), c.Revenue(), one(c.Importer.Name)), m.width))
+	b.WriteString(fit(fmt.Sprintf(" %s  %s · %s at stake · %s", st.Title.Render("Decide "+one(c.ID)), c.Kind.Title(), c.Revenue(), one(c.Importer.Name)), d.width))
 	b.WriteString("\n")
 	if d.notice != "" {
-		b.WriteString(st.Warn.Render(paragraph(" ▲ ", d.notice, m.width)))
+		b.WriteString(st.Warn.Render(paragraph(" ▲ ", d.notice, d.width)))
 	}
 	b.WriteString("\n")
 	switch d.stage {
@@ -413,28 +601,28 @@ func (d *decisionState) view(m *Model, h int) string {
 			needs := needsText(s)
 			line := fmt.Sprintf(" %s%s", cur, fit(s.Title, 44)) + st.Muted.Render(needs)
 			if i == d.choice {
-				line = st.Cursor.Render(fit(fmt.Sprintf(" %s%s%s", cur, fit(s.Title, 44), needs), m.width))
+				line = st.Cursor.Render(fit(fmt.Sprintf(" %s%s%s", cur, fit(s.Title, 44), needs), d.width))
 			}
 			b.WriteString(line + "\n")
 		}
-		if w, late := cases.LateDecision(c, cases.Decision{Outcome: d.spec().Outcome}, m.desk.Policy(), m.today()); late {
-			b.WriteString("\n" + st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ Too late: ", w, m.width), "\n")) + "\n")
+		if w, late := cases.LateDecision(c, cases.Decision{Outcome: d.spec().Outcome}, d.desk.Policy(), d.today()); late {
+			b.WriteString("\n" + st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ Too late: ", w, d.width), "\n")) + "\n")
 		}
 		if d.err != "" {
-			b.WriteString("\n" + st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
+			b.WriteString("\n" + st.Bad.Render(wrap(" ✗ "+d.err, d.width-1)) + "\n")
 		}
 	case stageForm:
 		s := d.spec()
 		b.WriteString(" " + st.Section.Render(s.Title) + "\n")
 		if s.Notice != "" {
-			b.WriteString(st.Muted.Render(strings.TrimSuffix(paragraph(" Notice: ", s.Notice, m.width), "\n")) + "\n")
+			b.WriteString(st.Muted.Render(strings.TrimSuffix(paragraph(" Notice: ", s.Notice, d.width), "\n")) + "\n")
 		}
-		if _, late := cases.LateDecision(c, cases.Decision{Outcome: s.Outcome}, m.desk.Policy(), m.today()); late {
-			b.WriteString(st.Warn.Render(fit(" ▲ Too late: the confirmation says what the law makes of this decision.", m.width)) + "\n")
+		if _, late := cases.LateDecision(c, cases.Decision{Outcome: s.Outcome}, d.desk.Policy(), d.today()); late {
+			b.WriteString(st.Warn.Render(fit(" ▲ Too late: the confirmation says what the law makes of this decision.", d.width)) + "\n")
 		}
 		if d.err != "" {
 			// above the fields, so that it shows however many fields and lines follow
-			b.WriteString(st.Bad.Render(strings.TrimSuffix(paragraph(" ✗ ", d.err, m.width), "\n")) + "\n")
+			b.WriteString(st.Bad.Render(strings.TrimSuffix(paragraph(" ✗ ", d.err, d.width), "\n")) + "\n")
 		}
 		// the reasons take the room the other fields leave: three lines at least, ten at most
 		rest := 0
@@ -470,42 +658,44 @@ func (d *decisionState) view(m *Model, h int) string {
 				b.WriteString("\n" + label(what) + "  " + d.amount.View() + "\n")
 			case fieldLines:
 				b.WriteString("\n" + label("Lines allowed (space toggles)") + "\n")
-				d.linesView(&b, c, focus, max(h-strings.Count(b.String(), "\n"), 1), m.width)
+				d.linesView(&b, c, focus, max(h-strings.Count(b.String(), "\n"), 1), d.width)
 			}
 		}
 	case stageConfirm:
 		b.WriteString(" " + st.Section.Render("This record will be written to case "+one(c.ID)+":") + "\n")
-		decisionText(record{b: &b, st: st, w: m.width}, d.record)
+		decisionText(record{b: &b, st: st, w: d.width}, d.record)
 		b.WriteString("\n")
 		if d.record.Approval {
-			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", approvalWhy(c, d.record, m.desk.Policy()), m.width), "\n")) + "\n")
+			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", approvalWhy(c, d.record, d.desk.Policy()), d.width), "\n")) + "\n")
 		} else {
 			b.WriteString(st.Good.Render(" This decides the case.") + "\n")
 		}
-		k := m.keys
+		k := d.keys
 		if d.late != "" && !d.acked {
 			b.WriteString("\n" + st.Warn.Render(" ▲ This decision comes after a deadline the law does not move:") + "\n")
-			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph("   ", d.late, m.width), "\n")) + "\n")
+			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph("   ", d.late, d.width), "\n")) + "\n")
 			if d.err != "" {
-				b.WriteString(st.Bad.Render(strings.TrimSuffix(paragraph(" ✗ ", d.err, m.width), "\n")) + "\n")
+				b.WriteString(st.Bad.Render(strings.TrimSuffix(paragraph(" ✗ ", d.err, d.width), "\n")) + "\n")
 			}
 			b.WriteString("\n " + st.Key.Render(k.AckLate.Help().Key) + " acknowledge it (recorded with the decision)   " + st.Key.Render(k.Cancel.Help().Key) + " go back")
 			break
 		}
 		b.WriteString("\n " + st.Key.Render(k.Confirm.Help().Key) + " write it   " + st.Key.Render(k.Cancel.Help().Key) + " go back")
 	case stageStale:
-		b.WriteString(st.Bad.Render(wrap(" ✗ "+d.err, m.width-1)) + "\n")
-		b.WriteString(st.Warn.Render(wrap(" Nothing was written, and you cannot decide the case now: "+d.stale+".", m.width-1)) + "\n\n")
+		b.WriteString(st.Bad.Render(wrap(" ✗ "+d.err, d.width-1)) + "\n")
+		b.WriteString(st.Warn.Render(wrap(" Nothing was written, and you cannot decide the case now: "+d.stale+".", d.width-1)) + "\n\n")
 		b.WriteString(" " + st.Section.Render("Your record, as you wrote it:") + "\n")
-		decisionText(record{b: &b, st: st, w: m.width}, d.record)
-		b.WriteString("\n" + st.Key.Render(" esc") + " back to the case")
+		decisionText(record{b: &b, st: st, w: d.width}, d.record)
+		k := d.keys
+		b.WriteString("\n" + st.Key.Render(" esc") + " back to the case   " + st.Key.Render(k.KeepNote.Help().Key) + " keep it as a note   " +
+			st.Key.Render(k.Copy.Help().Key) + " copy it")
 	}
 	return b.String()
 }
 
 // linesView lists the entry's lines with their boxes in at most rows lines, a window around the cursor when the
 // entry has more lines than that.
-func (d *decisionState) linesView(b *strings.Builder, c *cases.Case, focus bool, rows, w int) {
+func (d *decisionPane) linesView(b *strings.Builder, c *cases.Case, focus bool, rows, w int) {
 	ls := c.Entry.Lines
 	top, end := 0, len(ls)
 	if len(ls) > rows {

@@ -11,75 +11,97 @@ import (
 	"ceedesk/themes"
 )
 
-// detailState is the case-detail pane: everything a reviewer needs to decide, in one scrolling view.
-type detailState struct {
+// detailPane is the case pane: everything a reviewer needs to decide, in one scrolling view.
+type detailPane struct {
+	*common
 	c    *cases.Case
 	hist []cases.Event
 	vp   viewport.Model
 	// why is non-empty when this user may not work the case, and says why (read-only for them).
 	why    string
 	notice *noticePreview // the notice preview, while it is open (notice.go)
+	back   pane           // where esc returns to
 }
 
 // detail header lines above the viewport
 const detailChrome = 2
 
-func (d *detailState) layout(m *Model) {
-	d.vp.Width = m.width
-	d.vp.Height = max(m.height-3-detailChrome, 1)
+func newDetail(c *common) *detailPane { return &detailPane{common: c} }
+
+// SetSize implements component.
+func (d *detailPane) SetSize(w, h int) {
+	d.vp.Width = w
+	d.vp.Height = max(h-detailChrome, 1)
 	if d.c != nil {
-		d.vp.SetContent(m.caseText(d.c, d.hist, m.width))
+		d.vp.SetContent(d.caseText(d.c, d.hist, w))
 	}
 }
 
-// openCase shows a case. Opening one's own assigned case starts its review. It reports whether the case opened.
-func (m *Model) openCase(id string, from pane) bool {
-	c, err := m.desk.Case(m.user.Name, id)
+// layout lays the case out again for the screen as it is.
+func (d *detailPane) layout() { d.SetSize(d.width, d.bodyHeight()) }
+
+// Typing implements component: the case pane has no text field.
+func (d *detailPane) Typing() bool { return false }
+
+// Changed implements component: the open case is reread when the change touched it, and the pane says who changed
+// it when that is news.
+func (d *detailPane) Changed(ch cases.Change) {
+	if d.c == nil || !touches(ch, d.c.ID) {
+		return
+	}
+	before := d.c.Version
+	d.reload()
+	if d.ws.pane == paneDetail && d.c.Version != before && d.status == "" {
+		d.say("case %s was just changed by %s at %s", one(d.c.ID), one(orNobody(d.c.UpdatedBy)), d.c.UpdatedAt.Format("15:04"))
+	}
+}
+
+// open shows a case. Opening a case, or paging through cases, only reads: the review of an assigned case begins
+// with the reviewer's first act on it, or the begin-review key. It reports whether the case opened.
+func (d *detailPane) open(id string, from pane) bool {
+	c, err := d.desk.Case(d.user.Name, id)
 	if err != nil {
-		m.fail(err)
+		d.fail(err)
 		return false
 	}
-	if err := cases.CanView(m.user, c); err != nil {
-		m.fail(err)
+	if err := cases.CanView(d.user, c); err != nil {
+		d.fail(err)
 		return false
 	}
-	if c.Status == cases.StatusAssigned && c.Assignee == m.user.Name && !m.readOnly && cases.CanWork(m.user, c) == nil {
-		started, err := m.desk.StartReview(m.user.Name, c.ID, c.Version)
-		if err != nil {
-			m.refused(err)
-		} else {
-			c = started
-		}
-	}
-	fresh := m.d.c == nil || m.d.c.ID != c.ID
-	m.d.c = c
-	m.loadHistory()
-	m.d.why = m.workReason(c)
-	m.d.layout(m)
+	fresh := d.c == nil || d.c.ID != c.ID
+	d.show(c)
 	if fresh {
-		m.d.vp.GotoTop()
+		d.vp.GotoTop()
 	}
 	if from != paneDetail && from != paneDecision {
-		m.back = from
+		d.back = from
 	}
-	m.pane = paneDetail
+	d.ws.show(paneDetail)
 	return true
 }
 
-func (m *Model) loadHistory() {
-	h, err := m.desk.History(m.user.Name, m.d.c.ID)
+// show puts c on the pane as the store returned it, with its history.
+func (d *detailPane) show(c *cases.Case) {
+	d.c = c
+	d.loadHistory()
+	d.why = d.workReason(c)
+	d.layout()
+}
+
+func (d *detailPane) loadHistory() {
+	h, err := d.desk.History(d.user.Name, d.c.ID)
 	if err != nil {
-		m.fail(err)
+		d.fail(err)
 	}
-	m.d.hist = h
+	d.hist = h
 }
 
 // workReason says why this user may not work c, or "" when they may.
-func (m *Model) workReason(c *cases.Case) string {
-	if m.readOnly {
+func (d *detailPane) workReason(c *cases.Case) string {
+	if d.readOnly {
 		return "this session is read-only"
 	}
-	if err := cases.CanWork(m.user, c); err != nil {
+	if err := cases.CanWork(d.user, c); err != nil {
 		return says(err)
 	}
 	if !c.Status.Open() {
@@ -88,126 +110,195 @@ func (m *Model) workReason(c *cases.Case) string {
 	return ""
 }
 
-// reloadCase rereads the open case after a change. When the case has been reassigned away from the user it says
-// so and the case becomes read-only for them.
-func (m *Model) reloadCase() {
-	old := m.d.c
-	c, err := m.desk.Case(m.user.Name, old.ID)
+// reload rereads the open case after a change. When the case has been reassigned away from the user it says
+// so and the case becomes read-only for them; a decision or a dialog in progress on it stays, with what was typed
+// (they say what can still be done with it).
+func (d *detailPane) reload() {
+	old := d.c
+	c, err := d.desk.Case(d.user.Name, old.ID)
 	if err != nil {
-		m.fail(fmt.Errorf("case %s: %w", old.ID, err))
+		d.fail(fmt.Errorf("case %s: %w", old.ID, err))
 		return
 	}
-	m.d.c = c
-	m.loadHistory()
-	m.d.why = m.workReason(c)
-	m.d.layout(m)
-	if old.Assignee == m.user.Name && c.Assignee != m.user.Name && m.user.Role != cases.RoleSupervisor {
-		m.status, m.statusBad = fmt.Sprintf("case %s was reassigned to %s by %s; it is read-only for you now",
-			one(c.ID), one(orNobody(c.Assignee)), one(orNobody(c.UpdatedBy))), true
-		if m.pane == paneDecision {
-			m.pane = paneDetail
-		}
-		if m.dlg != nil && m.dlg.caseID == c.ID {
-			m.dlg = nil
-		}
+	d.show(c)
+	if old.Assignee == d.user.Name && c.Assignee != d.user.Name && d.user.Role != cases.RoleSupervisor {
+		d.refuse("case %s was reassigned to %s by %s; it is read-only for you now",
+			one(c.ID), one(orNobody(c.Assignee)), one(orNobody(c.UpdatedBy)))
 	}
 }
 
-func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	d := &m.d
+// mouse scrolls the case by the wheel.
+func (d *detailPane) mouse(msg tea.MouseMsg) tea.Cmd {
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		d.vp.ScrollUp(3)
+	case tea.MouseButtonWheelDown:
+		d.vp.ScrollDown(3)
+	}
+	return nil
+}
+
+// Update implements component.
+func (d *detailPane) Update(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
+	ws := d.ws
 	switch {
 	case d.notice != nil || k.Notice.pressed(msg):
-		return m.noticeKey(msg)
-	case m.scroll(&d.vp, msg):
-	case m.is(msg, k.Decide):
-		m.startDecision()
-	case m.is(msg, k.Note):
-		if m.mayWork() {
-			m.openDialog(dialogNote)
-			return m.dlg.ta.Focus()
+		return d.noticeKey(msg)
+	case d.scroll(&d.vp, msg):
+	case d.is(msg, k.Decide):
+		ws.dec.start()
+	case d.is(msg, k.BeginReview):
+		d.beginReview()
+	case d.is(msg, k.Note):
+		if d.mayWork() {
+			return ws.openDialog(dialogNote)
 		}
-	case m.is(msg, k.Info):
-		if m.mayWork() {
-			m.openDialog(dialogInfo)
-			return m.dlg.ta.Focus()
+	case d.is(msg, k.Info):
+		if d.mayWork() {
+			return ws.openDialog(dialogInfo)
 		}
-	case m.is(msg, k.Answer):
-		if m.mayWork() {
+	case d.is(msg, k.Answer):
+		if d.mayWork() {
 			if cases.OpenRequest(d.c) < 0 {
-				m.status, m.statusBad = fmt.Sprintf("case %s has no open request for information to answer; %s sends one", one(d.c.ID), k.Info.Help().Key), true
+				d.refuse("case %s has no open request for information to answer; %s sends one", one(d.c.ID), k.Info.Help().Key)
 				return nil
 			}
-			m.openDialog(dialogAnswer)
-			return m.dlg.ta.Focus()
+			return ws.openDialog(dialogAnswer)
 		}
-	case m.is(msg, k.NoticeOfAction):
-		if m.mayWork() {
+	case d.is(msg, k.NoticeOfAction):
+		if d.mayWork() {
 			if d.c.Status == cases.StatusPendingApproval {
-				m.status, m.statusBad = "this case has a decision waiting for a supervisor's approval", true
+				d.refuse("this case has a decision waiting for a supervisor's approval")
 				return nil
 			}
-			m.openDialog(dialogNotice)
-			return m.dlg.ta.Focus()
+			return ws.openDialog(dialogNotice)
 		}
-	case m.is(msg, k.Reply):
-		if m.mayWork() {
+	case d.is(msg, k.Reply):
+		if d.mayWork() {
 			if cases.OpenNotice(d.c) < 0 {
-				m.status, m.statusBad = fmt.Sprintf("case %s has no notice of action waiting for a reply; %s records one", one(d.c.ID), k.NoticeOfAction.Help().Key), true
+				d.refuse("case %s has no notice of action waiting for a reply; %s records one", one(d.c.ID), k.NoticeOfAction.Help().Key)
 				return nil
 			}
-			m.openDialog(dialogReply)
-			return m.dlg.ta.Focus()
+			return ws.openDialog(dialogReply)
 		}
-	case m.is(msg, k.NextCase):
-		m.stepCase(1)
-	case m.is(msg, k.PrevCase):
-		m.stepCase(-1)
-	case m.is(msg, k.Reassign):
-		m.startReassign([]caseRef{{id: d.c.ID, version: d.c.Version}})
-	case m.is(msg, k.Back):
-		m.pane = m.back
-		if m.pane == paneApprovals {
-			m.loadApprovals()
-		}
+	case d.is(msg, k.NextCase):
+		d.stepCase(1)
+	case d.is(msg, k.PrevCase):
+		d.stepCase(-1)
+	case d.is(msg, k.Reassign):
+		ws.sup.startReassign([]caseRef{{id: d.c.ID, version: d.c.Version}})
+	case d.is(msg, k.Back):
+		ws.show(d.back)
 	default:
-		cmd, _ := m.global(msg)
+		cmd, _ := ws.global(msg)
 		return cmd
 	}
 	return nil
 }
 
+// beginReview moves the open case from assigned to in review, as of the version the reviewer sees.
+func (d *detailPane) beginReview() {
+	if !d.mayWork() {
+		return
+	}
+	if d.c.Status != cases.StatusAssigned {
+		d.refuse("case %s is %s: only an assigned case waits for its review to begin", one(d.c.ID), strings.ToLower(d.c.Status.Title()))
+		return
+	}
+	got, err := d.desk.StartReview(d.user.Name, d.c.ID, d.c.Version)
+	if err != nil {
+		d.ws.refused(err)
+		return
+	}
+	d.ws.caseWritten(got, "review started on case "+one(got.ID))
+}
+
 // mayWork reports whether the open case can be worked, saying why not in the status line.
-func (m *Model) mayWork() bool {
-	if m.d.why != "" {
-		m.status, m.statusBad = one(m.d.why), true
+func (d *detailPane) mayWork() bool {
+	if d.why != "" {
+		d.refuse("%s", one(d.why))
 		return false
 	}
 	return true
 }
 
 // stepCase opens the next or previous case of the queue without going back to it.
-func (m *Model) stepCase(dir int) {
-	q := &m.q
+func (d *detailPane) stepCase(dir int) {
+	q := d.ws.q
 	if q.total == 0 {
 		return
 	}
 	if dir > 0 && q.cursor >= q.total-1 || dir < 0 && q.cursor == 0 {
-		m.say("no more cases in the queue")
+		d.say("no more cases in the queue")
 		return
 	}
-	q.move(m, dir)
+	q.move(dir)
 	if r := q.current(); r != nil {
-		m.openCase(r.ID, paneDetail)
+		d.open(r.ID, paneDetail)
 	}
 }
 
-func (d *detailState) view(m *Model, h int) string {
+// Keys implements component.
+func (d *detailPane) Keys() [][]*binding {
+	k := d.keys
+	d.syncNoticeKey()
+	if d.notice != nil {
+		return [][]*binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom}, {k.Notice, k.Back}, append(k.views(), k.everywhere()...)}
+	}
+	return [][]*binding{
+		{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
+		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
+		{k.Back, k.NextPane, k.PrevPane},
+		append(k.views(), k.everywhere()...),
+	}
+}
+
+// Hints implements component: a case the user may not work does not offer the keys that work it.
+func (d *detailPane) Hints() (h hints) {
+	k := d.keys
+	d.syncNoticeKey()
+	if d.notice != nil {
+		h.add("scroll", k.Down, k.Up)
+		h.add("page", k.PageDown, k.PageUp)
+		h.add("close the notice", k.Notice)
+		h.add("back to the case", k.Back)
+		h.helpQuit(k)
+		return h
+	}
+	if d.why == "" {
+		h.add("decide", k.Decide)
+		if d.c != nil && d.c.Status == cases.StatusAssigned {
+			h.add("begin review", k.BeginReview)
+		}
+		h.add("note", k.Note)
+		h.add("request info", k.Info)
+		if d.c != nil && cases.OpenRequest(d.c) >= 0 {
+			h.add("answer", k.Answer)
+		}
+		if d.c != nil && cases.OpenNotice(d.c) >= 0 {
+			h.add("reply", k.Reply)
+		}
+	}
+	h.add("notice", k.Notice)
+	h.add("next/previous case", k.NextCase, k.PrevCase)
+	if d.c != nil && d.c.Status.Open() {
+		h.add("reassign", k.Reassign)
+	}
+	h.add("scroll", k.Down, k.Up)
+	h.add("back", k.Back)
+	h.helpQuit(k)
+	return h
+}
+
+// View implements component.
+func (d *detailPane) View() string {
+	h := d.bodyHeight()
 	if d.c == nil {
-		return m.st.Muted.Render("  No case is open. Press esc for the queue.")
+		return d.st.Muted.Render("  No case is open. Press esc for the queue.")
 	}
 	if d.notice != nil {
-		return m.noticeView(h)
+		return d.noticeView(h)
 	}
 	c := d.c
 	who := "unassigned"
@@ -217,44 +308,44 @@ func (d *detailState) view(m *Model, h int) string {
 			who += " since " + c.Assigned.String()
 		}
 	}
-	head := fmt.Sprintf(" %s  %s · %s · %s", m.st.Title.Render(one(c.ID)), c.Kind.Title(), c.Status.Title(), who)
+	head := fmt.Sprintf(" %s  %s · %s · %s", d.st.Title.Render(one(c.ID)), c.Kind.Title(), c.Status.Title(), who)
 	sub := ""
 	if d.why != "" {
-		sub = m.st.Warn.Render(" read-only: " + one(d.why))
+		sub = d.st.Warn.Render(" read-only: " + one(d.why))
 	} else {
 		sub = fmt.Sprintf(" version %d", c.Version)
 		if c.UpdatedBy != "" && !c.UpdatedAt.IsZero() {
 			sub += fmt.Sprintf(" · last changed by %s at %s", one(c.UpdatedBy), c.UpdatedAt.Format("2006-01-02 15:04"))
 		}
-		sub = m.st.Muted.Render(sub)
+		sub = d.st.Muted.Render(sub)
 	}
 	d.vp.Height = max(h-detailChrome, 1)
 	pct := ""
 	if d.vp.TotalLineCount() > d.vp.Height {
 		pct = fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
 	}
-	return fit(head, m.width-len(pct)) + m.st.Muted.Render(pct) + "\n" + fit(sub, m.width) + "\n" + d.vp.View()
+	return fit(head, d.width-len(pct)) + d.st.Muted.Render(pct) + "\n" + fit(sub, d.width) + "\n" + d.vp.View()
 }
 
 // caseText renders a case for the detail pane, all outside text cleaned, wrapped to w cells.
-func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
-	p := m.desk.Policy()
-	today := m.today()
-	st := m.st
+func (c *common) caseText(cs *cases.Case, hist []cases.Event, w int) string {
+	p := c.desk.Policy()
+	today := c.today()
+	st := c.st
 	var b strings.Builder
 	r := record{b: &b, st: st, w: w}
 	section, field, para := r.section, r.field, r.para
 
 	section("CASE")
-	field("Kind", c.Kind.Title())
-	field("Status", c.Status.Title())
-	field("Received", c.Received.String())
-	field("Revenue at stake", c.Revenue().String())
+	field("Kind", cs.Kind.Title())
+	field("Status", cs.Status.Title())
+	field("Received", cs.Received.String())
+	field("Revenue at stake", cs.Revenue().String())
 
 	section("CLOCKS")
-	clockText(r, c, p, today)
+	clockText(r, cs, p, today)
 
-	if fs := cases.Findings(c, p, today); len(fs) > 0 {
+	if fs := cases.Findings(cs, p, today); len(fs) > 0 {
 		section("FINDINGS")
 		for _, f := range fs {
 			para("  ▲ ", f.Text+" ("+f.Basis+")")
@@ -262,10 +353,10 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	}
 
 	section("IMPORTER")
-	field("Name", one(c.Importer.Name))
-	field("Number", one(c.Importer.Number))
-	progs := make([]string, len(c.Importer.Programs))
-	for i, pr := range c.Importer.Programs {
+	field("Name", one(cs.Importer.Name))
+	field("Number", one(cs.Importer.Number))
+	progs := make([]string, len(cs.Importer.Programs))
+	for i, pr := range cs.Importer.Programs {
 		progs[i] = one(string(pr))
 	}
 	if len(progs) == 0 {
@@ -274,7 +365,7 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	field("Programs", strings.Join(progs, ", "))
 
 	section("ENTRY SUMMARY")
-	e := c.Entry
+	e := cs.Entry
 	field("Entry number", one(e.Number))
 	field("Type", strings.TrimSpace(one(e.Type)+" "+cases.EntryTypeName(e.Type)))
 	field("Port", strings.TrimSpace(one(e.Port)+" "+cases.PortName(e.Port)))
@@ -296,16 +387,16 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 		}
 	}
 
-	kindText(r, c)
+	kindText(r, cs)
 
-	if c.Decision != nil {
+	if cs.Decision != nil {
 		section("DECISION")
-		decisionText(r, *c.Decision)
+		decisionText(r, *cs.Decision)
 	}
 
-	if len(c.Requests) > 0 {
+	if len(cs.Requests) > 0 {
 		section("REQUESTS FOR INFORMATION (CBP FORM 28)")
-		for _, r := range c.Requests {
+		for _, r := range cs.Requests {
 			if r.Answered != 0 {
 				b.WriteString(fmt.Sprintf("  %s %s · answer due %s\n", r.At.Format("2006-01-02 15:04"), one(r.By), r.Due))
 			} else {
@@ -319,9 +410,9 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 		}
 	}
 
-	if len(c.Notices) > 0 {
+	if len(cs.Notices) > 0 {
 		section("NOTICES OF ACTION (CBP FORM 29)")
-		for _, n := range c.Notices {
+		for _, n := range cs.Notices {
 			line := fmt.Sprintf("  %s · sent %s by %s", noticeKind(n), n.Sent, one(n.By))
 			if n.Proposed {
 				line += " · reply due " + n.ReplyDue.String()
@@ -339,10 +430,10 @@ func (m *Model) caseText(c *cases.Case, hist []cases.Event, w int) string {
 	}
 
 	section("NOTES")
-	if len(c.Notes) == 0 {
+	if len(cs.Notes) == 0 {
 		b.WriteString(st.Muted.Render("  none yet — n adds one") + "\n")
 	}
-	for _, n := range c.Notes {
+	for _, n := range cs.Notes {
 		b.WriteString(st.Label.Render(fmt.Sprintf("  %s %s", n.At.Format("2006-01-02 15:04"), one(n.Author))) + "\n")
 		para("    ", n.Text)
 	}
@@ -563,27 +654,4 @@ func paragraph(indent, text string, w int) string {
 		b.WriteString(l + "\n")
 	}
 	return b.String()
-}
-
-// scroll moves a viewport by the scrolling keys (down, up, page down, page up, top, bottom) and reports whether
-// msg was one of them.
-func (m *Model) scroll(vp *viewport.Model, msg tea.KeyMsg) bool {
-	k := m.keys
-	switch {
-	case m.is(msg, k.Down):
-		vp.ScrollDown(1)
-	case m.is(msg, k.Up):
-		vp.ScrollUp(1)
-	case m.is(msg, k.PageDown):
-		vp.PageDown()
-	case m.is(msg, k.PageUp):
-		vp.PageUp()
-	case m.is(msg, k.Top):
-		vp.GotoTop()
-	case m.is(msg, k.Bottom):
-		vp.GotoBottom()
-	default:
-		return false
-	}
-	return true
 }

@@ -39,10 +39,11 @@ type dialog struct {
 	kind      dialogKind
 	caseID    string
 	version   uint64      // the version of caseID the user saw when the dialog opened
+	latest    uint64      // the newest version of caseID the dialog has seen, which a note keeping its text is written against
 	c         *cases.Case // approve and return: the case as the supervisor saw it
 	title     string
 	hint      string
-	notice    string // a change made to the case since the dialog opened: who and when
+	notice    string // a change made to the case since the dialog opened: what, who and when
 	multiline bool   // enter adds a line; ctrl+s saves
 	ta        textarea.Model
 	err       string
@@ -56,7 +57,9 @@ type dialog struct {
 	focus     int
 }
 
-func (m *Model) openDialog(kind dialogKind) {
+// openDialog opens a dialog of kind about what the panes show (the open case, the approval under the cursor, the
+// cases being reassigned), with the text kept from a conflict on the same dialog; the text field has the keys.
+func (m *Model) openDialog(kind dialogKind) tea.Cmd {
 	d := &dialog{kind: kind, multiline: true}
 	switch kind {
 	case dialogNote:
@@ -111,12 +114,14 @@ func (m *Model) openDialog(kind dialogKind) {
 		d.multiline = false
 		d.ta = m.newTextarea("reason (leave, workload, expertise, ...)")
 	}
+	d.latest = d.version
 	if text, ok := m.drafts[d.draftKey()]; ok {
 		d.ta.SetValue(text)
 		delete(m.drafts, d.draftKey())
 	}
 	m.dlg = d
 	d.layout(m)
+	return d.ta.Focus()
 }
 
 // withDate gives the dialog a date field, today until changed.
@@ -133,6 +138,14 @@ func noticeKind(n cases.ActionNotice) string {
 		return "proposed action"
 	}
 	return "action taken"
+}
+
+// restyle gives the dialog's inputs the styles of a new theme.
+func (d *dialog) restyle(c *common) {
+	c.styleTextarea(&d.ta)
+	if d.dated {
+		c.styleInput(&d.date)
+	}
 }
 
 // fields is how many fields tab moves through.
@@ -170,18 +183,63 @@ func (d *dialog) what() string {
 		dialogAnswer: "answer", dialogNotice: "notice", dialogReply: "reply"}[d.kind]
 }
 
-// seen notes a change committed to the dialog's case after it opened.
-func (d *dialog) seen(m *Model) {
-	if c, err := m.desk.Case(m.user.Name, d.caseID); err == nil && c.Version != d.version {
-		d.notice = changedNotice(c, d.what())
-	}
+// changed reports whether the dialog's case changed since it opened, as far as the dialog has seen.
+func (d *dialog) changed() bool { return d.caseID != "" && d.latest != d.version }
+
+// noteHead heads the dialog's text when it is kept as a note, saying what it was to be.
+func (d *dialog) noteHead() string {
+	return [...]string{dialogNote: "", dialogInfo: "Request for information not sent: ", dialogApprove: "Approval comment not written: ",
+		dialogReturn: "Return comment not written: ", dialogReason: "Reassignment reason not written: ",
+		dialogAnswer: "Importer's answer not recorded: ", dialogNotice: "Notice of action not recorded: ",
+		dialogReply: "Importer's reply not recorded: "}[d.kind]
 }
 
-func (m *Model) infoDays() int {
-	if n := m.desk.Policy().InfoRequestDays; n > 0 {
-		return n
+// seen notes a change committed to the dialog's case after it opened: what changed and who changed it. The text
+// stays; when the change took the case away from the user, the notice says the text cannot be written and how to
+// keep it.
+func (d *dialog) seen(m *Model, ch cases.Change) {
+	c, err := m.desk.Case(m.user.Name, d.caseID)
+	if err != nil || c.Version == d.version {
+		return
 	}
-	return 30
+	d.latest = c.Version
+	if err := cases.CanWork(m.user, c); err != nil {
+		k := m.keys
+		d.notice = fmt.Sprintf("%s — your %s cannot be written now: %s. %s copies it; %s keeps it as a note if you may still add one",
+			changedBy(ch, c), d.what(), says(err), k.Copy.Help().Key, k.KeepNote.Help().Key)
+		return
+	}
+	d.notice = changedNotice(ch, c, d.what())
+}
+
+// keepDialogAsNote writes the dialog's text as a note on its case, against the newest version the dialog has
+// seen: the store decides whether the user may still add one. A refusal leaves the dialog open with the text.
+func (m *Model) keepDialogAsNote() {
+	d := m.dlg
+	text := strings.TrimSpace(d.ta.Value())
+	if text == "" {
+		m.refuse("nothing is typed to keep")
+		return
+	}
+	got, err := m.desk.AddNote(m.user.Name, d.caseID, d.latest, d.noteHead()+text)
+	if err != nil {
+		m.keepRefused(err)
+		if c, err := m.desk.Case(m.user.Name, d.caseID); err == nil {
+			d.latest = c.Version
+		}
+		return
+	}
+	m.dlg = nil
+	msg := fmt.Sprintf("your %s is kept as a note on case %s", d.what(), one(got.ID))
+	if d.kind == dialogNote {
+		msg = "note added to case " + one(got.ID)
+	}
+	if m.d.c != nil && m.d.c.ID == got.ID {
+		m.caseWritten(got, msg)
+		return
+	}
+	m.say("%s", msg)
+	m.q.refresh()
 }
 
 func (d *dialog) layout(m *Model) {
@@ -208,6 +266,13 @@ func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
 		return d.focusField((d.focus + 1) % d.fields())
 	case d.fields() > 1 && k.PrevField.pressed(msg):
 		return d.focusField((d.focus - 1 + d.fields()) % d.fields())
+	case k.KeepNote.pressed(msg) && d.caseID != "":
+		if m.allowed(k.KeepNote) {
+			m.keepDialogAsNote()
+		}
+		return nil
+	case k.Copy.pressed(msg):
+		return m.copyText(strings.TrimSpace(d.ta.Value()))
 	}
 	var cmd tea.Cmd
 	switch d.focus {
@@ -255,7 +320,11 @@ func (m *Model) submitDialog() {
 			return
 		}
 		m.dlg = nil
-		m.caseWritten(got, "note added to case "+one(got.ID))
+		msg := "note added to case " + one(got.ID)
+		if b := m.keys.BeginReview; got.Status == cases.StatusAssigned && got.Assignee == m.user.Name && b.Enabled() {
+			msg += "; its review has not begun: " + b.Help().Key + " begins it" // a note leaves the case assigned
+		}
+		m.caseWritten(got, msg)
 	case dialogInfo:
 		got, err := m.desk.RequestInfo(m.user.Name, d.caseID, d.version, text, m.today())
 		if err != nil {
@@ -345,11 +414,11 @@ func (m *Model) submitDialog() {
 			} else {
 				m.say("decision on case %s returned to %s", one(c.ID), one(orNobody(c.Assignee)))
 			}
-			m.loadApprovals()
-			m.q.refresh(m)
+			m.sup.loadApprovals()
+			m.q.refresh()
 		}
 		m.confirm(fmt.Sprintf("%s the decision on case %s?", strings.ToUpper(verb[:1])+verb[1:], one(c.ID)),
-			approvalSummary(m, c, text), func() { write("") })
+			approvalSummary(c, text), func() { write("") })
 		// The approval date is the decision's date: a decision made in time may be final too late.
 		if verb == "approve" && c.Decision != nil && c.Decision.LateAck == "" {
 			if w, late := cases.LateDecision(c, *c.Decision, m.desk.Policy(), m.today()); late {
@@ -363,18 +432,29 @@ func (m *Model) submitDialog() {
 			return
 		}
 		m.dlg = nil
-		m.confirmReassign(text)
+		m.sup.confirmReassign(text)
 	}
 }
 
-// dialogRefused keeps the dialog open with the store's reason. After a conflict it closes the dialog, reloads the
-// case and keeps the text: opening the same dialog on the case again gives it back.
+// dialogRefused keeps the dialog open with the store's reason. After a conflict it reloads the case and keeps the
+// text: it closes the dialog, and opening the same dialog on the case again gives the text back; when the case is
+// no longer the user's to work, the dialog could not open again, so it stays with the text and says why.
 func (m *Model) dialogRefused(err error) {
 	d := m.dlg
-	if isConflict(err) {
-		m.dlg = nil
+	var ce *cases.ConflictError
+	if errors.As(err, &ce) {
 		m.refused(err)
-		if text := strings.TrimSpace(d.ta.Value()); text != "" {
+		text := strings.TrimSpace(d.ta.Value())
+		if c, rerr := m.desk.Case(m.user.Name, d.caseID); rerr == nil && text != "" {
+			if werr := cases.CanWork(m.user, c); werr != nil {
+				d.latest = c.Version
+				m.status = conflictText(ce) + "; nothing was written"
+				d.err = fmt.Sprintf("your %s cannot be written now: %s. %s copies it", d.what(), says(werr), m.keys.Copy.Help().Key)
+				return
+			}
+		}
+		m.dlg = nil
+		if text != "" {
 			m.drafts[d.draftKey()] = d.ta.Value()
 			key := map[dialogKind]*binding{dialogNote: m.keys.Note, dialogInfo: m.keys.Info, dialogAnswer: m.keys.Answer,
 				dialogNotice: m.keys.NoticeOfAction, dialogReply: m.keys.Reply}[d.kind]
@@ -390,14 +470,10 @@ func isConflict(err error) bool {
 	return errors.As(err, &ce)
 }
 
-// caseWritten shows the case as the store returned it after a write, and says what was done.
-func (m *Model) caseWritten(c *cases.Case, msg string) {
-	m.d.c = c
-	m.loadHistory()
-	m.d.why = m.workReason(c)
-	m.d.layout(m)
-	m.say("%s", msg)
-	m.q.refresh(m)
+// refusedApproval explains a refused approval or return (the approver is never the decider, and so on).
+func (m *Model) refusedApproval(err error) {
+	m.refused(err)
+	m.sup.loadApprovals()
 }
 
 func (d *dialog) view(m *Model, h int) string {
@@ -441,6 +517,9 @@ func (d *dialog) view(m *Model, h int) string {
 	if d.fields() > 1 {
 		b.WriteString(st.Key.Render("tab") + " next field   ")
 	}
+	if k := m.keys; d.changed() {
+		b.WriteString(st.Key.Render(k.KeepNote.Help().Key) + " keep as note   " + st.Key.Render(k.Copy.Help().Key) + " copy   ")
+	}
 	b.WriteString(st.Key.Render("esc") + " cancel")
 	return "\n" + st.Dialog.Width(max(min(m.width-4, 104), 24)).Render(b.String())
 }
@@ -460,10 +539,10 @@ type confirmation struct {
 	notice  string
 }
 
-// seen notes a change committed to the confirmation's case after the user began.
-func (a *confirmation) seen(m *Model) {
+// seen notes a change committed to the confirmation's case after the user began: what, who and when.
+func (a *confirmation) seen(m *Model, ch cases.Change) {
 	if c, err := m.desk.Case(m.user.Name, a.caseID); err == nil && c.Version != a.version {
-		a.notice = changedNotice(c, a.what)
+		a.notice = changedNotice(ch, c, a.what)
 	}
 }
 

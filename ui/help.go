@@ -4,71 +4,51 @@ import (
 	"fmt"
 	"strings"
 
-	"ceedesk/cases"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
-// paneKeys lists, in groups, every key of a pane: help and the footer show them from the same bindings the panes
-// match against.
+// everywhere are the keys of the shell, which work on every main pane.
+func (k *keyMap) everywhere() []*binding {
+	return []*binding{k.Command, k.Help, k.Redraw, k.Quit, k.ForceQuit}
+}
+
+// views are the keys that open the supervisor's views from any main pane.
+func (k *keyMap) views() []*binding { return []*binding{k.Workload, k.Approvals} }
+
+// paneKeys lists, in groups, every key of what has the focus: help and the footer show them from the same bindings
+// the panes match against.
 func (m *Model) paneKeys(p pane) [][]*binding {
 	k := m.keys
-	common := []*binding{k.Command, k.Help, k.Redraw, k.Quit, k.ForceQuit}
-	super := []*binding{k.Workload, k.Approvals}
 	switch {
 	case m.dlg != nil:
 		if m.dlg.fields() > 1 {
-			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Back}}
+			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Back}, {k.KeepNote, k.Copy}}
 		}
-		return [][]*binding{{k.Save, k.Back}}
+		return [][]*binding{{k.Save, k.Back}, {k.KeepNote, k.Copy}}
 	case m.ask != nil:
 		return [][]*binding{{k.Confirm, k.Cancel}}
 	}
-	switch p {
-	case paneDetail:
-		m.syncNoticeKey()
-		if m.d.notice != nil {
-			return [][]*binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom}, {k.Notice, k.Back}, append(super, common...)}
-		}
-		return [][]*binding{
-			{k.Decide, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
-			{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
-			{k.Back, k.NextPane, k.PrevPane},
-			append(super, common...),
-		}
-	case paneDecision:
-		switch m.dec.stage {
-		case stageForm:
-			return [][]*binding{{k.Save, k.NextField, k.PrevField, k.Toggle, k.Down, k.Up, k.Back}, {k.Redraw, k.ForceQuit}}
-		case stageConfirm:
-			if m.dec.late != "" && !m.dec.acked {
-				return [][]*binding{{k.AckLate, k.Cancel}, {k.Redraw, k.ForceQuit}}
-			}
-			return [][]*binding{{k.Confirm, k.Cancel}, {k.Redraw, k.ForceQuit}}
-		case stageStale:
-			return [][]*binding{{k.Back}, {k.Redraw, k.ForceQuit}}
-		}
-		return [][]*binding{{k.Down, k.Up, k.Open, k.Back}, {k.Help, k.Command, k.Redraw, k.Quit, k.ForceQuit}}
-	case paneWorkload:
-		return [][]*binding{
-			{k.Down, k.Up, k.Open, k.Rebalance, k.Back},
-			{k.NextPane, k.PrevPane, k.Approvals},
-			common,
-		}
-	case paneApprovals:
-		return [][]*binding{
-			{k.Down, k.Up, k.Approve, k.Return, k.Open, k.Back},
-			{k.NextPane, k.PrevPane, k.Workload},
-			common,
-		}
-	case paneReassign:
-		return [][]*binding{{k.Down, k.Up, k.Open, k.Back}, {k.Help, k.Redraw, k.ForceQuit}}
-	case paneRebalance:
-		return [][]*binding{{k.Confirm, k.Cancel}, {k.Redraw, k.ForceQuit}}
-	}
-	return [][]*binding{
-		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom},
-		{k.Open, k.Decide, k.Filter, k.Sort, k.Mark, k.Back},
-		{k.Reassign, k.Workload, k.Approvals, k.NextPane, k.PrevPane},
-		common,
+	return m.panes[p].Keys()
+}
+
+// helpKey scrolls help, or closes it.
+func (m *Model) helpKey(msg tea.KeyMsg) {
+	k := m.keys
+	switch {
+	case k.Help.pressed(msg) || k.Back.pressed(msg) || k.Quit.pressed(msg):
+		m.help = false
+	case k.Down.pressed(msg):
+		m.helpTop++
+	case k.Up.pressed(msg):
+		m.helpTop = max(m.helpTop-1, 0)
+	case k.PageDown.pressed(msg):
+		m.helpTop += m.height / 2
+	case k.PageUp.pressed(msg):
+		m.helpTop = max(m.helpTop-m.height/2, 0)
+	case k.Top.pressed(msg):
+		m.helpTop = 0
+	case k.Bottom.pressed(msg):
+		m.helpTop = m.helpRows
 	}
 }
 
@@ -90,15 +70,8 @@ func (m *Model) helpView(h int) string {
 			lines = append(lines, fit(line, m.width))
 		}
 	}
-	if m.pane == paneQueue {
-		lines = append(lines, "", st.Section.Render(" Filter terms"),
-			"   words match the case id, the importer and the entry number",
-			"   kind:protest,psc  status:review  status:open  due:<7d  due:overdue  due:week",
-			"   importer:acme  assignee:bob  center:ELEC  amount:>10000",
-			`   a value with spaces is quoted: importer:"acme corp"`,
-			"", st.Section.Render(" Commands"),
-			"   :open CASE   :filter QUERY   :sort due|received|amount|importer",
-			"   :theme NAME   :queue   :workload   :approvals   :help   :q")
+	if n, ok := m.active().(helpNoter); ok {
+		lines = append(lines, n.helpNotes()...)
 	}
 	m.helpRows = len(lines)
 	if m.helpTwoColumns(h) {
@@ -163,149 +136,72 @@ func hintOf(desc string, bs ...*binding) (hint, bool) {
 	return hint{strings.Join(ks, "/"), desc}, true
 }
 
-// footerHints are the footer's entries for what has the focus, most useful first, and the ones it always keeps
-// (help and quit) at the end.
-func (m *Model) footerHints() (main, kept []hint) {
+// hints are the footer's entries for what has the focus: main, most useful first, as many as fit; kept, always
+// there at the end.
+type hints struct{ main, kept []hint }
+
+// add offers bindings in the footer, unless one of them is disabled for this session.
+func (h *hints) add(desc string, bs ...*binding) {
+	if x, ok := hintOf(desc, bs...); ok {
+		h.main = append(h.main, x)
+	}
+}
+
+// keep is add for an entry the footer always keeps.
+func (h *hints) keep(desc string, bs ...*binding) {
+	if x, ok := hintOf(desc, bs...); ok {
+		h.kept = append(h.kept, x)
+	}
+}
+
+// helpQuit keeps help and quit in the footer.
+func (h *hints) helpQuit(k *keyMap) {
+	h.keep("help", k.Help)
+	h.keep("quit", k.Quit)
+}
+
+// footerHints are the footer's entries for what has the focus: the shell's dialogs, the command line and help, or
+// else the pane on screen.
+func (m *Model) footerHints() hints {
 	k := m.keys
-	add := func(list *[]hint, desc string, bs ...*binding) {
-		if h, ok := hintOf(desc, bs...); ok {
-			*list = append(*list, h)
-		}
-	}
-	helpQuit := func() {
-		add(&kept, "help", k.Help)
-		add(&kept, "quit", k.Quit)
-	}
+	var h hints
 	switch {
 	case m.ask != nil:
-		add(&main, "confirm", k.Confirm)
-		add(&main, "cancel", k.Cancel)
-		return main, nil
+		h.add("confirm", k.Confirm)
+		h.add("cancel", k.Cancel)
 	case m.dlg != nil:
 		if m.dlg.multiline {
-			add(&main, "save", k.Save)
+			h.add("save", k.Save)
 		} else {
-			main = append(main, hint{"enter", "save"})
+			h.main = append(h.main, hint{"enter", "save"})
 		}
 		if m.dlg.fields() > 1 {
-			add(&main, "next field", k.NextField)
+			h.add("next field", k.NextField)
 		}
-		add(&main, "cancel", k.Back)
-		return main, nil
+		if m.dlg.changed() {
+			h.add("keep as note", k.KeepNote)
+			h.add("copy", k.Copy)
+		}
+		h.add("cancel", k.Back)
 	case m.cmdActive:
-		return []hint{{"enter", "run"}, {"esc", "cancel"}}, nil
-	case m.q.filtering:
-		return []hint{{"enter", "done"}, {"esc", "clear the filter"}}, nil
+		h.main = []hint{{"enter", "run"}, {"esc", "cancel"}}
 	case m.help:
-		if h := max(m.height-3, 1); m.helpRows > h-2 && !m.helpTwoColumns(h) {
-			add(&main, "scroll", k.Down, k.Up)
-			add(&main, "page", k.PageDown, k.PageUp)
+		if bodyH := m.bodyHeight(); m.helpRows > bodyH-2 && !m.helpTwoColumns(bodyH) {
+			h.add("scroll", k.Down, k.Up)
+			h.add("page", k.PageDown, k.PageUp)
 		}
-		add(&kept, "close", k.Help, k.Back)
-		return main, kept
-	}
-	switch m.pane {
-	case paneDetail:
-		m.syncNoticeKey()
-		if m.d.notice != nil {
-			add(&main, "scroll", k.Down, k.Up)
-			add(&main, "page", k.PageDown, k.PageUp)
-			add(&main, "close the notice", k.Notice)
-			add(&main, "back to the case", k.Back)
-			helpQuit()
-			break
-		}
-		if m.d.why == "" {
-			add(&main, "decide", k.Decide)
-			add(&main, "note", k.Note)
-			add(&main, "request info", k.Info)
-			if m.d.c != nil && cases.OpenRequest(m.d.c) >= 0 {
-				add(&main, "answer", k.Answer)
-			}
-			if m.d.c != nil && cases.OpenNotice(m.d.c) >= 0 {
-				add(&main, "reply", k.Reply)
-			}
-		}
-		add(&main, "notice", k.Notice)
-		add(&main, "next/previous case", k.NextCase, k.PrevCase)
-		if m.d.c != nil && m.d.c.Status.Open() {
-			add(&main, "reassign", k.Reassign)
-		}
-		add(&main, "scroll", k.Down, k.Up)
-		add(&main, "back", k.Back)
-		helpQuit()
-	case paneDecision:
-		switch m.dec.stage {
-		case stageOutcome:
-			add(&main, "choose", k.Open)
-			add(&main, "move", k.Down, k.Up)
-			add(&main, "back to the case", k.Back)
-			add(&kept, "help", k.Help)
-		case stageForm:
-			add(&main, "review the record", k.Save)
-			if len(m.dec.fields) > 1 {
-				add(&main, "next field", k.NextField)
-			}
-			if m.dec.fields[m.dec.focus] == fieldLines {
-				add(&main, "toggle line", k.Toggle)
-			}
-			add(&main, "back to outcomes", k.Back)
-		case stageConfirm:
-			if m.dec.late != "" && !m.dec.acked {
-				add(&main, "acknowledge the late decision", k.AckLate)
-			} else {
-				add(&main, "write it", k.Confirm)
-			}
-			add(&main, "go back", k.Cancel)
-		case stageStale:
-			add(&main, "back to the case", k.Back)
-		}
-	case paneWorkload:
-		add(&main, "reviewer's cases", k.Open)
-		add(&main, "rebalance", k.Rebalance)
-		add(&main, "move", k.Down, k.Up)
-		add(&main, "approvals", k.Approvals)
-		add(&main, "queue", k.Back)
-		helpQuit()
-	case paneApprovals:
-		add(&main, "approve", k.Approve)
-		add(&main, "return", k.Return)
-		add(&main, "open the case", k.Open)
-		add(&main, "move", k.Down, k.Up)
-		add(&main, "queue", k.Back)
-		helpQuit()
-	case paneReassign:
-		add(&main, "choose", k.Open)
-		add(&main, "move", k.Down, k.Up)
-		add(&main, "cancel", k.Back)
-	case paneRebalance:
-		add(&main, "make the moves", k.Confirm)
-		add(&main, "cancel", k.Cancel)
+		h.keep("close", k.Help, k.Back)
 	default:
-		if m.q.firstRun {
-			helpQuit()
-			break
-		}
-		add(&main, "open", k.Open)
-		add(&main, "decide", k.Decide)
-		add(&main, "filter", k.Filter)
-		add(&main, "sort", k.Sort)
-		add(&main, "mark", k.Mark)
-		add(&main, "reassign", k.Reassign)
-		add(&main, "workload", k.Workload)
-		add(&main, "approvals", k.Approvals)
-		add(&main, "move", k.Down, k.Up)
-		add(&main, "first/last", k.Top, k.Bottom)
-		add(&main, "command", k.Command)
-		helpQuit()
+		h = m.active().Hints()
 	}
-	return main, kept
+	return h
 }
 
 // footer is one line of the keys for what has the focus: as many of the main ones as fit, then help and quit,
 // which are always there.
 func (m *Model) footer() string {
-	main, kept := m.footerHints()
+	hs := m.footerHints()
+	main, kept := hs.main, hs.kept
 	size := func(h hint) int { return width(h.keys) + 1 + width(h.desc) + 3 }
 	room := m.width - 1
 	for _, h := range kept {

@@ -22,11 +22,12 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom             *binding
 	Open, NextPane, PrevPane, Back, Quit, ForceQuit     *binding
 	Filter, Sort, Mark                                  *binding
-	Decide, Note, Info, NextCase, PrevCase              *binding
+	Decide, Note, Info, NextCase, PrevCase, BeginReview *binding
 	Answer, NoticeOfAction, Reply, AckLate, Notice      *binding
 	Reassign, Approvals, Workload, Rebalance            *binding
-	Approve, Return                                     *binding
+	Approve, Return, KeepNote, Copy                     *binding
 	Command, Help, Redraw                               *binding
+	SortReverse, Views, Importer, Yank                  *binding
 	Save, Confirm, Cancel, NextField, PrevField, Toggle *binding
 	all                                                 []*binding
 }
@@ -56,6 +57,7 @@ func newKeyMap() *keyMap {
 	k.Decide = def("decide", []string{"d"}, "d", "decide")
 	k.Note = def("note", []string{"n"}, "n", "note")
 	k.Info = def("info", []string{"i"}, "i", "request information (CBP Form 28)")
+	k.BeginReview = def("begin_review", []string{"e"}, "e", "begin review (assigned → in review)")
 	k.Answer = def("answer", []string{"A"}, "A", "record the importer's answer (CBP Form 28)")
 	k.NoticeOfAction = def("notice_of_action", []string{"o"}, "o", "notice of action, proposed or taken (CBP Form 29)")
 	k.Reply = def("reply", []string{"R"}, "R", "record the importer's reply to a notice of action")
@@ -78,6 +80,13 @@ func newKeyMap() *keyMap {
 	k.PrevField = def("prev_field", []string{"shift+tab"}, "shift+tab", "previous field")
 	k.AckLate = def("acknowledge_late", []string{"L"}, "L", "acknowledge what the law makes of a late decision")
 	k.Toggle = def("toggle", []string{" ", "x"}, "space/x", "toggle line")
+	// keys that work while text is typed: control keys the text fields do not use
+	k.KeepNote = def("keep_as_note", []string{"ctrl+o"}, "ctrl+o", "keep the text typed as a note on the case")
+	k.Copy = def("copy_text", []string{"ctrl+y"}, "ctrl+y", "copy the text typed to the clipboard (OSC 52)")
+	k.SortReverse = def("sort_reverse", []string{"S"}, "S", "reverse the sort")
+	k.Views = def("views", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "saved views")
+	k.Importer = def("importer", []string{"I"}, "I", "the importer's cases")
+	k.Yank = def("yank", []string{"y"}, "y", "copy the case id and entry number (OSC 52)")
 	return k
 }
 

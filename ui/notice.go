@@ -24,14 +24,14 @@ const noticeChrome = 2
 
 // syncNoticeKey enables the notice key when the open case has a notice, and otherwise disables it with the
 // reason the rules give ("no decision yet", "not a kind that sends one").
-func (m *Model) syncNoticeKey() {
-	b := m.keys.Notice
-	if m.d.c == nil {
+func (d *detailPane) syncNoticeKey() {
+	b := d.keys.Notice
+	if d.c == nil {
 		b.disable("no case is open")
 		return
 	}
-	if _, err := cases.Notice(m.d.c, m.desk.Policy(), m.today()); err != nil {
-		b.disable(strings.TrimPrefix(says(err), "case "+one(m.d.c.ID)+" has ")) // the case is the open one
+	if _, err := cases.Notice(d.c, d.desk.Policy(), d.today()); err != nil {
+		b.disable(strings.TrimPrefix(says(err), "case "+one(d.c.ID)+" has ")) // the case is the open one
 		return
 	}
 	b.why = ""
@@ -39,70 +39,69 @@ func (m *Model) syncNoticeKey() {
 }
 
 // noticeKey handles the case pane's keys while the preview is open, and the key that opens it.
-func (m *Model) noticeKey(msg tea.KeyMsg) tea.Cmd {
-	k, d := m.keys, &m.d
-	m.syncNoticeKey()
+func (d *detailPane) noticeKey(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
+	d.syncNoticeKey()
 	p := d.notice
 	if p == nil {
-		if m.is(msg, k.Notice) {
+		if d.is(msg, k.Notice) {
 			d.notice = &noticePreview{id: d.c.ID}
 		}
 		return nil
 	}
 	switch {
-	case k.Notice.pressed(msg), m.is(msg, k.Back):
+	case k.Notice.pressed(msg), d.is(msg, k.Back):
 		d.notice = nil
-	case m.scroll(&p.vp, msg):
+	case d.scroll(&p.vp, msg):
 	default:
-		cmd, _ := m.global(msg)
+		cmd, _ := d.ws.global(msg)
 		return cmd
 	}
 	return nil
 }
 
 // noticeView draws the preview in h lines.
-func (m *Model) noticeView(h int) string {
-	d := &m.d
+func (d *detailPane) noticeView(h int) string {
 	p := d.notice
 	if d.c == nil || d.c.ID != p.id {
 		d.notice = nil
-		return d.view(m, h)
+		return d.View()
 	}
 	c := d.c
 	id := one(c.ID)
-	p.vp.Width = m.width
+	p.vp.Width = d.width
 	p.vp.Height = max(h-noticeChrome, 1)
-	doc, err := cases.Notice(c, m.desk.Policy(), m.today())
+	doc, err := cases.Notice(c, d.desk.Policy(), d.today())
 	if err != nil {
-		head := fmt.Sprintf(" %s  %s", m.st.Title.Render("Notice"), id)
-		return fit(head, m.width) + "\n\n" + m.st.Warn.Render(fit("  "+says(err), m.width))
+		head := fmt.Sprintf(" %s  %s", d.st.Title.Render("Notice"), id)
+		return fit(head, d.width) + "\n\n" + d.st.Warn.Render(fit("  "+says(err), d.width))
 	}
-	p.vp.SetContent(m.noticeText(c, doc))
+	p.vp.SetContent(d.noticeText(c, doc))
 	pct := ""
 	if p.vp.TotalLineCount() > p.vp.Height {
 		pct = fmt.Sprintf(" %3.0f%%", p.vp.ScrollPercent()*100)
 	}
-	head := fmt.Sprintf(" %s  %s · %s", m.st.Title.Render("Notice"), id, one(doc.Title))
-	sub := m.st.Muted.Render(fmt.Sprintf(" printed by: ceedesk notice %s [--format pdf --out FILE]", id))
-	return fit(head, m.width-len(pct)) + m.st.Muted.Render(pct) + "\n" + fit(sub, m.width) + "\n" + p.vp.View()
+	head := fmt.Sprintf(" %s  %s · %s", d.st.Title.Render("Notice"), id, one(doc.Title))
+	sub := d.st.Muted.Render(fmt.Sprintf(" printed by: ceedesk notice %s [--format pdf --out FILE]", id))
+	return fit(head, d.width-len(pct)) + d.st.Muted.Render(pct) + "\n" + fit(sub, d.width) + "\n" + p.vp.View()
 }
 
 // noticeText is the notice as plain text one column in, cleaned for the terminal, then the case's other papers.
-func (m *Model) noticeText(c *cases.Case, doc cases.Document) string {
-	w := min(cases.NoticeColumns, m.width-2)
+func (c *common) noticeText(cs *cases.Case, doc cases.Document) string {
+	w := min(cases.NoticeColumns, c.width-2)
 	var b strings.Builder
 	for _, l := range strings.Split(strings.TrimSuffix(doc.Cleaned().TextWidth(w), "\n"), "\n") {
 		b.WriteString(" " + l + "\n")
 	}
 	var others []string
-	for _, pp := range cases.Papers(c) {
+	for _, pp := range cases.Papers(cs) {
 		if pp != doc.Paper {
 			others = append(others, fmt.Sprintf("%s of %s", pp, pp.Date))
 		}
 	}
 	if len(others) > 0 {
-		b.WriteString("\n" + m.st.Muted.Render(paragraph(" ", "Other papers of this case: "+strings.Join(others, ", ")+
-			". Print one with: ceedesk notice "+one(c.ID)+" --which NAME", m.width)))
+		b.WriteString("\n" + c.st.Muted.Render(paragraph(" ", "Other papers of this case: "+strings.Join(others, ", ")+
+			". Print one with: ceedesk notice "+one(cs.ID)+" --which NAME", c.width)))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -11,9 +11,11 @@ import (
 	"ceedesk/cases"
 )
 
-// queueState is the queue pane: a window of rows around the cursor, fetched from the desk page by page, so moving
-// the cursor costs the same in a queue of ten cases as in one of a million.
-type queueState struct {
+// queuePane is the queue: a window of rows around the cursor, fetched from the desk page by page, so moving the
+// cursor costs the same in a queue of ten cases as in one of a million.
+type queuePane struct {
+	*common
+
 	sort      cases.SortKey
 	filter    cases.Filter
 	input     textinput.Model
@@ -37,64 +39,141 @@ type queueState struct {
 // queue chrome: counts line, filter line, column heads.
 const queueChrome = 3
 
-func (q *queueState) init(m *Model) {
-	q.sort = cases.SortDue
-	q.marks = map[string]uint64{}
-	q.input = m.newInput("/ ")
+func newQueue(c *common) *queuePane {
+	q := &queuePane{common: c, sort: cases.SortDue, marks: map[string]uint64{}}
+	q.input = c.newInput("/ ")
 	q.input.Placeholder = "id, importer, entry number, or kind:protest status:review due:<7d importer:acme"
 	// a query over cases.MaxFilter is kept and refused with the reason; this only bounds a runaway paste
 	q.input.CharLimit = 4 * cases.MaxFilter
-	q.height = m.height - 3 - queueChrome
+	q.height = max(c.bodyHeight()-queueChrome, 1)
+	return q
+}
+
+// SetSize implements component.
+func (q *queuePane) SetSize(_, h int) {
+	q.height = max(h-queueChrome, 1)
+	q.ensureWindow()
+}
+
+// Changed implements component: the queue is refetched whatever the change.
+func (q *queuePane) Changed(cases.Change) { q.refresh() }
+
+// Typing implements component: the filter, while it is edited, has the keys.
+func (q *queuePane) Typing() bool { return q.filtering }
+
+func (q *queuePane) restyle() { q.styleInput(&q.input) }
+
+func (q *queuePane) focusedInput() *textinput.Model {
+	if q.filtering {
+		return &q.input
+	}
+	return nil
+}
+
+// Update implements component.
+func (q *queuePane) Update(msg tea.KeyMsg) tea.Cmd {
+	if q.filtering {
+		return q.filterKey(msg)
+	}
+	return q.key(msg)
+}
+
+// Keys implements component.
+func (q *queuePane) Keys() [][]*binding {
+	k := q.keys
+	return [][]*binding{
+		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom},
+		{k.Open, k.Decide, k.Filter, k.Sort, k.Mark, k.Back},
+		{k.Reassign, k.Workload, k.Approvals, k.NextPane, k.PrevPane},
+		k.everywhere(),
+	}
+}
+
+// Hints implements component.
+func (q *queuePane) Hints() (h hints) {
+	k := q.keys
+	switch {
+	case q.filtering:
+		h.main = []hint{{"enter", "done"}, {"esc", "clear the filter"}}
+		return h
+	case q.firstRun:
+		h.helpQuit(k)
+		return h
+	}
+	h.add("open", k.Open)
+	h.add("decide", k.Decide)
+	h.add("filter", k.Filter)
+	h.add("sort", k.Sort)
+	h.add("mark", k.Mark)
+	h.add("reassign", k.Reassign)
+	h.add("workload", k.Workload)
+	h.add("approvals", k.Approvals)
+	h.add("move", k.Down, k.Up)
+	h.add("first/last", k.Top, k.Bottom)
+	h.add("command", k.Command)
+	h.helpQuit(k)
+	return h
+}
+
+func (q *queuePane) helpNotes() []string {
+	return []string{"", q.st.Section.Render(" Filter terms"),
+		"   words match the case id, the importer and the entry number",
+		"   kind:protest,psc  status:review  status:open  due:<7d  due:overdue  due:week",
+		"   importer:acme  assignee:bob  center:ELEC  amount:>10000",
+		`   a value with spaces is quoted: importer:"acme corp"`,
+		"", q.st.Section.Render(" Commands"),
+		"   :open CASE   :filter QUERY   :sort due|received|amount|importer",
+		"   :theme NAME   :queue   :workload   :approvals   :help   :q"}
 }
 
 // query is the user's queue: a reviewer's assigned cases, or a supervisor's whole Center. Decided cases are left
 // out unless the filter asks for statuses.
-func (q *queueState) query(m *Model) cases.QueueQuery {
-	qq := cases.QueueQuery{Sort: q.sort, Filter: q.filter, OpenOnly: len(q.filter.Statuses) == 0, Today: m.today()}
-	if m.user.Role == cases.RoleSupervisor || m.user.Role == cases.RoleAdmin {
-		qq.Center = m.user.Center
+func (q *queuePane) query() cases.QueueQuery {
+	qq := cases.QueueQuery{Sort: q.sort, Filter: q.filter, OpenOnly: len(q.filter.Statuses) == 0, Today: q.today()}
+	if q.user.Role == cases.RoleSupervisor || q.user.Role == cases.RoleAdmin {
+		qq.Center = q.user.Center
 	} else {
-		qq.Assignee = m.user.Name
+		qq.Assignee = q.user.Name
 	}
 	return qq
 }
 
 // refresh refetches the window and the counts, keeping the cursor where it was as far as the queue allows.
-func (q *queueState) refresh(m *Model) {
+func (q *queuePane) refresh() {
 	q.rows, q.winOff = nil, 0
-	q.fetch(m)
-	qq := q.query(m)
+	q.fetch()
+	qq := q.query()
 	qq.Filter = cases.Filter{}
 	qq.OpenOnly = true
-	c, err := m.desk.Counts(m.user.Name, qq)
+	c, err := q.desk.Counts(q.user.Name, qq)
 	if err != nil {
 		q.err = err
 	}
 	q.counts = c
 	q.firstRun = false
 	if q.total == 0 && q.filter.Empty() && q.err == nil {
-		q.firstRun = m.centerEmpty()
+		q.firstRun = q.centerEmpty()
 	}
 }
 
 // centerEmpty reports whether the user's Center holds no case at all (a first run on an empty store).
-func (m *Model) centerEmpty() bool {
-	if m.user.Center == "" {
+func (q *queuePane) centerEmpty() bool {
+	if q.user.Center == "" {
 		return true
 	}
-	p, err := m.desk.Queue(m.user.Name, cases.QueueQuery{Center: m.user.Center, Limit: 1, Today: m.today()})
+	p, err := q.desk.Queue(q.user.Name, cases.QueueQuery{Center: q.user.Center, Limit: 1, Today: q.today()})
 	return err == nil && p.Total == 0
 }
 
 // fetch loads a window of three screens around the visible rows. When the queue shrank under the cursor, the
 // cursor moves to the last row and the window follows it.
-func (q *queueState) fetch(m *Model) {
+func (q *queuePane) fetch() {
 	h := max(q.height, 1)
 	for range 2 {
-		qq := q.query(m)
+		qq := q.query()
 		qq.Offset = max(q.top-h, 0)
 		qq.Limit = 3 * h
-		p, err := m.desk.Queue(m.user.Name, qq)
+		p, err := q.desk.Queue(q.user.Name, qq)
 		if err != nil {
 			q.err = err
 			q.rows, q.total, q.winOff = nil, 0, 0
@@ -107,7 +186,7 @@ func (q *queueState) fetch(m *Model) {
 			break
 		}
 		q.cursor = q.total - 1
-		q.scroll()
+		q.scrollToCursor()
 	}
 	if q.total == 0 {
 		q.cursor, q.top = 0, 0
@@ -125,7 +204,7 @@ func idWidth(rows []cases.QueueRow) int {
 }
 
 // scroll keeps the cursor on screen.
-func (q *queueState) scroll() {
+func (q *queuePane) scrollToCursor() {
 	h := max(q.height, 1)
 	if q.cursor < q.top {
 		q.top = q.cursor
@@ -142,82 +221,81 @@ func (q *queueState) scroll() {
 }
 
 // ensureWindow refetches only when the visible rows are not all in the window.
-func (q *queueState) ensureWindow(m *Model) {
-	q.height = max(m.height-3-queueChrome, 1)
-	q.scroll()
+func (q *queuePane) ensureWindow() {
+	q.scrollToCursor()
 	end := min(q.top+q.height, q.total)
 	if q.top < q.winOff || end > q.winOff+len(q.rows) {
-		q.fetch(m)
+		q.fetch()
 	}
 }
 
-func (q *queueState) move(m *Model, delta int) {
+func (q *queuePane) move(delta int) {
 	if q.total == 0 {
 		return
 	}
 	q.cursor = clamp(q.cursor+delta, 0, q.total-1)
-	q.ensureWindow(m)
+	q.ensureWindow()
 }
 
 // row returns the row at index i of the queue when it is in the window.
-func (q *queueState) row(i int) *cases.QueueRow {
+func (q *queuePane) row(i int) *cases.QueueRow {
 	if i < q.winOff || i >= q.winOff+len(q.rows) {
 		return nil
 	}
 	return &q.rows[i-q.winOff]
 }
 
-func (q *queueState) current() *cases.QueueRow { return q.row(q.cursor) }
+func (q *queuePane) current() *cases.QueueRow { return q.row(q.cursor) }
 
-func (q *queueState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+func (q *queuePane) key(msg tea.KeyMsg) tea.Cmd {
+	k := q.keys
 	switch {
-	case m.is(msg, k.Down):
-		q.move(m, 1)
-	case m.is(msg, k.Up):
-		q.move(m, -1)
-	case m.is(msg, k.PageDown):
-		q.move(m, q.height)
-	case m.is(msg, k.PageUp):
-		q.move(m, -q.height)
-	case m.is(msg, k.Top):
-		q.move(m, -q.cursor)
-	case m.is(msg, k.Bottom):
-		q.move(m, q.total)
-	case m.is(msg, k.Open):
+	case q.is(msg, k.Down):
+		q.move(1)
+	case q.is(msg, k.Up):
+		q.move(-1)
+	case q.is(msg, k.PageDown):
+		q.move(q.height)
+	case q.is(msg, k.PageUp):
+		q.move(-q.height)
+	case q.is(msg, k.Top):
+		q.move(-q.cursor)
+	case q.is(msg, k.Bottom):
+		q.move(q.total)
+	case q.is(msg, k.Open):
 		if r := q.current(); r != nil {
-			m.openCase(r.ID, paneQueue)
+			q.ws.openCase(r.ID, paneQueue)
 		}
-	case m.is(msg, k.Decide):
+	case q.is(msg, k.Decide):
 		if r := q.current(); r != nil {
-			if m.openCase(r.ID, paneQueue) {
-				m.startDecision()
+			if q.ws.openCase(r.ID, paneQueue) {
+				q.ws.dec.start()
 			}
 		}
-	case m.is(msg, k.Filter):
-		return m.editFilter()
-	case m.is(msg, k.Sort):
-		m.setSort(q.sort.Next())
-	case m.is(msg, k.Mark):
+	case q.is(msg, k.Filter):
+		return q.editFilter()
+	case q.is(msg, k.Sort):
+		q.setSort(q.sort.Next())
+	case q.is(msg, k.Mark):
 		if r := q.current(); r != nil {
 			if _, marked := q.marks[r.ID]; marked {
 				delete(q.marks, r.ID)
 			} else {
 				q.marks[r.ID] = r.Version
 			}
-			q.move(m, 1)
+			q.move(1)
 		}
-	case m.is(msg, k.Reassign):
-		m.startReassign(q.selection())
-	case m.is(msg, k.Back):
+	case q.is(msg, k.Reassign):
+		q.ws.sup.startReassign(q.selection())
+	case q.is(msg, k.Back):
 		if len(q.marks) > 0 {
 			q.marks = map[string]uint64{}
-			m.say("marks cleared")
+			q.say("marks cleared")
 		} else if !q.filter.Empty() {
-			m.setFilter("")
+			q.setFilter("")
 		}
 	default:
-		cmd, _ := m.global(msg)
+		cmd, _ := q.ws.global(msg)
 		return cmd
 	}
 	return nil
@@ -225,7 +303,7 @@ func (q *queueState) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 
 // selection is the marked cases, or the case under the cursor when none is marked, each with the version the
 // supervisor saw.
-func (q *queueState) selection() []caseRef {
+func (q *queuePane) selection() []caseRef {
 	if len(q.marks) > 0 {
 		refs := make([]caseRef, 0, len(q.marks))
 		for id, v := range q.marks {
@@ -262,46 +340,45 @@ func refVersions(refs []caseRef) []uint64 {
 	return vs
 }
 
-func (m *Model) setSort(s cases.SortKey) {
-	m.q.sort = s
-	m.q.cursor, m.q.top = 0, 0
-	m.q.refresh(m)
-	m.say("sorted by %s", s)
+func (q *queuePane) setSort(s cases.SortKey) {
+	q.sort = s
+	q.cursor, q.top = 0, 0
+	q.refresh()
+	q.say("sorted by %s", s)
 }
 
 // setFilter parses and applies a query. A bad query keeps the previous filter and says what is wrong.
-func (m *Model) setFilter(text string) error {
+func (q *queuePane) setFilter(text string) error {
 	f, err := cases.ParseFilter(text)
 	if err != nil {
-		m.q.filterErr = err.Error()
+		q.filterErr = err.Error()
 		return err
 	}
-	m.q.filterErr = ""
-	m.q.filter = f
-	m.q.cursor, m.q.top = 0, 0
-	m.q.refresh(m)
+	q.filterErr = ""
+	q.filter = f
+	q.cursor, q.top = 0, 0
+	q.refresh()
 	return nil
 }
 
 // editFilter opens the filter input on the query in force, or on the refused query the user was writing.
-func (m *Model) editFilter() tea.Cmd {
-	q := &m.q
+func (q *queuePane) editFilter() tea.Cmd {
 	q.filtering = true
 	if q.filterErr == "" {
 		q.input.SetValue(q.filter.Query)
 	}
 	q.input.CursorEnd()
-	m.pane = paneQueue
+	q.ws.show(paneQueue)
 	return q.input.Focus()
 }
 
 // filterKey edits the filter; the queue follows every keystroke that makes a valid query. A query that does not
 // parse stays in the input with its error under it: enter does not leave it, esc clears the filter.
-func (q *queueState) filterKey(m *Model, msg tea.KeyMsg) tea.Cmd {
+func (q *queuePane) filterKey(msg tea.KeyMsg) tea.Cmd {
 	switch msg.String() {
 	case "enter":
 		if q.filterErr != "" {
-			m.status, m.statusBad = "fix the filter or press esc to clear it", true
+			q.refuse("fix the filter or press esc to clear it")
 			return nil
 		}
 		q.filtering = false
@@ -311,19 +388,32 @@ func (q *queueState) filterKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 		q.filtering = false
 		q.input.Blur()
 		q.input.SetValue("")
-		_ = m.setFilter("")
+		_ = q.setFilter("")
 		return nil
 	}
 	var cmd tea.Cmd
 	before := q.input.Value()
 	q.input, cmd = q.input.Update(msg)
 	if v := q.input.Value(); v != before {
-		_ = m.setFilter(v)
+		_ = q.setFilter(v)
 	}
 	return cmd
 }
 
-func (q *queueState) click(m *Model, y int) tea.Cmd {
+// mouse scrolls the queue by the wheel; a click selects a row, and a click on the selected row opens it.
+func (q *queuePane) mouse(msg tea.MouseMsg) tea.Cmd {
+	switch {
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelUp:
+		q.move(-3)
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelDown:
+		q.move(3)
+	case msg.Action == tea.MouseActionRelease && msg.Button == tea.MouseButtonLeft:
+		return q.click(msg.Y)
+	}
+	return nil
+}
+
+func (q *queuePane) click(y int) tea.Cmd {
 	first := 1 + queueChrome // title bar, then chrome
 	i := q.top + y - first
 	if y < first || i >= q.total || i >= q.top+q.height {
@@ -331,12 +421,12 @@ func (q *queueState) click(m *Model, y int) tea.Cmd {
 	}
 	if i == q.cursor {
 		if r := q.current(); r != nil {
-			m.openCase(r.ID, paneQueue)
+			q.ws.openCase(r.ID, paneQueue)
 		}
 		return nil
 	}
 	q.cursor = i
-	q.ensureWindow(m)
+	q.ensureWindow()
 	return nil
 }
 
@@ -367,25 +457,26 @@ func queueColumns(width, idW int, center bool) columns {
 	return c
 }
 
-func (q *queueState) view(m *Model, h int) string {
+// View implements component.
+func (q *queuePane) View() string {
 	var b strings.Builder
-	b.WriteString(q.countsLine(m))
+	b.WriteString(q.countsLine())
 	b.WriteByte('\n')
-	b.WriteString(q.filterLine(m))
+	b.WriteString(q.filterLine())
 	b.WriteByte('\n')
 	if q.firstRun {
-		b.WriteString(m.firstRunView())
+		b.WriteString(q.firstRunView())
 		return b.String()
 	}
-	cols := queueColumns(m.width, max(q.idW, 14), q.query(m).Center != "")
+	cols := queueColumns(q.width, max(q.idW, 14), q.query().Center != "")
 	rows := q.height
 	if q.filterErr != "" {
 		// the error takes the place of the column heads, under the query it is about, on two lines at most (the
 		// rows give way); the rows keep the last query that parsed
-		lines := strings.Split(wrap(" ✗ "+one(q.filterErr), m.width-1), "\n")
+		lines := strings.Split(wrap(" ✗ "+one(q.filterErr), q.width-1), "\n")
 		if len(lines) > 2 {
 			lines = lines[:2]
-			lines[1] = fit(lines[1]+" …", m.width)
+			lines[1] = fit(lines[1]+" …", q.width)
 		}
 		rows -= len(lines) - 1
 		for i, l := range lines {
@@ -393,38 +484,38 @@ func (q *queueState) view(m *Model, h int) string {
 				b.WriteByte('\n')
 				l = "   " + strings.TrimLeft(l, " ")
 			}
-			b.WriteString(m.st.Bad.Render(fit(l, m.width)))
+			b.WriteString(q.st.Bad.Render(fit(l, q.width)))
 		}
 	} else {
-		b.WriteString(m.rows.head.on(fit(q.head(cols), m.width)))
+		b.WriteString(q.paints.head.on(fit(q.head(cols), q.width)))
 	}
 	if q.err != nil {
-		b.WriteString("\n" + m.st.Bad.Render(fit("✗ "+one(q.err.Error()), m.width)))
+		b.WriteString("\n" + q.st.Bad.Render(fit("✗ "+one(q.err.Error()), q.width)))
 		return b.String()
 	}
 	if q.total == 0 {
 		if q.filter.Empty() {
-			b.WriteString("\n" + m.st.Muted.Render("  No open cases in your queue. New work appears here as soon as it is assigned."))
+			b.WriteString("\n" + q.st.Muted.Render("  No open cases in your queue. New work appears here as soon as it is assigned."))
 		} else {
-			b.WriteString("\n" + m.st.Muted.Render("  No case matches the filter. esc clears it."))
+			b.WriteString("\n" + q.st.Muted.Render("  No case matches the filter. esc clears it."))
 		}
 		return b.String()
 	}
-	today := m.today()
+	today := q.today()
 	end := min(q.top+rows, q.total)
 	for i := q.top; i < end; i++ {
 		b.WriteByte('\n')
 		r := q.row(i)
 		if r == nil {
-			b.WriteString(m.st.Muted.Render("  …"))
+			b.WriteString(q.st.Muted.Render("  …"))
 			continue
 		}
-		b.WriteString(q.line(m, r, i == q.cursor, cols, today))
+		b.WriteString(q.line(q.ws, r, i == q.cursor, cols, today))
 	}
 	return b.String()
 }
 
-func (q *queueState) head(c columns) string {
+func (q *queuePane) head(c columns) string {
 	var b strings.Builder
 	b.WriteString("     " + fit("DUE", 10) + " " + fitLeft("LEFT", 6) + " " + fit("KIND", 4) + " " + fit("CASE", c.id) + " ")
 	b.WriteString(fit("IMPORTER", c.importer))
@@ -443,8 +534,9 @@ func (q *queueState) head(c columns) string {
 	return b.String()
 }
 
-// line is one row of the queue. A decided case has met its clock: it carries no due mark and no days left.
-func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, today cases.Date) string {
+// line is one row of the queue as the workstation m draws it. A decided case has met its clock: it carries no due
+// mark and no days left.
+func (q *queuePane) line(m *Model, r *cases.QueueRow, cur bool, c columns, today cases.Date) string {
 	var b strings.Builder
 	b.Grow(m.width + 8)
 	switch {
@@ -495,23 +587,23 @@ func (q *queueState) line(m *Model, r *cases.QueueRow, cur bool, c columns, toda
 	s := fit(b.String(), m.width)
 	switch {
 	case cur:
-		return m.rows.cursor.on(s)
+		return m.paints.cursor.on(s)
 	case marked(q.marks, r.ID):
-		return m.rows.marked.on(s)
+		return m.paints.marked.on(s)
 	case mark == "!":
-		return m.rows.overdue.on(s)
+		return m.paints.overdue.on(s)
 	case mark == "•":
-		return m.rows.dueSoon.on(s)
+		return m.paints.dueSoon.on(s)
 	}
-	return m.rows.text.on(s)
+	return m.paints.text.on(s)
 }
 
 // countsLine is the queue's headline numbers, in words that fit the width: the longest form that fits.
-func (q *queueState) countsLine(m *Model) string {
+func (q *queuePane) countsLine() string {
 	c := q.counts
 	scope := "your queue"
-	if q.query(m).Center != "" {
-		scope = "Center " + one(m.user.Center)
+	if q.query().Center != "" {
+		scope = "Center " + one(q.user.Center)
 	}
 	forms := [][5]string{
 		{"open %d", "! overdue %d", "• due this week %d", "awaiting approval %d", "at stake %s"},
@@ -522,7 +614,7 @@ func (q *queueState) countsLine(m *Model) string {
 	var line string
 	for _, f := range forms {
 		plain := []string{scope, fmt.Sprintf(f[0], c.Open), fmt.Sprintf(f[1], c.Overdue), fmt.Sprintf(f[2], c.DueWeek)}
-		styled := []string{m.st.Title.Render(scope), plain[1], m.st.Overdue.Render(plain[2]), m.st.DueSoon.Render(plain[3])}
+		styled := []string{q.st.Title.Render(scope), plain[1], q.st.Overdue.Render(plain[2]), q.st.DueSoon.Render(plain[3])}
 		if c.Pending > 0 {
 			p := fmt.Sprintf(f[3], c.Pending)
 			plain, styled = append(plain, p), append(styled, p)
@@ -533,11 +625,11 @@ func (q *queueState) countsLine(m *Model) string {
 		}
 		plain, styled = append(plain, stake), append(styled, stake)
 		line = " " + strings.Join(styled, " · ")
-		if width(" "+strings.Join(plain, " · ")) <= m.width {
+		if width(" "+strings.Join(plain, " · ")) <= q.width {
 			break
 		}
 	}
-	return fit(line, m.width)
+	return fit(line, q.width)
 }
 
 // roughly is an amount to three significant figures, cut not rounded, in whole-number arithmetic: $39.7M,
@@ -570,7 +662,7 @@ func roughly(c cases.Cents) string {
 	return fmt.Sprintf("%s$%d", sign, dollars)
 }
 
-func (q *queueState) filterLine(m *Model) string {
+func (q *queuePane) filterLine() string {
 	pos := ""
 	if q.total > 0 {
 		pos = fmt.Sprintf("%d of %d", q.cursor+1, q.total)
@@ -581,7 +673,7 @@ func (q *queueState) filterLine(m *Model) string {
 		pos += fmt.Sprintf(" · %d marked", len(q.marks))
 	}
 	right := fmt.Sprintf(" sort: %s · %s ", q.sort, pos)
-	w := m.width - width(right)
+	w := q.width - width(right)
 	var left string
 	switch {
 	case q.filtering:
@@ -590,22 +682,22 @@ func (q *queueState) filterLine(m *Model) string {
 	case q.filter.Query != "":
 		left = " filter: " + one(q.filter.Query)
 	default:
-		left = m.st.Muted.Render(" / to filter")
+		left = q.st.Muted.Render(" / to filter")
 	}
-	return fit(left, w) + m.st.Muted.Render(right)
+	return fit(left, w) + q.st.Muted.Render(right)
 }
 
-func (m *Model) firstRunView() string {
+func (q *queuePane) firstRunView() string {
 	lines := []string{
 		"",
-		m.st.Title.Render("  Welcome to ceedesk."),
+		q.st.Title.Render("  Welcome to ceedesk."),
 		"",
-		"  There are no cases in this store yet" + m.centerSuffix() + ".",
+		"  There are no cases in this store yet" + q.centerSuffix() + ".",
 		"  To start, load some work from a shell:",
 		"",
-		"    " + m.st.Key.Render("ceedesk import FILE") + "         cases from a .jsonl or .csv file",
-		"    " + m.st.Key.Render("ceedesk seed --cases 2000") + "   a synthetic caseload and demo users",
-		"    " + m.st.Key.Render("ceedesk demo") + "                a ready-made demo store, opened here",
+		"    " + q.st.Key.Render("ceedesk import FILE") + "         cases from a .jsonl or .csv file",
+		"    " + q.st.Key.Render("ceedesk seed --cases 2000") + "   a synthetic caseload and demo users",
+		"    " + q.st.Key.Render("ceedesk demo") + "                a ready-made demo store, opened here",
 		"",
 		"  Then run ceedesk again: cases assigned to you appear here,",
 		"  ordered by their legal clock. ? shows the keys, q quits.",
@@ -613,11 +705,11 @@ func (m *Model) firstRunView() string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *Model) centerSuffix() string {
-	if m.user.Center == "" {
+func (c *common) centerSuffix() string {
+	if c.user.Center == "" {
 		return ""
 	}
-	return " for the " + one(m.user.Center) + " Center"
+	return " for the " + one(c.user.Center) + " Center"
 }
 
 func marked(marks map[string]uint64, id string) bool {

@@ -9,9 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
-	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -31,7 +31,6 @@ type globals struct {
 	today    string
 	config   string
 	auditKey string
-	listen   string // for the "held by the server" hint
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -260,7 +259,9 @@ func auditKeyPaths(g *globals, cfg ui.Config, path string) (named, beside string
 	return named, filepath.Join(filepath.Dir(path), "audit.key")
 }
 
-// heldHint turns "the store is held" into what to do instead: run the command through the server.
+// heldHint turns "the store is held" into what to do instead: run the command through the server, at the
+// address the running server recorded beside the store (servingRecord), as the user --as names, else
+// $CEEDESK_USER, else USER for the reader to fill in. Without a record it is only a guess, and says so.
 func heldHint(err error, g *globals, name string, rest []string) string {
 	msg := "ceedesk: " + err.Error()
 	if !errors.Is(err, store.ErrLocked) {
@@ -268,12 +269,33 @@ func heldHint(err error, g *globals, name string, rest []string) string {
 	}
 	who := g.as
 	if who == "" {
-		if u, e := user.Current(); e == nil {
-			who = u.Username
-		}
+		who = os.Getenv("CEEDESK_USER")
 	}
-	return fmt.Sprintf("%s\nWhile `ceedesk serve` holds the store, run the command through it as your SSH identity:\n  ssh -p 2222 %s@HOST %s %s",
-		msg, who, name, strings.Join(quoteArgs(rest), " "))
+	if who == "" {
+		who = "USER" // the local account (root, say) need not be a ceedesk user's name
+	}
+	command := strings.Join(append([]string{name}, quoteArgs(rest)...), " ")
+	if srv, ok := servingRecord(g.dbPath()); ok {
+		return fmt.Sprintf("%s\n`ceedesk serve` (pid %d) holds the store; run the command through it as your SSH identity:\n  %s %s",
+			msg, srv.PID, sshTo(srv.Listen, who), command)
+	}
+	return fmt.Sprintf("%s\nIf a server (`ceedesk serve`) holds the store, run the command through it as your SSH identity:\n  ssh -p 2222 %s@HOST %s\n"+
+		"(HOST is the machine it runs on; 2222 is its port unless it was started with another --listen)", msg, who, command)
+}
+
+// sshTo is the ssh command line that reaches a server listening on addr from this machine.
+func sshTo(addr, who string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "ssh " + who + "@HOST"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && (ip.IsLoopback() || ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	if port == "22" {
+		return "ssh " + who + "@" + host
+	}
+	return "ssh -p " + port + " " + who + "@" + host
 }
 
 func quoteArgs(args []string) []string {

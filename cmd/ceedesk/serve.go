@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -79,6 +80,11 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "ceedesk serve: listen on %s: %v\n", *listen, err)
 		return cli.ExitFail
 	}
+	if unrecord, err := recordServing(st.Path(), ln.Addr().String()); err != nil {
+		logger.Warn("commands run here while the server holds the store will not be told its address", "err", err)
+	} else {
+		defer unrecord()
+	}
 	logger.Info("serving", "addr", ln.Addr().String(), "store", st.Path(), "host_key", *hostKey)
 	logHead(logger, st, "at start")
 	sig := make(chan os.Signal, 1)
@@ -122,4 +128,65 @@ func logHead(logger *log.Logger, st *store.Store, when string) {
 		return
 	}
 	logger.Info("audit head "+when, "head", fmt.Sprintf("%d:%s", seq, hash), "verify_with", fmt.Sprintf("ceedesk audit verify --head %d:%s", seq, hash))
+}
+
+// serving is what a running `ceedesk serve` records beside its store (servingPath), so that a command run on the
+// same machine while the server holds the store can say how to reach it (heldHint) instead of guessing.
+type serving struct {
+	Listen string `json:"listen"` // the address the server listens on, with its real port (--listen :0 too)
+	PID    int    `json:"pid"`
+}
+
+// servingPath is the record's file: beside the store file itself, whichever link names it.
+func servingPath(storePath string) string {
+	if real, err := filepath.EvalSymlinks(storePath); err == nil {
+		storePath = real
+	}
+	return storePath + ".serve"
+}
+
+// recordServing writes the record for a server of the store at storePath listening on addr; remove deletes it
+// when the server stops. A server that is killed leaves its record behind: servingRecord does not believe a
+// record whose process is gone or does not hold the store.
+func recordServing(storePath, addr string) (remove func(), err error) {
+	rec := serving{Listen: addr, PID: os.Getpid()}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	path := servingPath(storePath)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, path); err != nil { // a reader sees the old record or the new one, never half of one
+		os.Remove(tmp)
+		return nil, err
+	}
+	return func() {
+		if got, err := readServing(path); err == nil && got == rec {
+			os.Remove(path)
+		}
+	}, nil
+}
+
+func readServing(path string) (serving, error) {
+	var rec serving
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return rec, err
+	}
+	err = json.Unmarshal(b, &rec)
+	return rec, err
+}
+
+// servingRecord is the record of the server that holds the store at storePath now, if there is one; ok is false
+// when there is no record, or when its process has ended or (where the system says who holds a lock) is not the
+// one holding the store.
+func servingRecord(storePath string) (rec serving, ok bool) {
+	rec, err := readServing(servingPath(storePath))
+	if err != nil || rec.PID <= 0 || rec.Listen == "" {
+		return rec, false
+	}
+	return rec, holdsStore(rec.PID, storePath)
 }

@@ -17,11 +17,12 @@ import (
 func cmdQueue(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("queue")
 	center := fs.String("center", "", "a whole Center's cases instead of one reviewer's")
-	filter := fs.String("filter", "", "filter query, e.g. 'kind:protest due:<7d'")
-	sortBy := fs.String("sort", "due", "due, received, amount or importer")
+	filter := fs.String("filter", "", "filter query, e.g. 'kind:protest OR kind:psc -status:decided due:<2026-12-31'")
+	sortBy := fs.String("sort", "due", "due, received, amount, importer, kind, case, status, assignee or entry")
+	reverse := fs.Bool("reverse", false, "the sort in reverse order")
 	limit := fs.Int("limit", 50, "rows to show")
 	offset := fs.Int("offset", 0, "rows to skip")
-	all := fs.Bool("all", false, "include decided cases")
+	all := fs.Bool("all", false, "include decided cases (a filter that names a status does too)")
 	idsOnly := fs.Bool("ids", false, "print only the case ids, one a line (for scripts)")
 	pos, err := flags(fs, args)
 	if err != nil {
@@ -30,13 +31,14 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 1 {
 		return usagef("one USER at most, got %d arguments", len(pos))
 	}
-	q := cases.QueueQuery{Center: strings.ToUpper(*center), OpenOnly: !*all, Offset: *offset, Limit: *limit, Today: env.Today}
+	q := cases.QueueQuery{Center: strings.ToUpper(*center), Reverse: *reverse, Offset: *offset, Limit: *limit, Today: env.Today}
 	if q.Sort, err = cases.ParseSortKey(*sortBy); err != nil {
 		return usagef("%v", err)
 	}
 	if q.Filter, err = cases.ParseFilter(*filter); err != nil {
 		return usagef("%v", err)
 	}
+	q.OpenOnly = !*all && !q.Filter.NamesStatus()
 	if *limit < 1 || *limit > 10000 || *offset < 0 {
 		return usagef("--limit wants 1 to 10000 and --offset 0 or more")
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // A decision made in a workstation over SSH is in the server log with who made it, from where, and on which
-// case; so is the review it started.
+// case; so is the review its reviewer began (opening a case writes nothing; e begins the review).
 func TestWorkstationDecisionIsLogged(t *testing.T) {
 	fx := start(t, fixtureOptions{})
 	alice := fx.user("alice")
@@ -29,7 +29,7 @@ func TestWorkstationDecisionIsLogged(t *testing.T) {
 	m := term.mark()
 	term.command("open " + c.ID)
 	term.mustSee(m, c.ID)
-	for _, step := range []struct{ key, want string }{{"d", "Outcomes"}, {"\r", "This record will be written"}, {"y", "decided"}} {
+	for _, step := range []struct{ key, want string }{{"e", "review started"}, {"d", "Outcomes"}, {"\r", "This record will be written"}, {"y", "decided"}} {
 		m := term.mark()
 		term.send(step.key)
 		term.mustSee(m, step.want)

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -24,9 +25,11 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// TestLoad puts 100 concurrent workstation sessions on one server and reports memory per session,
-// keystroke-to-screen latency and decisions per second, then checks that every decision is in the store and in
-// the audit log. The server runs in a child process so its memory is measured without the clients'.
+// TestLoad puts 100 concurrent workstation sessions on one server and reports memory per session, the server's
+// CPU while they sit idle (CEEDESK_LOAD_IDLE, default 10s; 0 skips it), keystroke-to-screen latency and
+// decisions per second, then checks that every decision is in the store and in the audit log. The server runs
+// in a child process so its memory and CPU are measured without the clients'. The figures are reported, not
+// checked: they depend on the machine and on what else it runs.
 //
 //	CEEDESK_LOAD=1 go test -run TestLoad -v ./cmd/ceedesk/internal/server/
 func TestLoad(t *testing.T) {
@@ -104,9 +107,30 @@ func TestLoad(t *testing.T) {
 	t.Logf("%d sessions open in %v; server heap %d KiB -> %d KiB: %.0f KiB per session; %d goroutines per session",
 		sessions, openTime.Round(time.Millisecond), heap0>>10, heap1>>10, float64(heap1-heap0)/1024/sessions, (g1-g0)/sessions)
 
-	// Keystroke to screen, all sessions moving at once and nothing else changing.
+	// The server's own CPU while every session sits open and nobody types: what an idle Center costs.
+	if idle := loadIdle(); idle > 0 {
+		cpu0, ok := processCPU(child.Process.Pid)
+		start := time.Now()
+		time.Sleep(idle)
+		if cpu1, ok1 := processCPU(child.Process.Pid); ok && ok1 {
+			took := time.Since(start)
+			t.Logf("idle: server CPU %v over %v with %d sessions open: %.2f%% of one CPU", (cpu1 - cpu0).Round(time.Millisecond),
+				took.Round(time.Millisecond), sessions, 100*float64(cpu1-cpu0)/float64(took))
+		}
+	}
+
+	// Keystroke to screen, all sessions moving at once and nothing else changing. The first key of every
+	// session is sent in the same instant; the later ones drift apart as people's do.
+	// CEEDESK_LOAD_PROFILE=FILE writes a CPU profile of the server over this part.
+	profile := os.Getenv("CEEDESK_LOAD_PROFILE")
+	if profile != "" {
+		run(t, ctl, "cpuprofile "+profile, "")
+	}
+	serverCPU0, _ := processCPU(child.Process.Pid)
+	clientCPU0, _ := processCPU(os.Getpid())
+	typed := time.Now()
 	var mu sync.Mutex
-	var lat []time.Duration
+	var lat, first []time.Duration
 	forEach(sessions, sessions, func(i int) {
 		term := terms[i]
 		for k := 0; k < moves; k++ {
@@ -124,14 +148,24 @@ func TestLoad(t *testing.T) {
 			d := time.Since(sent)
 			mu.Lock()
 			lat = append(lat, d)
+			if k == 0 {
+				first = append(first, d)
+			}
 			mu.Unlock()
 			time.Sleep(20 * time.Millisecond) // let the frame finish: the next key's output must be its own
 		}
 	})
-	slices.Sort(lat)
+	typing := time.Since(typed)
+	serverCPU1, _ := processCPU(child.Process.Pid)
+	clientCPU1, _ := processCPU(os.Getpid())
+	if profile != "" {
+		run(t, ctl, "cpuprofile", "")
+	}
 	if len(lat) > 0 {
-		t.Logf("keystroke to screen over %d keys: median %v, p99 %v, max %v", len(lat),
-			lat[len(lat)/2].Round(10*time.Microsecond), lat[len(lat)*99/100].Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
+		t.Logf("keystroke to screen over %d keys: %s", len(lat), spread(lat))
+		t.Logf("  the first key of every session, all sent at once: %s", spread(first))
+		t.Logf("  typing took %v: server CPU %v, clients CPU %v (%.2f ms a key together)", typing.Round(time.Millisecond),
+			serverCPU1-serverCPU0, clientCPU1-clientCPU0, float64(serverCPU1-serverCPU0+clientCPU1-clientCPU0)/float64(time.Millisecond)/float64(len(lat)))
 	}
 
 	// Every session decides its cases, all at once; every decision is seen live by every other session.
@@ -171,6 +205,44 @@ func TestLoad(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Error("server process did not shut down")
 	}
+}
+
+// spread is the median, 99th percentile and maximum of ds, which it sorts.
+func spread(ds []time.Duration) string {
+	slices.Sort(ds)
+	at := func(i int) time.Duration { return ds[i].Round(10 * time.Microsecond) }
+	return fmt.Sprintf("median %v, p99 %v, max %v", at(len(ds)/2), at(len(ds)*99/100), at(len(ds)-1))
+}
+
+// loadIdle is how long TestLoad measures the idle server: CEEDESK_LOAD_IDLE (a duration, 0 to skip), else 10s.
+func loadIdle() time.Duration {
+	if v := os.Getenv("CEEDESK_LOAD_IDLE"); v != "" {
+		d, _ := time.ParseDuration(v)
+		return d
+	}
+	return 10 * time.Second
+}
+
+// processCPU is the user and system CPU time a process has used so far, from /proc (Linux only).
+func processCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) is in parentheses and may hold spaces; utime and stime are fields 14 and 15.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0, false
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, false
+	}
+	var utime, stime int64
+	fmt.Sscan(f[11], &utime)
+	fmt.Sscan(f[12], &stime)
+	const ticksPerSecond = 100 // USER_HZ, the same on every Linux this runs on
+	return time.Duration(utime+stime) * time.Second / ticksPerSecond, true
 }
 
 // forEach runs f for 0..n-1 with at most par at once.
@@ -267,6 +339,19 @@ func loadServer(t *testing.T, dir string) {
 		Logger:      log.NewWithOptions(io.Discard, log.Options{}),
 		Command: func(ctx context.Context, u cases.User, fp string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			switch args[0] {
+			case "cpuprofile": // with a file: start profiling to it; without: stop
+				if len(args) == 1 {
+					pprof.StopCPUProfile()
+					return 0
+				}
+				f, err := os.Create(args[1])
+				if err == nil {
+					err = pprof.StartCPUProfile(f)
+				}
+				if err != nil {
+					fmt.Fprintln(stderr, err)
+					return 1
+				}
 			case "memstats":
 				runtime.GC()
 				var ms runtime.MemStats

@@ -407,16 +407,17 @@ func (l *firstLine) String() string {
 // workstation runs the workstation for a session with a terminal until the user quits, the client closes the
 // session or the connection, or the server ends it (idle timeout, Shutdown).
 //
-// It does what wish's bubbletea middleware does, with two differences: the program ends when the client closes
-// the session even though its connection stays open (the window channel is closed when the session's requests
-// end; wish v1.4.7 then spins sending zero window sizes), and window changes come from the session's window box
-// (windowsOf), latest first, so they never hold up the session's requests.
+// It does what wish's bubbletea middleware does, with three differences: the program ends when the client
+// closes the session even though its connection stays open (the window channel is closed when the session's
+// requests end; wish v1.4.7 then spins sending zero window sizes), window changes come from the session's window
+// box (windowsOf), latest first, so they never hold up the session's requests, and the session's screen draws
+// each view as soon as there is one rather than on Bubble Tea's frame ticker (screen.go).
 func (s *Server) workstation(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ss := s.session(sess)
 		_, windows, _ := sess.Pty()
 		changes := windowsOf(sess)
-		p := s.program(sess, ss)
+		p, scr := s.program(sess, ss)
 		if p == nil {
 			next(sess)
 			return
@@ -441,26 +442,31 @@ func (s *Server) workstation(next ssh.Handler) ssh.Handler {
 				}
 			}
 		}()
-		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		scr.begin()
+		_, err := p.Run()
+		if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 			s.set.logger.Error("workstation ended with an error", "user", ss.user.Name, "error", logText(err.Error()))
 		}
+		scr.end(err == nil)
 		p.Kill()
 		next(sess)
 	}
 }
 
-// program builds the workstation program for a session: its own Bubble Tea program, styles from the client's
-// terminal (bm.MakeRenderer), the store's change feed, and the idle timeout. Everything it starts is stopped by
-// the session's cleanup. It returns nil when the session was ended before the program could start.
-func (s *Server) program(sess ssh.Session, ss *session) *tea.Program {
+// program builds the workstation program for a session: its own Bubble Tea program, drawn on the session's
+// screen (screen.go), styles from the client's terminal (bm.MakeRenderer), the store's change feed, and the
+// idle timeout. Everything it starts is stopped by the session's cleanup. It returns nil when the session was
+// ended before the program could start.
+func (s *Server) program(sess ssh.Session, ss *session) (*tea.Program, *screen) {
 	if reason, _ := ss.endReason(); reason != "" {
-		return nil
+		return nil, nil
 	}
 	r, theme := sessionColours(sess)
 	model := s.desk.model(seat{user: ss.user, fingerprint: ss.fp, remote: sess.RemoteAddr().String(), renderer: r, theme: theme, log: s.set.logger})
+	scr := newScreen(ss.stdout) // watched: a client that stops reading must not wedge the workstation for good
 	opts := append(bm.MakeOptions(sess),
-		tea.WithOutput(ss.stdout), // watched: a client that stops reading must not wedge the workstation for good
-		tea.WithAltScreen(),
+		tea.WithOutput(io.Discard),
+		tea.WithoutRenderer(),      // the screen draws
 		tea.WithoutSignalHandler(), // the server's signals belong to Shutdown, not to each session
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
 			switch k := msg.(type) {
@@ -479,19 +485,19 @@ func (s *Server) program(sess ssh.Session, ss *session) *tea.Program {
 			return msg
 		}),
 	)
-	p := tea.NewProgram(model, opts...)
+	p := tea.NewProgram(drawnModel{Model: model, screen: scr}, opts...)
 
 	ss.mu.Lock()
 	if ss.reason != "" { // Shutdown reached this session while the workstation was being built
 		ss.mu.Unlock()
-		return nil
+		return nil, nil
 	}
 	ss.program = p
 	ss.mu.Unlock()
 
 	ss.onEnd(s.desk.watch(p.Send))
 	ss.onEnd(s.idleTimer(ss))
-	return p
+	return p, scr
 }
 
 // idleTimer ends the workstation after the idle timeout without a keystroke; screen updates from other

@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textarea"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"ceedesk/cases"
+	"ceedesk/themes"
+)
+
+// common is what every pane shares with the shell: the session (its desk, user, date, styles and keys), the size of
+// the screen, the status line, and the workstation the pane is part of. A session has one; the shell and every pane
+// embed the same one, so a theme, a resize or a message in the status line is the same for all of them at once.
+type common struct {
+	desk     Desk
+	user     cases.User
+	today    func() cases.Date
+	r        *lipgloss.Renderer
+	st       themes.Styles
+	paints   rowPaints // the queue's row styles, precomputed
+	keys     *keyMap
+	readOnly bool
+	noColor  bool // every theme without colour (Options.NoColor or the process's NO_COLOR)
+
+	width, height int // the whole screen
+
+	status    string
+	statusBad bool
+
+	// ws is the workstation around the pane: its other panes, and the shell's dialogs, confirmations and choice
+	// of the pane on screen.
+	ws *Model
+}
+
+type rowPaints struct{ cursor, marked, overdue, dueSoon, text, head paint }
+
+// bodyHeight is the lines a pane has: the screen less the title bar, the status line and the footer.
+func (c *common) bodyHeight() int { return max(c.height-3, 1) }
+
+// say puts a message in the status line.
+func (c *common) say(format string, a ...any) {
+	c.status, c.statusBad = one(fmt.Sprintf(format, a...)), false
+}
+
+// fail puts an error in the status line, as text safe for the terminal.
+func (c *common) fail(err error) {
+	c.status, c.statusBad = says(err), true
+}
+
+// refuse puts the reason a key does nothing in the status line.
+func (c *common) refuse(format string, a ...any) {
+	c.status, c.statusBad = fmt.Sprintf(format, a...), true
+}
+
+// is reports whether msg presses an enabled binding. Pressing a disabled one says why in the status line.
+func (c *common) is(msg tea.KeyMsg, b *binding) bool {
+	return b.pressed(msg) && c.allowed(b)
+}
+
+// allowed reports whether a binding is enabled for this session, saying why in the status line when it is not.
+func (c *common) allowed(b *binding) bool {
+	if !b.Enabled() {
+		if b.why != "" {
+			c.status, c.statusBad = b.why, true
+		}
+		return false
+	}
+	return true
+}
+
+// scroll moves a viewport by the scrolling keys (down, up, page down, page up, top, bottom) and reports whether
+// msg was one of them.
+func (c *common) scroll(vp *viewport.Model, msg tea.KeyMsg) bool {
+	k := c.keys
+	switch {
+	case c.is(msg, k.Down):
+		vp.ScrollDown(1)
+	case c.is(msg, k.Up):
+		vp.ScrollUp(1)
+	case c.is(msg, k.PageDown):
+		vp.PageDown()
+	case c.is(msg, k.PageUp):
+		vp.PageUp()
+	case c.is(msg, k.Top):
+		vp.GotoTop()
+	case c.is(msg, k.Bottom):
+		vp.GotoBottom()
+	default:
+		return false
+	}
+	return true
+}
+
+// newInput is a one-line input styled for this renderer, with a steady cursor (no blink timer).
+func (c *common) newInput(prompt string) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = prompt
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	c.styleInput(&ti)
+	return ti
+}
+
+// styleInput gives a one-line input this session's styles, every one of them built on its renderer: a style
+// left from the input's defaults would be drawn with the global renderer's colour profile instead.
+func (c *common) styleInput(ti *textinput.Model) {
+	ti.PromptStyle = c.st.InputPrompt
+	ti.TextStyle = c.st.InputText
+	ti.PlaceholderStyle = c.st.InputPlaceholder
+	ti.CompletionStyle = c.st.InputPlaceholder
+	ti.Cursor.Style = c.r.NewStyle().Reverse(true)
+	ti.Cursor.TextStyle = c.st.InputText
+}
+
+// newTextarea is a multi-line input styled for this renderer.
+func (c *common) newTextarea(placeholder string) textarea.Model {
+	ta := textarea.New()
+	ta.Placeholder = placeholder
+	ta.ShowLineNumbers = false
+	ta.Prompt = "│ "
+	ta.CharLimit = cases.MaxNote
+	ta.Cursor.SetMode(cursor.CursorStatic)
+	c.styleTextarea(&ta)
+	return ta
+}
+
+// styleTextarea is styleInput for a multi-line input.
+func (c *common) styleTextarea(ta *textarea.Model) {
+	style := textarea.Style{
+		Base:             c.r.NewStyle(),
+		CursorLine:       c.st.InputText,
+		CursorLineNumber: c.st.Muted,
+		EndOfBuffer:      c.st.Muted,
+		LineNumber:       c.st.Muted,
+		Placeholder:      c.st.InputPlaceholder,
+		Prompt:           c.st.InputPrompt,
+		Text:             c.st.InputText,
+	}
+	ta.FocusedStyle, ta.BlurredStyle = style, style
+	ta.Cursor.Style = c.r.NewStyle().Reverse(true)
+	ta.Cursor.TextStyle = c.st.InputText
+	// the textarea works out its current style on Focus and Blur only
+	if ta.Focused() {
+		ta.Focus()
+	} else {
+		ta.Blur()
+	}
+}
+
+// infoDays is the days an importer has to answer a request for information, by the desk's policy.
+func (c *common) infoDays() int {
+	if n := c.desk.Policy().InfoRequestDays; n > 0 {
+		return n
+	}
+	return 30
+}
+
+// touches reports whether a change may have touched the case id: a change that names no case may have touched
+// any.
+func touches(c cases.Change, id string) bool {
+	if len(c.Cases) == 0 {
+		return true
+	}
+	for _, x := range c.Cases {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func orNobody(s string) string {
+	if s == "" {
+		return "someone"
+	}
+	return s
+}
+
+func clamp(v, lo, hi int) int {
+	if v > hi {
+		v = hi
+	}
+	if v < lo {
+		v = lo
+	}
+	return v
+}
