@@ -33,6 +33,13 @@ type Desk interface {
 	Return(actor, id string, version uint64, comment string) (*cases.Case, error)
 	Approvals(actor, center string) ([]cases.QueueRow, error)
 	Workload(actor, center string, today cases.Date) ([]cases.Load, error)
+	// The importer's view, the cases related to one, a Center's report figures, the approvals with whether the
+	// actor may approve each, and who may approve a decision.
+	Importer(actor, number string) (cases.ImporterView, error)
+	Related(actor, id string) ([]cases.QueueRow, error)
+	Report(actor, center string, today cases.Date) (cases.Report, error)
+	ApprovalRows(actor, center string) ([]cases.ApprovalRow, error)
+	Approvers(actor, id string) (cases.ApproverSet, error)
 	Subscribe() (<-chan cases.Change, func())
 	Policy() cases.Policy
 }
