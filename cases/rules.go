@@ -364,6 +364,15 @@ func move(c *Case, to Status) error {
 	return nil
 }
 
+// firstAct begins the review of an assigned case when its assignee first works on it (a note, an answer, a notice
+// of action, a reply): opening a case writes nothing, so review begins with the first thing the reviewer records.
+// Anyone else's act (a supervisor's note) leaves the status as it is.
+func firstAct(c *Case, actor User) {
+	if c.Status == StatusAssigned && c.Assignee == actor.Name {
+		c.Status = StatusInReview
+	}
+}
+
 func touch(c *Case, actor User, now time.Time) {
 	c.UpdatedBy = actor.Name
 	c.UpdatedAt = now
@@ -567,7 +576,7 @@ func Return(c *Case, actor User, comment string, p Policy, now time.Time) error 
 	return nil
 }
 
-// AddNote appends a note.
+// AddNote appends a note; the assignee's note on an assigned case begins its review.
 func AddNote(c *Case, actor User, text string, now time.Time) error {
 	if err := CanWork(actor, c); err != nil {
 		return err
@@ -580,6 +589,7 @@ func AddNote(c *Case, actor User, text string, now time.Time) error {
 		return err
 	}
 	c.Notes = append(c.Notes, Note{Author: actor.Name, At: now, Text: text})
+	firstAct(c, actor)
 	touch(c, actor, now)
 	return nil
 }
@@ -686,6 +696,7 @@ func AnswerRequestNo(c *Case, actor User, n int, answered Date, text string, tod
 			return err
 		}
 	}
+	firstAct(c, actor)
 	touch(c, actor, now)
 	return nil
 }
@@ -729,6 +740,7 @@ func NoticeOfAction(c *Case, actor User, proposed bool, action string, sent, tod
 		n.ReplyDue = RollForward(sent.AddDays(NoticeReplyDays))
 	}
 	c.Notices = append(c.Notices, n)
+	firstAct(c, actor)
 	touch(c, actor, now)
 	return nil
 }
@@ -764,6 +776,7 @@ func RecordReply(c *Case, actor User, replied Date, text string, today Date, now
 		return err
 	}
 	n.Replied, n.Reply = replied, text
+	firstAct(c, actor)
 	touch(c, actor, now)
 	return nil
 }

@@ -319,10 +319,11 @@ func (m *Model) submitDialog() {
 			m.dialogRefused(err)
 			return
 		}
+		wasAssigned := m.d.c != nil && m.d.c.ID == got.ID && m.d.c.Status == cases.StatusAssigned
 		m.dlg = nil
 		msg := "note added to case " + one(got.ID)
-		if b := m.keys.BeginReview; got.Status == cases.StatusAssigned && got.Assignee == m.user.Name && b.Enabled() {
-			msg += "; its review has not begun: " + b.Help().Key + " begins it" // a note leaves the case assigned
+		if wasAssigned && got.Status == cases.StatusInReview {
+			msg += "; review started" // the assignee's first act on an assigned case begins its review
 		}
 		m.caseWritten(got, msg)
 	case dialogInfo:

@@ -162,15 +162,14 @@ func TestBeginReviewKey(t *testing.T) {
 	}
 }
 
-// A note is the reviewer's first act, but the store's note leaves an assigned case assigned; the status line says
-// how the review begins.
-func TestNoteOnAnAssignedCaseSaysHowReviewBegins(t *testing.T) {
+// A note is the reviewer's first act on an assigned case: it begins the review, and the status line says so.
+func TestNoteOnAnAssignedCaseBeginsItsReview(t *testing.T) {
 	s := newTestStore(t)
 	m := run(t, testOptions(t, s, "alice"), 120, 40, append(append([]string{"enter", "n"}, chars("Broker called.")...), "ctrl+s")...)
-	if !strings.Contains(m.status, "note added to case PEA-25-000001; its review has not begun: e begins it") {
+	if !strings.Contains(m.status, "note added to case PEA-25-000001; review started") {
 		t.Fatalf("status %q", m.status)
 	}
-	if c, _ := s.Case(store.Operator, "PEA-25-000001"); c.Status != cases.StatusAssigned || len(c.Notes) != 1 {
+	if c, _ := s.Case(store.Operator, "PEA-25-000001"); c.Status != cases.StatusInReview || len(c.Notes) != 1 {
 		t.Fatalf("%s with %d notes", c.Status, len(c.Notes))
 	}
 }
