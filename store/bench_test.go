@@ -122,6 +122,11 @@ func BenchmarkQueuePage1000(b *testing.B) {
 		{Center: "ELEC", Sort: cases.SortDue},
 		{Center: "ELEC", Sort: cases.SortImporter, OpenOnly: true},
 		{Assignee: "alice", Sort: cases.SortAmount},
+		{Center: "ELEC", Sort: cases.SortDue, Reverse: true},
+		{Center: "ELEC", Sort: cases.SortKind, OpenOnly: true},
+		{Center: "ELEC", Sort: cases.SortAssignee, OpenOnly: true, Reverse: true},
+		{Center: "ELEC", Sort: cases.SortEntry},
+		{Assignee: "alice", Sort: cases.SortStatus, Reverse: true},
 	} {
 		// page 1000 of 50 rows, or the last full page of a smaller benchmark store
 		p, err := s.Queue(Operator, q)
@@ -129,7 +134,11 @@ func BenchmarkQueuePage1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		q.Offset, q.Limit = min(999, p.Total/50-1)*50, 50
-		b.Run(fmt.Sprintf("%s%s-%s-open=%v", q.Center, q.Assignee, q.Sort, q.OpenOnly), func(b *testing.B) {
+		name := fmt.Sprintf("%s%s-%s-open=%v", q.Center, q.Assignee, q.Sort, q.OpenOnly)
+		if q.Reverse {
+			name += "-reverse"
+		}
+		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				p, err := s.Queue(Operator, q)
 				if err != nil || len(p.Rows) != 50 {
