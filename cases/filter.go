@@ -33,7 +33,8 @@ const MaxFilter = 512
 //	center:ELEC
 //	amount:>10000  amount:<500.00         dollars at stake (revenue: works too)
 //
-// Terms side by side must all hold. OR between terms gives alternatives and binds looser than the terms side by side:
+// Terms side by side must all hold, a field given twice both times (`due:>=2026-12-01 due:<=2026-12-31` is
+// December). OR between terms gives alternatives and binds looser than the terms side by side:
 // `kind:protest due:<7d OR amount:>100000` is the protests due within a week, and any case of more than $100,000.
 // NOT before a term, or - stuck to its front, leaves out what the term matches: `-status:decided`,
 // `NOT importer:acme`, `-acme`. Parentheses group: `(kind:protest OR kind:psc) -importer:acme`. OR and NOT are

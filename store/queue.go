@@ -2,10 +2,10 @@ package store
 
 import (
 	"bytes"
+	"container/heap"
 	"encoding/binary"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -409,13 +409,13 @@ func entryRow(rows *bolt.Bucket, k, v []byte, sort byte, view bool) (cases.Queue
 	return readRow(rows, keyID(k, sort))
 }
 
-// sortInMemory is the number of matching rows up to which a filtered queue in a sort other than due is ordered in
-// memory; more matches are ordered by a second walk of that sort's index.
+// sortInMemory is how far into a filtered queue in a sort other than due a window may end and still be found by
+// keeping the rows up to its end in memory; a window further on is found by a second walk of that sort's index.
 var sortInMemory = 1 << 14
 
 // probeRows is how many entries of its own index a filtered query in a sort other than due, asked with NoTotal,
 // tries (reading each entry's row) before it falls back to the walk of the due-date index that finds every match.
-var probeRows = 4096
+var probeRows = 1024
 
 // Queue returns one window of a reviewer's or a Center's queue and the size of the whole queue after the filter
 // (-1 when q.NoTotal spared counting it). Without a filter it seeks in the ordered index and decodes only the rows
@@ -515,9 +515,10 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 
 // scanOtherSort answers a filtered query in a sort other than due. Asked with NoTotal, it first walks the sort's
 // own index, reading the row of each entry, in case the window's matches come within probeRows entries. Otherwise
-// it finds the matching rows in one walk of the scope's due-date index (sequential, the rows in the values), then
-// orders them: up to sortInMemory matches by sorting them on their index keys; past that by walking the wanted
-// sort's index once, keeping the entries whose ids matched and reading only the rows of the page.
+// it finds the matching rows in one walk of the scope's due-date index (sequential, the rows in the values),
+// counting them, and orders them: when the window ends within sortInMemory rows, by keeping the first rows up to
+// its end in a heap ordered by their index keys; past that by walking the wanted sort's index once, keeping the
+// entries whose ids matched and reading only the rows of the page.
 func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) error {
 	rows := tx.Bucket(bRows)
 	if p.noTotal {
@@ -525,43 +526,13 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 			return err
 		}
 	}
-	var kept []cases.QueueRow
-	var ids map[string]struct{} // views into the transaction's pages
-	err := matchingDue(tx, p, p.decided, func(r *cases.QueueRow) {
-		switch {
-		case ids == nil && len(kept) < sortInMemory:
-			cloneRow(r)
-			kept = append(kept, *r)
-			return
-		case ids == nil:
-			ids = make(map[string]struct{}, 4*sortInMemory)
-			for i := range kept {
-				ids[kept[i].ID] = struct{}{}
-			}
-			kept = nil
-		}
-		ids[r.ID] = struct{}{}
-	})
+	if offset+limit <= sortInMemory {
+		return firstInMemory(tx, p, offset, limit, page)
+	}
+	ids := map[string]struct{}{} // views into the transaction's pages
+	err := matchingDue(tx, p, p.decided, func(r *cases.QueueRow) { ids[r.ID] = struct{}{} })
 	if err != nil {
 		return err
-	}
-	if ids == nil {
-		keys := make([][]byte, len(kept))
-		ord := make([]int, len(kept))
-		for i := range kept {
-			keys[i], ord[i] = indexKey(&kept[i], p.sort), i
-		}
-		slices.SortFunc(ord, func(a, b int) int {
-			if p.reverse {
-				a, b = b, a
-			}
-			return bytes.Compare(keys[a], keys[b])
-		})
-		page.Total = len(kept)
-		for i := offset; i < len(ord) && len(page.Rows) < limit; i++ {
-			page.Rows = append(page.Rows, kept[ord[i]])
-		}
-		return nil
 	}
 	n := 0
 	w := walk(tx, p.scope, p.sort, p.open, p.decided, nil, p.reverse)
@@ -581,6 +552,73 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 	}
 	page.Total = n
 	return nil
+}
+
+// firstInMemory finds the rows [offset, offset+limit) of a filtered query in the plan's sort, and counts its
+// matches, from one walk of the due-date index, keeping the first offset+limit matches in the sort's order in a
+// heap (the greatest on top, to be replaced by a lesser one).
+func firstInMemory(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) error {
+	h := &rowHeap{reverse: p.reverse}
+	keep, n := offset+limit, 0
+	var key []byte
+	err := matchingDue(tx, p, p.decided, func(r *cases.QueueRow) {
+		n++
+		key = appendIndexKey(key[:0], r, p.sort)
+		if len(h.keys) == keep && !h.less(key, h.keys[0]) {
+			return
+		}
+		cloneRow(r)
+		if len(h.keys) == keep {
+			h.keys[0], h.rows[0] = append(h.keys[0][:0], key...), *r
+			heap.Fix(h, 0)
+			return
+		}
+		heap.Push(h, heapEntry{bytes.Clone(key), *r})
+	})
+	if err != nil {
+		return err
+	}
+	page.Total = n
+	out := make([]cases.QueueRow, len(h.keys))
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(h).(heapEntry).row
+	}
+	if offset < len(out) {
+		page.Rows = out[offset:]
+	}
+	return nil
+}
+
+// rowHeap holds rows with their index keys, the greatest key (the least in reverse) at the top.
+type rowHeap struct {
+	keys    [][]byte
+	rows    []cases.QueueRow
+	reverse bool
+}
+
+type heapEntry struct {
+	key []byte
+	row cases.QueueRow
+}
+
+// less reports whether key a comes before key b in the query's order.
+func (h *rowHeap) less(a, b []byte) bool { return (bytes.Compare(a, b) < 0) != h.reverse }
+
+func (h *rowHeap) Len() int           { return len(h.keys) }
+func (h *rowHeap) Less(i, j int) bool { return h.less(h.keys[j], h.keys[i]) }
+func (h *rowHeap) Swap(i, j int) {
+	h.keys[i], h.keys[j] = h.keys[j], h.keys[i]
+	h.rows[i], h.rows[j] = h.rows[j], h.rows[i]
+}
+func (h *rowHeap) Push(x any) {
+	e := x.(heapEntry)
+	h.keys, h.rows = append(h.keys, e.key), append(h.rows, e.row)
+}
+func (h *rowHeap) Pop() any {
+	i := len(h.keys) - 1
+	e := heapEntry{h.keys[i], h.rows[i]}
+	h.keys, h.rows = h.keys[:i], h.rows[:i]
+	return e
 }
 
 // probeOtherSort walks the sort's own index for the window of a query with NoTotal, reading each entry's row, and
