@@ -493,16 +493,21 @@ func (e *expected) add(r *cases.QueueRow) {
 		}
 	}
 	for _, sc := range statScopes(r) {
-		tk := string(totalsKey(sc))
-		t := e.totals[tk]
-		if t == nil {
-			t = &totals{}
-			e.totals[tk] = t
-		}
-		t.add(r, 1)
-		if open {
-			e.hist[string(histKey(sc, r.Due))]++
-		}
+		e.addStats(sc, r)
+	}
+}
+
+// addStats counts r in the statistics of the scope.
+func (e *expected) addStats(sc []byte, r *cases.QueueRow) {
+	tk := string(totalsKey(sc))
+	t := e.totals[tk]
+	if t == nil {
+		t = &totals{}
+		e.totals[tk] = t
+	}
+	t.add(r, 1)
+	if r.Status.Open() {
+		e.hist[string(histKey(sc, r.Due))]++
 	}
 }
 

@@ -47,19 +47,34 @@ var migrations = map[uint64]migration{
 	1: {"keep a copy of each queue row in the due-date indexes", nil, deriveDueIndexes},
 	2: {"let the audit chain be keyed", nil, deriveNothing},
 	3: {"order the ties of every sort by due date, and index the queue by kind, case, status, assignee and entry", nil, deriveSortIndexes},
-	4: {"index cases by importer and entry, decided cases by decision date, and count each Center's cases per holder", addCaseKeyBuckets, deriveAll},
+	4: {"index cases by importer and entry, decided cases by decision date, and count each Center's cases per holder", addCaseKeys, deriveNothing},
 }
 
-// addCaseKeyBuckets creates the importers and decisions buckets of schema 5, empty; the rebuild fills them from the
-// cases.
-func addCaseKeyBuckets(s *Store, tx *bolt.Tx) error {
-	for _, name := range [][]byte{bImporters, bDecisions} {
-		if tx.Bucket(name) != nil {
-			if err := tx.DeleteBucket(name); err != nil {
-				return err
-			}
+// addCaseKeys derives what schema 5 adds from the cases alone, in one walk of them, without rebuilding the
+// indexes schema 4 already has: the importers and decisions buckets, and the statistics per holder of each
+// Center's cases. When an earlier step (or a change of policy) rebuilds everything, the rebuild derives them again.
+func addCaseKeys(s *Store, tx *bolt.Tx) error {
+	ck := newCaseKeySet()
+	e := newExpected()
+	err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
+		c, err := decodeCase(v)
+		if err != nil {
+			return fmt.Errorf("case %s: %w", k, err)
 		}
-		if _, err := tx.CreateBucket(name); err != nil {
+		r := c.Row(s.policy)
+		e.addStats(scopeHolder(r.Center, r.Assignee), &r)
+		return caseKeys(c, &r, ck.add)
+	})
+	if err != nil {
+		return err
+	}
+	if err := ck.write(tx); err != nil {
+		return err
+	}
+	st := tx.Bucket(bStats)
+	ks, vs := e.statsEntries()
+	for i := range ks {
+		if err := st.Put(ks[i], vs[i]); err != nil {
 			return err
 		}
 	}
