@@ -72,8 +72,11 @@ func New(opt Options) tea.Model {
 		_ = m.setTheme("default")
 		m.fail(err)
 	}
+	// A config from LoadConfig has passed the same check, so its errors stopped the host before it started; a
+	// Config built otherwise gets the default keys, and the status line says why.
 	if err := m.keys.remap(opt.Config.Keys); err != nil {
-		m.fail(fmt.Errorf("config: %v", err))
+		m.keys = newKeyMap()
+		m.fail(fmt.Errorf("config: %v; the default keys are in use", err))
 	}
 	m.applyRole()
 	m.cmd = m.newInput(":")
