@@ -28,7 +28,22 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 	case m.ask != nil:
 		return [][]*binding{{k.Confirm, k.Cancel}}
 	}
-	return m.panes[p].Keys()
+	groups := m.panes[p].Keys()
+	if extra := m.shellKeys(p); len(extra) > 0 && len(groups) > 0 {
+		// before the last group, the keys the pane shares with every other
+		last := len(groups) - 1
+		groups = append(append(groups[:last:last], extra...), groups[last])
+	}
+	return groups
+}
+
+// shellKeys are the keys the shell reads on pane p besides those every pane lists (help, the command line):
+// copying the case on the queue and case panes.
+func (m *Model) shellKeys(p pane) [][]*binding {
+	if yanks(p) {
+		return [][]*binding{{m.keys.Yank}}
+	}
+	return nil
 }
 
 // helpKey scrolls help, or closes it.

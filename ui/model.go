@@ -230,7 +230,8 @@ func (m *Model) resize(w, h int) {
 }
 
 // key handles a key press: force-quit first, then whatever has the focus (a confirmation, a dialog, the command
-// line, a pane's text field, help), then the shell's keys, then the pane. The status line speaks of the last key or
+// line, a pane's text field, help), then the shell's keys (help, the command line, copying the case on the queue
+// and case panes), then the pane. The status line speaks of the last key or
 // change: a key press clears it.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
@@ -261,6 +262,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.cmdActive = true
 		m.cmd.Reset()
 		return m.cmd.Focus()
+	case yanks(m.pane) && m.is(msg, k.Yank):
+		return m.yank()
 	}
 	return p.Update(msg)
 }
