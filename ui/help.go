@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -29,21 +30,18 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 		return [][]*binding{{k.Confirm, k.Cancel}}
 	}
 	groups := m.panes[p].Keys()
-	if extra := m.shellKeys(p); len(extra) > 0 && len(groups) > 0 {
+	if yanks(p) && len(groups) > 0 {
 		// before the last group, the keys the pane shares with every other
 		last := len(groups) - 1
-		groups = append(append(groups[:last:last], extra...), groups[last])
+		groups = append(append(groups[:last:last], []*binding{k.Yank}), groups[last])
+	}
+	for _, g := range groups {
+		if slices.Contains(g, k.Command) {
+			// where the pane lists the key that opens the command line, the command line's own keys
+			return append(groups, []*binding{k.HistoryBack, k.HistoryForward, k.Complete, k.CompleteBack})
+		}
 	}
 	return groups
-}
-
-// shellKeys are the keys the shell reads on pane p besides those every pane lists (help, the command line):
-// copying the case on the queue and case panes.
-func (m *Model) shellKeys(p pane) [][]*binding {
-	if yanks(p) {
-		return [][]*binding{{m.keys.Yank}}
-	}
-	return nil
 }
 
 // helpKey scrolls help, or closes it.
@@ -200,6 +198,8 @@ func (m *Model) footerHints() hints {
 		h.add("cancel", k.Back)
 	case m.cmdActive:
 		h.main = []hint{{"enter", "run"}, {"esc", "cancel"}}
+		h.add("complete", k.Complete)
+		h.add("history", k.HistoryBack, k.HistoryForward)
 	case m.help:
 		if bodyH := m.bodyHeight(); m.helpRows > bodyH-2 && !m.helpTwoColumns(bodyH) {
 			h.add("scroll", k.Down, k.Up)

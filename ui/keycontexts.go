@@ -54,7 +54,7 @@ func (k *keyMap) contexts() []keyContext {
 		{name: "confirmations", bindings: join(always, []*binding{k.AckLate, k.Confirm, k.Cancel})},
 		{name: "help", bindings: join(always, scroll, []*binding{k.Help, k.Back, k.Quit})},
 		{name: "the command line", typing: true, fixed: map[string]string{"enter": "run the command", "esc": "close the command line"},
-			bindings: always},
+			bindings: join(always, []*binding{k.HistoryBack, k.HistoryForward, k.Complete, k.CompleteBack})},
 		{name: "the queue's filter", typing: true, fixed: map[string]string{"enter": "finish the filter", "esc": "clear the filter"},
 			bindings: always},
 	}

@@ -28,6 +28,7 @@ type keyMap struct {
 	Approve, Return, KeepNote, Copy                     *binding
 	Command, Help, Redraw                               *binding
 	SortReverse, Views, Importer, Yank                  *binding
+	HistoryBack, HistoryForward, Complete, CompleteBack *binding
 	Save, Confirm, Cancel, NextField, PrevField, Toggle *binding
 	all                                                 []*binding
 }
@@ -87,6 +88,11 @@ func newKeyMap() *keyMap {
 	k.Views = def("views", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "saved views")
 	k.Importer = def("importer", []string{"I"}, "I", "the importer's cases")
 	k.Yank = def("yank", []string{"y"}, "y", "copy the case id and entry number (OSC 52)")
+	// the command line's own keys: its text is typed, so they type nothing
+	k.HistoryBack = def("history_back", []string{"up"}, "↑", "command line: the command before")
+	k.HistoryForward = def("history_forward", []string{"down"}, "↓", "command line: the command after, then what was typed")
+	k.Complete = def("complete", []string{"tab"}, "tab", "command line: complete a command or case id; again for the next")
+	k.CompleteBack = def("complete_back", []string{"shift+tab"}, "shift+tab", "command line: the completion before")
 	return k
 }
 

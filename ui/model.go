@@ -33,6 +33,9 @@ type Model struct {
 	helpRows  int // lines of help, from the last view
 	cmdActive bool
 	cmd       textinput.Model
+	history   commandHistory
+	comp      *completion // the completion going on on the command line, if any
+	asked     int         // the last store lookup for a completion, by number
 	dlg       *dialog
 	ask       *confirmation
 	// drafts keeps the text of a dialog whose write met a conflict, by dialog kind and case, until the same dialog
@@ -177,6 +180,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case ClipboardMsg:
 		return m, nil // the host's filter has written it to the terminal
+	case caseIDsFound:
+		m.addCaseIDs(msg)
+		return m, nil
 	case tea.MouseMsg:
 		if m.dlg != nil || m.ask != nil || m.help {
 			return m, nil
@@ -259,9 +265,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.help, m.helpTop = true, 0
 		return nil
 	case m.is(msg, k.Command):
-		m.cmdActive = true
-		m.cmd.Reset()
-		return m.cmd.Focus()
+		return m.openCommand()
 	case yanks(m.pane) && m.is(msg, k.Yank):
 		return m.yank()
 	}
@@ -392,7 +396,14 @@ func (m *Model) titleBar() string {
 
 func (m *Model) statusLine() string {
 	if m.cmdActive {
-		return fit(m.cmd.View(), m.width)
+		if m.comp == nil {
+			return fit(m.cmd.View(), m.width)
+		}
+		// the completion's candidates beside what is typed
+		in := m.cmd
+		in.Width = 0
+		line := in.View()
+		return fit(line+"  "+m.completionNote(m.width-width(line)-3), m.width)
 	}
 	if m.status == "" {
 		return ""
