@@ -9,20 +9,119 @@ import (
 	"ceedesk/cases"
 )
 
+// commandKey edits the `:` command line: enter runs it and esc closes it (keys of its own, as a shell's), the
+// history keys bring back the lines entered before, the completion keys complete the word being typed; the
+// rest is typed.
 func (m *Model) commandKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		m.cmdActive = false
-		m.cmd.Blur()
+	k := m.keys
+	switch {
+	case msg.String() == "esc":
+		m.closeCommand()
 		return nil
-	case "enter":
-		m.cmdActive = false
-		m.cmd.Blur()
-		return m.run(m.cmd.Value())
+	case msg.String() == "enter":
+		line := m.cmd.Value()
+		m.closeCommand()
+		m.history.add(line)
+		return m.run(line)
+	case k.HistoryBack.pressed(msg):
+		m.recall(-1)
+		return nil
+	case k.HistoryForward.pressed(msg):
+		m.recall(1)
+		return nil
+	case k.Complete.pressed(msg):
+		return m.complete(1)
+	case k.CompleteBack.pressed(msg):
+		return m.complete(-1)
 	}
+	before := m.cmd.Value()
 	var cmd tea.Cmd
 	m.cmd, cmd = m.cmd.Update(msg)
+	if v := m.cmd.Value(); v != before {
+		m.history.edited(v)
+	}
 	return cmd
+}
+
+// openCommand opens an empty command line, at the end of the history.
+func (m *Model) openCommand() tea.Cmd {
+	m.cmdActive = true
+	m.cmd.Reset()
+	m.history.begin()
+	m.comp = nil
+	return m.cmd.Focus()
+}
+
+func (m *Model) closeCommand() {
+	m.cmdActive = false
+	m.cmd.Blur()
+	m.comp = nil
+}
+
+// recall shows the line entered before (dir -1) or after (dir 1) the one shown, as a shell does.
+func (m *Model) recall(dir int) {
+	if line, ok := m.history.move(dir); ok {
+		m.cmd.SetValue(line)
+		m.cmd.CursorEnd()
+		m.comp = nil
+	}
+}
+
+// maxHistory is how many command lines a session remembers.
+const maxHistory = 100
+
+// commandHistory is the command lines entered in this session, oldest first, and where the command line is in
+// them while the user goes up and down. The line being typed is kept as the draft when the user goes up, and
+// comes back when they come down again; a line recalled and changed keeps its change until the command line
+// closes, as a shell keeps it.
+type commandHistory struct {
+	lines []string
+	at    int            // the line shown: len(lines) is the line being typed
+	draft string         // the line being typed
+	edits map[int]string // lines recalled and changed since the command line opened
+}
+
+func (h *commandHistory) begin() { h.at, h.draft, h.edits = len(h.lines), "", nil }
+
+// add remembers a line entered, unless it is empty or the same as the one before; the oldest line goes when
+// there are maxHistory.
+func (h *commandHistory) add(line string) {
+	line = strings.TrimSpace(line)
+	if line == "" || len(h.lines) > 0 && h.lines[len(h.lines)-1] == line {
+		return
+	}
+	if len(h.lines) == maxHistory {
+		h.lines = append(h.lines[:0], h.lines[1:]...)
+	}
+	h.lines = append(h.lines, line)
+}
+
+// edited notes what the line shown now says.
+func (h *commandHistory) edited(v string) {
+	if h.at >= len(h.lines) {
+		h.draft = v
+		return
+	}
+	if h.edits == nil {
+		h.edits = map[int]string{}
+	}
+	h.edits[h.at] = v
+}
+
+// move goes dir lines back or forth and returns the line to show, or false at either end.
+func (h *commandHistory) move(dir int) (string, bool) {
+	to := h.at + dir
+	if to < 0 || to > len(h.lines) {
+		return "", false
+	}
+	h.at = to
+	switch e, ok := h.edits[to]; {
+	case to == len(h.lines):
+		return h.draft, true
+	case ok:
+		return e, true
+	}
+	return h.lines[to], true
 }
 
 // run executes a `:` command line.

@@ -176,6 +176,12 @@ func LoadConfig(path string) (Config, error) {
 				}
 			}
 		}
+		// a key another binding already has where both work is refused here, so that the workstation does not
+		// start with one of them dead
+		var ke *keyError
+		if err := km.remap(raw.Keys); errors.As(err, &ke) {
+			return cfg, bad("keys."+ke.name, "%s", ke.msg)
+		}
 		cfg.Keys = raw.Keys
 	}
 	p := &raw.Policy

@@ -26,7 +26,7 @@ idle_timeout = "45m"
 backup_dir = "/var/lib/ceedesk/backups/"
 
 [keys]
-decide = ["D", "ctrl+d"]
+decide = ["D", "ctrl+e"]
 
 [policy]
 approval_threshold = "25,000.50"
@@ -39,7 +39,7 @@ validation_days = 60
 	want := cases.DefaultPolicy()
 	want.ApprovalThreshold = 25_000_50
 	want.ValidationDays = 60
-	if cfg.Theme != "dark" || cfg.IdleTimeout != 45*time.Minute || cfg.BackupDir != "/var/lib/ceedesk/backups" || cfg.Policy != want || strings.Join(cfg.Keys["decide"], ",") != "D,ctrl+d" {
+	if cfg.Theme != "dark" || cfg.IdleTimeout != 45*time.Minute || cfg.BackupDir != "/var/lib/ceedesk/backups" || cfg.Policy != want || strings.Join(cfg.Keys["decide"], ",") != "D,ctrl+e" {
 		t.Fatalf("got %+v", cfg)
 	}
 }

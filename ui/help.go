@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,7 +29,19 @@ func (m *Model) paneKeys(p pane) [][]*binding {
 	case m.ask != nil:
 		return [][]*binding{{k.Confirm, k.Cancel}}
 	}
-	return m.panes[p].Keys()
+	groups := m.panes[p].Keys()
+	if yanks(p) && len(groups) > 0 {
+		// before the last group, the keys the pane shares with every other
+		last := len(groups) - 1
+		groups = append(append(groups[:last:last], []*binding{k.Yank}), groups[last])
+	}
+	for _, g := range groups {
+		if slices.Contains(g, k.Command) {
+			// where the pane lists the key that opens the command line, the command line's own keys
+			return append(groups, []*binding{k.HistoryBack, k.HistoryForward, k.Complete, k.CompleteBack})
+		}
+	}
+	return groups
 }
 
 // helpKey scrolls help, or closes it.
@@ -185,6 +198,8 @@ func (m *Model) footerHints() hints {
 		h.add("cancel", k.Back)
 	case m.cmdActive:
 		h.main = []hint{{"enter", "run"}, {"esc", "cancel"}}
+		h.add("complete", k.Complete)
+		h.add("history", k.HistoryBack, k.HistoryForward)
 	case m.help:
 		if bodyH := m.bodyHeight(); m.helpRows > bodyH-2 && !m.helpTwoColumns(bodyH) {
 			h.add("scroll", k.Down, k.Up)

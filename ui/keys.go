@@ -28,6 +28,7 @@ type keyMap struct {
 	Approve, Return, KeepNote, Copy                     *binding
 	Command, Help, Redraw                               *binding
 	SortReverse, Views, Importer, Yank                  *binding
+	HistoryBack, HistoryForward, Complete, CompleteBack *binding
 	Save, Confirm, Cancel, NextField, PrevField, Toggle *binding
 	all                                                 []*binding
 }
@@ -87,6 +88,11 @@ func newKeyMap() *keyMap {
 	k.Views = def("views", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "saved views")
 	k.Importer = def("importer", []string{"I"}, "I", "the importer's cases")
 	k.Yank = def("yank", []string{"y"}, "y", "copy the case id and entry number (OSC 52)")
+	// the command line's own keys: its text is typed, so they type nothing
+	k.HistoryBack = def("history_back", []string{"up"}, "↑", "command line: the command before")
+	k.HistoryForward = def("history_forward", []string{"down"}, "↓", "command line: the command after, then what was typed")
+	k.Complete = def("complete", []string{"tab"}, "tab", "command line: complete a command or case id; again for the next")
+	k.CompleteBack = def("complete_back", []string{"shift+tab"}, "shift+tab", "command line: the completion before")
 	return k
 }
 
@@ -109,7 +115,18 @@ func (k *keyMap) byName(name string) *binding {
 	return nil
 }
 
-// remap applies a config's [keys] table; an unknown name or an empty key list is an error.
+// keyError is what is wrong with one binding of a config's [keys] table.
+type keyError struct {
+	name string // the binding, as the config names it
+	msg  string
+}
+
+func (e *keyError) Error() string { return "keys." + e.name + ": " + e.msg }
+
+// remap applies a config's [keys] table. An unknown name, an empty key list, or a key that another binding live
+// in the same place already has (see contexts) is an error naming the binding (a *keyError); the key map is then
+// left part remapped and must not be used. The check is of the whole key map after the remapping, so bindings
+// that trade keys (down = ["k"], up = ["j"]) are accepted.
 func (k *keyMap) remap(keys map[string][]string) error {
 	names := make([]string, 0, len(keys))
 	for n := range keys {
@@ -119,11 +136,11 @@ func (k *keyMap) remap(keys map[string][]string) error {
 	for _, n := range names {
 		b := k.byName(n)
 		if b == nil {
-			return fmt.Errorf("keys.%s: unknown binding; want one of %s", n, strings.Join(keyNames(), ", "))
+			return &keyError{n, "unknown binding; want one of " + strings.Join(keyNames(), ", ")}
 		}
 		ks := keys[n]
 		if len(ks) == 0 {
-			return fmt.Errorf("keys.%s: needs at least one key", n)
+			return &keyError{n, "needs at least one key"}
 		}
 		b.SetKeys(ks...)
 		show := make([]string, len(ks))
@@ -135,7 +152,11 @@ func (k *keyMap) remap(keys map[string][]string) error {
 		}
 		b.SetHelp(strings.Join(show, "/"), b.Help().Desc)
 	}
-	return nil
+	remapped := make([]*binding, len(names))
+	for i, n := range names {
+		remapped[i] = k.byName(n)
+	}
+	return k.conflicts(remapped)
 }
 
 // disable turns a binding off for this session, saying why.

@@ -33,6 +33,9 @@ type Model struct {
 	helpRows  int // lines of help, from the last view
 	cmdActive bool
 	cmd       textinput.Model
+	history   commandHistory
+	comp      *completion // the completion going on on the command line, if any
+	asked     int         // the last store lookup for a completion, by number
 	dlg       *dialog
 	ask       *confirmation
 	// drafts keeps the text of a dialog whose write met a conflict, by dialog kind and case, until the same dialog
@@ -72,8 +75,11 @@ func New(opt Options) tea.Model {
 		_ = m.setTheme("default")
 		m.fail(err)
 	}
+	// A config from LoadConfig has passed the same check, so its errors stopped the host before it started; a
+	// Config built otherwise gets the default keys, and the status line says why.
 	if err := m.keys.remap(opt.Config.Keys); err != nil {
-		m.fail(fmt.Errorf("config: %v", err))
+		m.keys = newKeyMap()
+		m.fail(fmt.Errorf("config: %v; the default keys are in use", err))
 	}
 	m.applyRole()
 	m.cmd = m.newInput(":")
@@ -174,6 +180,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case ClipboardMsg:
 		return m, nil // the host's filter has written it to the terminal
+	case caseIDsFound:
+		m.addCaseIDs(msg)
+		return m, nil
 	case tea.MouseMsg:
 		if m.dlg != nil || m.ask != nil || m.help {
 			return m, nil
@@ -227,7 +236,8 @@ func (m *Model) resize(w, h int) {
 }
 
 // key handles a key press: force-quit first, then whatever has the focus (a confirmation, a dialog, the command
-// line, a pane's text field, help), then the shell's keys, then the pane. The status line speaks of the last key or
+// line, a pane's text field, help), then the shell's keys (help, the command line, copying the case on the queue
+// and case panes), then the pane. The status line speaks of the last key or
 // change: a key press clears it.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
@@ -255,9 +265,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.help, m.helpTop = true, 0
 		return nil
 	case m.is(msg, k.Command):
-		m.cmdActive = true
-		m.cmd.Reset()
-		return m.cmd.Focus()
+		return m.openCommand()
+	case yanks(m.pane) && m.is(msg, k.Yank):
+		return m.yank()
 	}
 	return p.Update(msg)
 }
@@ -386,7 +396,14 @@ func (m *Model) titleBar() string {
 
 func (m *Model) statusLine() string {
 	if m.cmdActive {
-		return fit(m.cmd.View(), m.width)
+		if m.comp == nil {
+			return fit(m.cmd.View(), m.width)
+		}
+		// the completion's candidates beside what is typed
+		in := m.cmd
+		in.Width = 0
+		line := in.View()
+		return fit(line+"  "+m.completionNote(m.width-width(line)-3), m.width)
 	}
 	if m.status == "" {
 		return ""

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -87,7 +88,9 @@ func workstation(ctx context.Context, st *store.Store, u cases.User, today cases
 			return cases.DateOf(time.Now())
 		},
 	})
-	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
+	out := &terminal{f: os.Stdout}
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx),
+		tea.WithOutput(out), tea.WithFilter(ui.Clipboard(out, nil)))
 	stop := ui.Watch(st, p.Send)
 	defer stop()
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
@@ -96,6 +99,25 @@ func workstation(ctx context.Context, st *store.Store, u cases.User, today cases
 	}
 	return cli.ExitOK
 }
+
+// terminal is the desk's terminal as the workstation writes to it. Bubble Tea's renderer writes each frame in one
+// write, from a goroutine of its own; the clipboard sequence of a copy (ui.Clipboard) is written from the
+// program's event loop. One lock around every write keeps the sequence out of the middle of a frame. It is a
+// term.File (Fd) so that Bubble Tea still finds the terminal and its size.
+type terminal struct {
+	f  *os.File
+	mu sync.Mutex
+}
+
+func (t *terminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.f.Write(p)
+}
+
+func (t *terminal) Read(p []byte) (int, error) { return t.f.Read(p) }
+func (t *terminal) Close() error               { return t.f.Close() }
+func (t *terminal) Fd() uintptr                { return t.f.Fd() }
 
 // runDemo opens the workstation on a fresh demo store: a few thousand seeded cases, a demo reviewer, no set-up.
 func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) int {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ceedesk/cases"
+	"ceedesk/ui"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
@@ -468,7 +469,8 @@ func (s *Server) program(sess ssh.Session, ss *session) (*tea.Program, *screen) 
 		tea.WithOutput(io.Discard),
 		tea.WithoutRenderer(),      // the screen draws
 		tea.WithoutSignalHandler(), // the server's signals belong to Shutdown, not to each session
-		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+		// a copy's clipboard sequence (OSC 52) goes to the client's terminal, between two of the screen's frames
+		tea.WithFilter(ui.Clipboard(betweenFrames{scr}, func(_ tea.Model, msg tea.Msg) tea.Msg {
 			switch k := msg.(type) {
 			case tea.KeyMsg:
 				ss.lastInput.Store(time.Now().UnixNano())
@@ -483,7 +485,7 @@ func (s *Server) program(sess ssh.Session, ss *session) (*tea.Program, *screen) 
 				ss.lastInput.Store(time.Now().UnixNano())
 			}
 			return msg
-		}),
+		})),
 	)
 	p := tea.NewProgram(drawnModel{Model: model, screen: scr}, opts...)
 
@@ -498,6 +500,20 @@ func (s *Server) program(sess ssh.Session, ss *session) (*tea.Program, *screen) 
 	ss.onEnd(s.desk.watch(p.Send))
 	ss.onEnd(s.idleTimer(ss))
 	return p, scr
+}
+
+// betweenFrames writes to a session's terminal what the workstation sends besides its views (the clipboard
+// sequence of a copy). It holds the screen's lock, under which the screen writes each frame in one write, so what
+// it writes lands between two frames and never inside one; once the screen has ended it writes nothing.
+type betweenFrames struct{ s *screen }
+
+func (w betweenFrames) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	if w.s.ended {
+		return len(p), nil
+	}
+	return w.s.out.Write(p)
 }
 
 // idleTimer ends the workstation after the idle timeout without a keystroke; screen updates from other
