@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,11 +67,12 @@ type rawConfig struct {
 	AuditKey    string              `toml:"audit_key"`
 	Keys        map[string][]string `toml:"keys"`
 	Policy      struct {
-		ApprovalThreshold    any  `toml:"approval_threshold"`
-		ValidationDays       *int `toml:"validation_days"`
-		DisclosureReviewDays *int `toml:"disclosure_review_days"`
-		ScheduledLiquidation *int `toml:"scheduled_liquidation_days"`
-		InfoRequestDays      *int `toml:"info_request_days"`
+		ApprovalThreshold    any      `toml:"approval_threshold"`
+		ValidationDays       *int     `toml:"validation_days"`
+		DisclosureReviewDays *int     `toml:"disclosure_review_days"`
+		ScheduledLiquidation *int     `toml:"scheduled_liquidation_days"`
+		InfoRequestDays      *int     `toml:"info_request_days"`
+		Approvers            []string `toml:"approvers"`
 	} `toml:"policy"`
 	Interest map[string]any `toml:"interest"`
 }
@@ -122,7 +124,7 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
-		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys], [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days) or [interest]")
+		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys], [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days, approvers) or [interest]")
 	}
 	if md.IsDefined("theme") {
 		if _, err := themes.Lookup(raw.Theme); err != nil {
@@ -220,6 +222,13 @@ func LoadConfig(path string) (Config, error) {
 		}
 		*d.dst = *d.v
 	}
+	if p.Approvers != nil {
+		names, err := approverNames(p.Approvers)
+		if err != nil {
+			return cfg, bad("policy.approvers", "%v", err)
+		}
+		cfg.Policy.Approvers = &names
+	}
 	if len(raw.Interest) > 0 {
 		rates, err := interestRates(raw.Interest, bad)
 		if err != nil {
@@ -228,6 +237,27 @@ func LoadConfig(path string) (Config, error) {
 		cfg.Policy.Interest = &rates
 	}
 	return cfg, nil
+}
+
+// approverName is a ceedesk user name, as the store accepts one.
+var approverName = regexp.MustCompile(`^[a-z][a-z0-9._-]{0,31}$`)
+
+// approverNames checks the admins the policy names as approvers: user names, each once. Whether each is an
+// enabled admin is the store's to judge when a decision is approved; a name that is not gives no one approval.
+func approverNames(names []string) ([]string, error) {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(names))
+	for i, n := range names {
+		if !approverName.MatchString(n) {
+			return nil, fmt.Errorf("entry %d, %s, is not a user name (a lower-case letter then up to 31 of a-z 0-9 . _ -)", i+1, quoted(n))
+		}
+		if seen[n] {
+			return nil, fmt.Errorf("%s is named twice", quoted(n))
+		}
+		seen[n] = true
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // interestRates reads the [interest] table: each key the first day of a calendar quarter ("2026-04-01"), each

@@ -71,6 +71,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"amount as float", "[policy]\napproval_threshold = 10000.5\n", []string{"line 2", "policy.approval_threshold", "string"}},
 		{"days out of range", "[policy]\n\nvalidation_days = 0\n", []string{"line 3", "policy.validation_days"}},
 		{"wrong type", "[policy]\nvalidation_days = \"ninety\"\n", []string{"line 2", "validation_days"}},
+		{"approver not a user name", "[policy]\napprovers = [\"root\", \"Dana Smith\"]\n", []string{"line 2", "policy.approvers", "entry 2", "not a user name"}},
+		{"approver twice", "[policy]\napprovers = [\"root\", \"root\"]\n", []string{"line 2", "policy.approvers", "twice"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,5 +165,23 @@ func TestConfigInterest(t *testing.T) {
 				t.Errorf("%q: %v; want it to say %q", text, err, w)
 			}
 		}
+	}
+}
+
+// The admins the policy names as approvers reach the policy the store applies.
+func TestConfigNamesApprovers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte("[policy]\napprovers = [\"root\", \"dana\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Policy.ApproverNames(); len(got) != 2 || got[0] != "root" || got[1] != "dana" || !cfg.Policy.NamesApprover("dana") {
+		t.Fatalf("approvers %v", got)
+	}
+	if cfg, _ := LoadConfig(filepath.Join(t.TempDir(), "none.toml")); cfg.Policy.Approvers != nil {
+		t.Fatalf("no config names approvers: %v", cfg.Policy.ApproverNames())
 	}
 }
