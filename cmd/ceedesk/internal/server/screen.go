@@ -14,9 +14,10 @@ import (
 // A workstation's screen is drawn by the server, not by Bubble Tea's standard renderer. That renderer draws
 // only on the tick of a 60 fps ticker, which makes every keystroke wait up to a frame for its screen (8 ms on
 // average, 17 ms at worst, on top of the work) and wakes every open session 60 times a second while nobody
-// types, which is nearly all the CPU an idle server uses. A screen draws a view as soon as the program has it,
-// unless it drew less than a frame ago; then it draws the latest view one frame after the last, so a burst of
-// changes still costs at most 60 frames a second. Between frames nothing runs.
+// types, which is nearly all the CPU an idle server uses. A screen draws the view that answers a keystroke (or a
+// click) as soon as the program has it. Any other view (a change another session made, a resize) is drawn at
+// once too unless a frame was drawn less than a frame interval ago; then the latest view is drawn one frame
+// after the last, so a burst of changes costs at most 60 frames a second. Between frames nothing runs.
 //
 // What it writes is what the standard renderer writes for a program on the alternate screen: the same set-up
 // and restore sequences, and each frame as the lines that changed since the last, cut to the terminal's width
@@ -39,6 +40,7 @@ type screen struct {
 	rows      int       // how many lines the last frame had
 	last      time.Time // when the last frame was drawn (or the screen was set up)
 	scheduled bool      // a frame is due at last+frame
+	answer    bool      // the next view answers the user's input: drawn at once
 	timer     *time.Timer
 	ended     bool
 }
@@ -79,11 +81,13 @@ func (s *screen) end(final bool) {
 		ansi.ResetAltScreenSaveCursorMode + ansi.ShowCursor)
 }
 
-// show takes the program's view after an update: drawn now, or at the next frame if one was drawn less than a
-// frame ago.
+// show takes the program's view after an update: drawn now when it answers input or no frame was drawn in the
+// last frame interval, else at the next frame.
 func (s *screen) show(view string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	answer := s.answer
+	s.answer = false
 	if s.ended {
 		return
 	}
@@ -91,10 +95,10 @@ func (s *screen) show(view string) {
 		view = " " // as the standard renderer: an empty view clears the screen
 	}
 	s.view = view
-	if s.scheduled || view == s.drawn {
+	if view == s.drawn || s.scheduled && !answer {
 		return
 	}
-	if wait := s.frame - time.Since(s.last); wait > 0 {
+	if wait := s.frame - time.Since(s.last); wait > 0 && !answer {
 		s.scheduled = true
 		s.timer.Reset(wait)
 		return
@@ -111,13 +115,16 @@ func (s *screen) due() {
 	}
 }
 
-// handle applies what an update message means for the screen itself, before the model sees it: a new size is
-// drawn whole, and tea.ClearScreen clears the terminal. The other commands for Bubble Tea's renderer (alternate
-// screen, mouse, window title) have no effect on a session: the server chooses those.
+// handle applies what an update message means for the screen itself, before the model sees it: the view after
+// a key or a click is drawn at once, a new size is drawn whole, and tea.ClearScreen clears the terminal. The
+// other commands for Bubble Tea's renderer (alternate screen, mouse, window title) have no effect on a session:
+// the server chooses those.
 func (s *screen) handle(msg tea.Msg) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch msg := msg.(type) {
+	case tea.KeyMsg, tea.MouseMsg:
+		s.answer = true
 	case tea.WindowSizeMsg:
 		s.width, s.height = msg.Width, msg.Height
 		s.repaint()
@@ -175,6 +182,10 @@ func (s *screen) draw() {
 	buf.WriteString(ansi.CursorPosition(0, len(lines)))
 	s.write(buf.String())
 	s.drawn, s.lines, s.last = s.view, lines, time.Now()
+	if s.scheduled { // drawn ahead of its frame (a key's view): the frames that follow count from this one
+		s.timer.Stop()
+		s.scheduled = false
+	}
 }
 
 func (s *screen) write(seq string) { _, _ = io.WriteString(s.out, seq) }

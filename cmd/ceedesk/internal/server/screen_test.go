@@ -45,7 +45,8 @@ func testScreen(w, h int) (*screen, *lockedBuffer) {
 const el, home = ansi.EraseLineRight, ansi.CursorHomePosition
 
 // A view is drawn the moment the program has it when no frame was drawn in the last frame interval; views
-// that come sooner wait for the next frame, and only the latest is drawn then.
+// that come sooner wait for the next frame, and only the latest is drawn then. The view that answers a key is
+// drawn at once whenever it comes.
 func TestScreenDrawsAKeystrokeAtOnce(t *testing.T) {
 	s, out := testScreen(10, 3)
 	s.show("one\ntwo")
@@ -65,6 +66,22 @@ func TestScreenDrawsAKeystrokeAtOnce(t *testing.T) {
 	s.show("one\nfour")
 	if got := out.take(); got != "" {
 		t.Fatalf("an unchanged view was drawn again: %q", got)
+	}
+
+	s.show("changed\nfour") // another session's change, within a frame of the last: waits
+	s.handle(tea.KeyMsg{Type: tea.KeyDown})
+	s.show("changed\nmoved")
+	if got, want := out.take(), home+"changed"+el+"\r\nmoved"+el+ansi.CursorPosition(0, 2); got != want {
+		t.Fatalf("a key's view within a frame of the last: %q, want %q at once", got, want)
+	}
+	s.due() // the change's frame: already on the screen
+	s.show("changed\nmoved")
+	if got := out.take(); got != "" {
+		t.Fatalf("drawn twice: %q", got)
+	}
+	s.show("later\nmoved") // the key's view counts as the last frame
+	if got := out.take(); got != "" {
+		t.Fatalf("a change within a frame of a key's view was drawn at once: %q", got)
 	}
 }
 
