@@ -216,6 +216,30 @@ func (m *Model) footerHints() hints {
 // which are always there.
 func (m *Model) footer() string {
 	hs := m.footerHints()
+	if m.foot.same(hs, m.width) {
+		return m.foot.out
+	}
+	m.foot.out = m.drawFooter(hs)
+	m.foot.remember(hs, m.width)
+	return m.foot.out
+}
+
+// footerCache holds the footer last drawn with the hints and width it was drawn for; setTheme empties it.
+type footerCache struct {
+	main, kept []hint
+	width      int
+	out        string
+}
+
+func (f *footerCache) same(hs hints, width int) bool {
+	return f.out != "" && f.width == width && slices.Equal(f.main, hs.main) && slices.Equal(f.kept, hs.kept)
+}
+
+func (f *footerCache) remember(hs hints, width int) {
+	f.main, f.kept, f.width = append(f.main[:0], hs.main...), append(f.kept[:0], hs.kept...), width
+}
+
+func (m *Model) drawFooter(hs hints) string {
 	main, kept := hs.main, hs.kept
 	size := func(h hint) int { return width(h.keys) + 1 + width(h.desc) + 3 }
 	room := m.width - 1

@@ -41,6 +41,9 @@ type Model struct {
 	// drafts keeps the text of a dialog whose write met a conflict, by dialog kind and case, until the same dialog
 	// opens again
 	drafts map[string]string
+	// foot is the footer last drawn and what it was drawn from: the footer's keys change far less often than the
+	// cursor moves, and drawing them is a third of a frame
+	foot footerCache
 }
 
 // New builds the workstation for one user. It does not subscribe to changes; the host calls Watch.
@@ -119,6 +122,7 @@ func (m *Model) setTheme(name string) error {
 	if err != nil {
 		return err
 	}
+	m.foot = footerCache{}
 	if m.noColor {
 		t = t.Colourless()
 	}
