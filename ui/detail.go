@@ -464,11 +464,28 @@ func (c *common) caseText(cs *cases.Case, hist []cases.Event, w int) string {
 // clockText renders the CLOCKS section: each clock's last day to act, the kind of date it is (a deadline that
 // rolls off weekends and holidays, a deemed event that never rolls and is acted on the day before, a "before"
 // limit that never moves), how it stands, the day of a deemed event and the clock's legal basis. (How each was
-// counted is in the findings of a clock past, and in case --json.)
+// counted is in the findings of a clock past, and in case --json.) The CLOCK column takes what its longest label
+// needs, up to the room the other columns leave: the legal basis goes to a line of its own before a label is cut.
 func clockText(r record, c *cases.Case, p cases.Policy, today cases.Date) {
 	b, st, w := r.b, r.st, r.w
-	b.WriteString(st.ColumnHead.Render(fmt.Sprintf("    %s %s  %s  %s", fit("CLOCK", 34), fit("ACT BY", 10), fit("KIND", 8), "STATUS")) + "\n")
-	for _, k := range cases.Clocks(c, p) {
+	ks := cases.Clocks(c, p)
+	label := func(k cases.Clock) string {
+		if k.Action {
+			return one(k.Name) + " (action)"
+		}
+		return one(k.Name)
+	}
+	hq := c.Protest != nil && !c.Protest.HQReferred.IsZero()
+	longest := 0
+	for _, k := range ks {
+		longest = max(longest, width(label(k)))
+	}
+	if hq {
+		longest = max(longest, width(clockHQ))
+	}
+	clockW := clockColumn(longest, w)
+	b.WriteString(st.ColumnHead.Render(fmt.Sprintf("    %s %s  %s  %s", fit("CLOCK", clockW), fit("ACT BY", 10), fit("KIND", 8), "STATUS")) + "\n")
+	for _, k := range ks {
 		mark, words := " ", "met"
 		style := st.Good
 		if !k.Met {
@@ -481,29 +498,41 @@ func clockText(r record, c *cases.Case, p cases.Policy, today cases.Date) {
 				style = st.DueSoon
 			}
 		}
-		action := ""
-		if k.Action {
-			action = " (action)"
+		name := fit(label(k), clockW)
+		if k.Action && width(label(k)) > clockW {
+			name = fit(one(k.Name), clockW-len(" (action)")) + " (action)" // what is cut is the name, not whose act it is
 		}
-		line := fmt.Sprintf("  %s %s %s  %s  %s", mark, fit(one(k.Name)+action, 34), fit(k.Due.String(), 10), fit(string(k.Kind), 8), fit(words, 16))
+		line := fmt.Sprintf("  %s %s %s  %s  %s", mark, name, fit(k.Due.String(), 10), fit(string(k.Kind), 8), fit(words, 16))
 		how := k.Basis
 		if k.Kind == cases.DateDeemed {
 			how = k.Event + " on " + k.Deemed.String() + " · " + how
 		}
 		how = one(how)
-		if len([]rune(line))+2+len([]rune(how)) <= w {
+		if width(line)+2+width(how) <= w {
 			b.WriteString(style.Render(line+"  "+how) + "\n")
 		} else {
 			b.WriteString(style.Render(line) + "\n" + st.Muted.Render(strings.TrimSuffix(paragraph("      ", how, w), "\n")) + "\n")
 		}
 	}
-	if pr := c.Protest; pr != nil && !pr.HQReferred.IsZero() {
+	if hq {
+		pr := c.Protest
 		answer := "no answer yet"
 		if !pr.HQAnswered.IsZero() {
 			answer = "answered " + pr.HQAnswered.String()
 		}
-		b.WriteString(st.Text.Render(fit(fmt.Sprintf("    %s %s  %s", fit("Referred to Headquarters", 34), pr.HQReferred, answer+" · 19 CFR 174.26"), w)) + "\n")
+		b.WriteString(st.Text.Render(fit(fmt.Sprintf("    %s %s  %s", fit(clockHQ, clockW), pr.HQReferred, answer+" · 19 CFR 174.26"), w)) + "\n")
 	}
+}
+
+// clockHQ labels the line of a protest referred to Headquarters in the CLOCKS section.
+const clockHQ = "Referred to Headquarters"
+
+// clockColumn is the width of the CLOCK column for labels of at most longest cells on a screen w cells wide:
+// 34 cells at least, where the columns have always stood, wider for a longer label, and never more than the
+// room the mark, the act-by date, the kind and the status leave; on a narrow screen the labels are cut.
+func clockColumn(longest, w int) int {
+	const others = 4 + 1 + 10 + 2 + 8 + 2 + 16 // "  ! " and the columns after CLOCK
+	return max(min(max(longest, 34), w-others), 12)
 }
 
 // record writes a labelled record (a case, a decision) into b: sections, label-value fields and wrapped
