@@ -188,6 +188,15 @@ func (d *detailPane) Update(msg tea.KeyMsg) tea.Cmd {
 		d.stepCase(-1)
 	case d.is(msg, k.Reassign):
 		ws.sup.startReassign([]caseRef{{id: d.c.ID, version: d.c.Version}})
+	case d.is(msg, k.Importer):
+		if d.c == nil {
+			return nil
+		}
+		if d.c.Importer.Number == "" {
+			d.refuse("case %s records no importer number", one(d.c.ID))
+			return nil
+		}
+		ws.openImporter(d.c.Importer.Number, paneDetail)
 	case d.is(msg, k.Back):
 		ws.show(d.back)
 	default:
@@ -249,7 +258,7 @@ func (d *detailPane) Keys() [][]*binding {
 	return [][]*binding{
 		{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
-		{k.Back, k.NextPane, k.PrevPane},
+		{k.Importer, k.Back, k.NextPane, k.PrevPane},
 		append(k.views(), k.everywhere()...),
 	}
 }
@@ -286,6 +295,7 @@ func (d *detailPane) Hints() (h hints) {
 		h.add("reassign", k.Reassign)
 	}
 	h.add("scroll", k.Down, k.Up)
+	h.add("importer's cases", k.Importer)
 	h.add("back", k.Back)
 	h.helpQuit(k)
 	return h
