@@ -16,6 +16,7 @@ type detailPane struct {
 	*common
 	c    *cases.Case
 	hist []cases.Event
+	rel  relatedCases
 	vp   viewport.Model
 	// why is non-empty when this user may not work the case, and says why (read-only for them).
 	why    string
@@ -33,7 +34,7 @@ func (d *detailPane) SetSize(w, h int) {
 	d.vp.Width = w
 	d.vp.Height = max(h-detailChrome, 1)
 	if d.c != nil {
-		d.vp.SetContent(d.caseText(d.c, d.hist, w))
+		d.vp.SetContent(d.caseRecord(d.c, d.hist, &d.rel, w))
 	}
 }
 
@@ -80,10 +81,11 @@ func (d *detailPane) open(id string, from pane) bool {
 	return true
 }
 
-// show puts c on the pane as the store returned it, with its history.
+// show puts c on the pane as the store returned it, with its history and the cases related to it.
 func (d *detailPane) show(c *cases.Case) {
 	d.c = c
 	d.loadHistory()
+	d.rel.rows, d.rel.err = d.desk.Related(d.user.Name, c.ID)
 	d.why = d.workReason(c)
 	d.layout()
 }
@@ -339,6 +341,17 @@ func (d *detailPane) View() string {
 
 // caseText renders a case for the detail pane, all outside text cleaned, wrapped to w cells.
 func (c *common) caseText(cs *cases.Case, hist []cases.Event, w int) string {
+	return c.caseRecord(cs, hist, nil, w)
+}
+
+// relatedCases is what the case pane read of the cases related to the open one.
+type relatedCases struct {
+	rows []cases.QueueRow
+	err  error
+}
+
+// caseRecord is caseText with the RELATED section, when rel is not nil.
+func (c *common) caseRecord(cs *cases.Case, hist []cases.Event, rel *relatedCases, w int) string {
 	p := c.desk.Policy()
 	today := c.today()
 	st := c.st
@@ -402,6 +415,11 @@ func (c *common) caseText(cs *cases.Case, hist []cases.Event, w int) string {
 	if cs.Decision != nil {
 		section("DECISION")
 		decisionText(r, *cs.Decision)
+	}
+
+	if rel != nil {
+		section("RELATED")
+		c.relatedText(r, cs, rel, today)
 	}
 
 	if len(cs.Requests) > 0 {
@@ -543,6 +561,47 @@ const clockHQ = "Referred to Headquarters"
 func clockColumn(longest, w int) int {
 	const others = 4 + 1 + 10 + 2 + 8 + 2 + 16 // "  ! " and the columns after CLOCK
 	return max(min(max(longest, 34), w-others), 12)
+}
+
+// relatedText renders the RELATED section: one line for each other case of the same entry and each other open
+// case of the same importer, with why it is related, and how to see all of the importer's cases.
+func (c *common) relatedText(r record, cs *cases.Case, rel *relatedCases, today cases.Date) {
+	b, st, w := r.b, r.st, r.w
+	if rel.err != nil {
+		b.WriteString(st.Bad.Render(fit("  ✗ the related cases could not be read: "+says(rel.err), w)) + "\n")
+		return
+	}
+	if len(rel.rows) == 0 {
+		b.WriteString(st.Muted.Render(fit("  none: no other case of this entry, and no other open case of this importer", w)) + "\n")
+		return
+	}
+	idW := 14
+	for _, x := range rel.rows {
+		idW = max(idW, width(one(x.ID)))
+	}
+	const whyW = 13 // "same importer"
+	cols := layoutCases(w-4-1-whyW, min(idW, 24), colStatus, colEntry, colStake, colKind)
+	b.WriteString(st.ColumnHead.Render(fit("    "+cols.head()+" WHY", w)) + "\n")
+	for i := range rel.rows {
+		x := &rel.rows[i]
+		mark := dueMark(today, x.Due)
+		if !x.Status.Open() {
+			mark = " "
+		}
+		why := "same importer"
+		if x.Entry != "" && x.Entry == cs.Entry.Number {
+			why = "same entry"
+		}
+		style := st.Text
+		switch mark {
+		case "!":
+			style = st.Overdue
+		case "•":
+			style = st.DueSoon
+		}
+		b.WriteString(style.Render(fit("  "+mark+" "+cols.row(x, today)+" "+why, w)) + "\n")
+	}
+	b.WriteString(st.Muted.Render(fit("  "+c.keys.Importer.Help().Key+" shows every case of "+one(cs.Importer.Name)+", by entry", w)) + "\n")
 }
 
 // record writes a labelled record (a case, a decision) into b: sections, label-value fields and wrapped

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"ceedesk/cases"
 	"ceedesk/store"
 )
@@ -102,5 +104,116 @@ func TestClockLabelsUseTheWidth(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// relatedKeys opens case id and scrolls the case pane until its RELATED section is at the top.
+func relatedKeys(t *testing.T, s *store.Store, id string, w, h int) []string {
+	m := newTestModel(t, s, "alice", w, h)
+	press(m, openKeys(id)...)
+	if m.d.c == nil || m.d.c.ID != id {
+		t.Fatalf("case %s did not open: %s", id, m.status)
+	}
+	text := m.d.caseRecord(m.d.c, m.d.hist, &m.d.rel, w)
+	at := -1
+	for i, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == "RELATED" {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatalf("case %s has no RELATED section:\n%s", id, text)
+	}
+	keys := openKeys(id)
+	for i := 0; i < at; i++ {
+		keys = append(keys, "j")
+	}
+	return keys
+}
+
+// TestRelatedScreens: the case pane lists the other cases of the entry and the other open cases of the importer,
+// each saying why it is related.
+func TestRelatedScreens(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			s := importerStore(t)
+			m := run(t, testOptions(t, s, "alice"), size[0], size[1], relatedKeys(t, s, "2704-26-100123", size[0], size[1])...)
+			view := m.View()
+			checkPaneScreen(t, view, size[0], size[1])
+			for _, want := range [][2]string{
+				{"2704-26-100200", "same entry"}, {"PSC-25-000010", "same entry"},
+				{"VAL-25-000001", "same importer"}, {"PSC-25-000002", "same importer"}, {"2704-26-100077", "same importer"},
+			} {
+				found := false
+				for _, l := range strings.Split(view, "\n") {
+					found = found || strings.Contains(l, want[0]) && strings.HasSuffix(strings.TrimRight(l, " "), want[1])
+				}
+				if !found {
+					t.Errorf("RELATED should list %s as %q:\n%s", want[0], want[1], view)
+				}
+			}
+			for _, l := range strings.Split(view, "\n") {
+				if strings.Contains(l, "2704-26-100123") && strings.Contains(l, "same ") {
+					t.Errorf("the case is not related to itself: %q", l)
+				}
+			}
+			golden.RequireEqual(t, []byte(view))
+		})
+	}
+}
+
+// The section is bounded: an importer with many open cases lists the store's first few, and I shows them all.
+func TestRelatedIsBounded(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	s := importerStore(t)
+	addCases(t, s, manyCases(60)...)
+	m := newTestModel(t, s, "alice", 120, 40)
+	press(m, openKeys("2704-26-100123")...)
+	text := m.d.caseRecord(m.d.c, m.d.hist, &m.d.rel, 120)
+	_, rel, _ := strings.Cut(text, "\nRELATED\n")
+	rel, _, _ = strings.Cut(rel, "\n\n")
+	lines := strings.Split(rel, "\n")
+	if n := len(lines) - 2; n != store.MaxRelated { // the column heads and the line that says I shows them all
+		t.Fatalf("RELATED lists %d cases, want %d:\n%s", n, store.MaxRelated, rel)
+	}
+	if !strings.Contains(lines[len(lines)-1], "I shows every case of Acme Electronics Corp") {
+		t.Fatalf("the section should end by saying how to see every case:\n%s", rel)
+	}
+}
+
+// A case with nothing related says so.
+func TestRelatedNone(t *testing.T) {
+	m := newTestModel(t, newTestStore(t), "alice", 100, 30)
+	press(m, openKeys("PEA-25-000001")...) // Summit's only other case, PSC-25-000001, is open: it is related
+	if !strings.Contains(m.d.caseRecord(m.d.c, m.d.hist, &m.d.rel, 100), "PSC-25-000001") {
+		t.Fatal("Summit's other open case should be related")
+	}
+	m = newTestModel(t, newTestStore(t), "erin", 100, 30)
+	press(m, openKeys("PSC-26-000004")...)
+	if m.d.c == nil {
+		t.Fatalf("erin should see her case: %s", m.status)
+	}
+	if text := m.d.caseRecord(m.d.c, m.d.hist, &m.d.rel, 100); !strings.Contains(text, "none: no other case of this entry, and no other open case of this importer") {
+		t.Fatalf("a case with nothing related should say so:\n%s", text)
+	}
+}
+
+// relatedFails cannot read related cases.
+type relatedFails struct{ *store.Store }
+
+func (relatedFails) Related(string, string) ([]cases.QueueRow, error) {
+	return nil, fmt.Errorf("importer index entry \"x\" is damaged (run ceedesk's check)")
+}
+
+// A related read that fails says so in the section; the case opens all the same.
+func TestRelatedReadFails(t *testing.T) {
+	m := newTestModel(t, relatedFails{newTestStore(t)}, "alice", 100, 30)
+	press(m, openKeys("PEA-25-000001")...)
+	if m.pane != paneDetail || m.d.c == nil {
+		t.Fatalf("the case should open: %s", m.status)
+	}
+	if text := m.d.caseRecord(m.d.c, m.d.hist, &m.d.rel, 100); !strings.Contains(text, "✗ the related cases could not be read: importer index entry") {
+		t.Fatalf("the section should say why it is empty:\n%s", text)
 	}
 }

@@ -270,10 +270,10 @@ func TestImporterNameNeverReachesTheTerminalRaw(t *testing.T) {
 			return bytes.Contains(out, []byte(want))
 		}, teatest.WithDuration(5*time.Second))
 	}
-	for _, k := range openKeys("2704-26-100123") {
+	for _, k := range append(openKeys("2704-26-100123"), "G") {
 		tm.Send(keyMsg(k))
 	}
-	until("ACME")
+	until("RELATED")
 	tm.Send(keyMsg("I"))
 	until("case 1 of 6")
 	if err := tm.Quit(); err != nil {
