@@ -151,11 +151,45 @@ func (p *importerPane) SetSize(_, _ int) {}
 // Typing implements component: the importer's view has no text field.
 func (p *importerPane) Typing() bool { return false }
 
-// Changed implements component: on screen the view is read again at once; off screen, when it next comes on.
-func (p *importerPane) Changed(cases.Change) {
-	if p.ws.pane == paneImporter {
+// Changed implements component: on screen the view is read again at once when the change may concern it; off
+// screen, when it next comes on.
+func (p *importerPane) Changed(ch cases.Change) {
+	if p.ws.pane == paneImporter && p.concerns(ch) {
 		p.reload()
 	}
+}
+
+// concernsAtMost is the most cases a change may name for the view to look each one up rather than read itself
+// again.
+const concernsAtMost = 16
+
+// concerns reports whether a change may have touched the view: it names no case, or many, or one the view lists,
+// or one of this importer's (a case new to the view). A few point reads spare rereading a view of thousands of
+// cases for every change made in the Center.
+func (p *importerPane) concerns(ch cases.Change) bool {
+	if p.number == "" {
+		return false
+	}
+	if len(ch.Cases) == 0 || len(ch.Cases) > concernsAtMost {
+		return true
+	}
+	for _, id := range ch.Cases {
+		for _, e := range p.v.Entries {
+			for i := range e.Cases {
+				if e.Cases[i].ID == id {
+					return true
+				}
+			}
+		}
+		c, err := p.desk.Case(p.user.Name, id)
+		if err != nil {
+			continue // a case this user may not see is not in their view
+		}
+		if num, err := cases.ParseImporterNumber(c.Importer.Number); err == nil && num == p.number {
+			return true
+		}
+	}
+	return false
 }
 
 // shown implements shower.
@@ -448,17 +482,26 @@ func (p *importerPane) byKind() string {
 	return " · open: " + strings.Join(parts, ", ")
 }
 
-// entryLine is an entry's head: its number, open and decided counts, its totals at stake and its earliest due
-// date, in the longest form that fits.
+// entryLine is an entry's head: its number, open and decided counts, its totals at stake and, when more than one
+// of its cases is open, its earliest due date, in the longest form that fits.
 func (p *importerPane) entryLine(e *cases.EntryGroup, w int) string {
 	head := " Entry " + one(e.Entry)
-	forms := []string{
-		fmt.Sprintf(" · %d open · %d decided · at stake %s open, %s in all", e.Open, e.Decided, e.OpenRevenue, e.Revenue),
-		fmt.Sprintf(" · %d open · %d decided · %s open of %s", e.Open, e.Decided, e.OpenRevenue, e.Revenue),
-		fmt.Sprintf(" · %d open · %d decided · %s of %s", e.Open, e.Decided, roughly(e.OpenRevenue), roughly(e.Revenue)),
+	counts := fmt.Sprintf(" · %d open · %d decided", e.Open, e.Decided)
+	var forms []string
+	if e.Decided == 0 { // what is open is all there is
+		forms = []string{
+			fmt.Sprintf("%s · at stake %s", counts, e.Revenue),
+			fmt.Sprintf("%s · %s", counts, roughly(e.Revenue)),
+		}
+	} else {
+		forms = []string{
+			fmt.Sprintf("%s · at stake %s open, %s in all", counts, e.OpenRevenue, e.Revenue),
+			fmt.Sprintf("%s · %s open of %s", counts, e.OpenRevenue, e.Revenue),
+			fmt.Sprintf("%s · %s of %s", counts, roughly(e.OpenRevenue), roughly(e.Revenue)),
+		}
 	}
-	if e.Due != 0 {
-		forms[0] += " · next due " + e.Due.String()
+	if e.Open > 1 {
+		forms = append([]string{forms[0] + " · next due " + e.Due.String()}, forms...)
 	}
 	rest := forms[len(forms)-1]
 	for _, f := range forms {

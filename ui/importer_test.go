@@ -370,3 +370,54 @@ func TestImporterSizes(t *testing.T) {
 		})
 	}
 }
+
+// countingDesk counts the importer's views read.
+type countingDesk struct {
+	*store.Store
+	reads *int
+}
+
+func (c countingDesk) Importer(actor, number string) (cases.ImporterView, error) {
+	*c.reads++
+	return c.Store.Importer(actor, number)
+}
+
+// The view on screen reads itself again for a change to one of its cases or a new case of the importer, not for
+// a change to another importer's case.
+func TestImporterRereadsOnlyWhatConcernsIt(t *testing.T) {
+	s := importerStore(t)
+	reads := 0
+	m := newTestModel(t, countingDesk{s, &reads}, "alice", 120, 40)
+	press(m, openKeys("2704-26-100123")...)
+	press(m, "I")
+	if reads != 1 || m.pane != paneImporter {
+		t.Fatalf("opening the view read it %d times", reads)
+	}
+	change := func(ids ...string) { m.Update(cases.Change{Action: "test", Cases: ids}) }
+	change("PEA-25-000001") // Summit's
+	if reads != 1 {
+		t.Fatalf("a change to another importer's case reread the view (%d reads)", reads)
+	}
+	change("PSC-25-000002") // Acme's, listed
+	if reads != 2 {
+		t.Fatalf("a change to a listed case should reread the view (%d reads)", reads)
+	}
+	addCases(t, s, manyCases(1)...) // a case new to the view
+	change("PSC-26-100000")
+	if reads != 3 || len(m.importer().cases) != 7 {
+		t.Fatalf("a new case of the importer should reread the view (%d reads, %d cases)", reads, len(m.importer().cases))
+	}
+	change()
+	if reads != 4 {
+		t.Fatalf("a change that names no case may touch any: reread (%d reads)", reads)
+	}
+	press(m, "esc")
+	change("PSC-25-000002")
+	if reads != 4 {
+		t.Fatalf("off screen, the view waits to be shown (%d reads)", reads)
+	}
+	press(m, "I")
+	if reads != 5 {
+		t.Fatalf("coming back on screen reads the view again (%d reads)", reads)
+	}
+}
