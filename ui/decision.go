@@ -593,15 +593,16 @@ func (d *decisionPane) View() string {
 	switch d.stage {
 	case stageOutcome:
 		b.WriteString(" Outcomes a " + strings.ToLower(c.Kind.Title()) + " allows:\n")
+		titleW := outcomeColumn(d.specs, d.width)
 		for i, s := range d.specs {
 			cur := "  "
 			if i == d.choice {
 				cur = "> "
 			}
-			needs := needsText(s)
-			line := fmt.Sprintf(" %s%s", cur, fit(s.Title, 44)) + st.Muted.Render(needs)
+			title, needs := fit(s.Title, titleW-outcomeGap)+strings.Repeat(" ", outcomeGap), needsText(s)
+			line := " " + cur + title + st.Muted.Render(needs)
 			if i == d.choice {
-				line = st.Cursor.Render(fit(fmt.Sprintf(" %s%s%s", cur, fit(s.Title, 44), needs), d.width))
+				line = st.Cursor.Render(fit(" "+cur+title+needs, d.width))
 			}
 			b.WriteString(line + "\n")
 		}
@@ -718,6 +719,25 @@ func (d *decisionPane) linesView(b *strings.Builder, c *cases.Case, focus bool, 
 	if top > 0 || end < len(ls) {
 		fmt.Fprintf(b, "      lines %d–%d of %d; j/k moves\n", top+1, end, len(ls))
 	}
+}
+
+// outcomeGap is the least room between an outcome's title and what it needs.
+const outcomeGap = 2
+
+// outcomeColumn is the width of the outcome titles' column on a screen w cells wide, the gap after the longest
+// title included: 44 cells (where the requirements of every kind line up) or wider for a longer title, and
+// narrower when the requirements would not fit, the titles then cut. A title and its requirements are never
+// drawn together without the gap.
+func outcomeColumn(specs []cases.OutcomeSpec, w int) int {
+	col, needs := 44, 0
+	for _, s := range specs {
+		col = max(col, width(s.Title)+outcomeGap)
+		needs = max(needs, width(needsText(s)))
+	}
+	if room := w - 3 - needs; col > room { // " > " before the title
+		col = max(room, 12+outcomeGap)
+	}
+	return col
 }
 
 func needsText(s cases.OutcomeSpec) string {

@@ -16,6 +16,7 @@ type detailPane struct {
 	*common
 	c    *cases.Case
 	hist []cases.Event
+	rel  relatedCases
 	vp   viewport.Model
 	// why is non-empty when this user may not work the case, and says why (read-only for them).
 	why    string
@@ -33,7 +34,7 @@ func (d *detailPane) SetSize(w, h int) {
 	d.vp.Width = w
 	d.vp.Height = max(h-detailChrome, 1)
 	if d.c != nil {
-		d.vp.SetContent(d.caseText(d.c, d.hist, w))
+		d.vp.SetContent(d.caseRecord(d.c, d.hist, &d.rel, w))
 	}
 }
 
@@ -80,10 +81,11 @@ func (d *detailPane) open(id string, from pane) bool {
 	return true
 }
 
-// show puts c on the pane as the store returned it, with its history.
+// show puts c on the pane as the store returned it, with its history and the cases related to it.
 func (d *detailPane) show(c *cases.Case) {
 	d.c = c
 	d.loadHistory()
+	d.rel.rows, d.rel.err = d.desk.Related(d.user.Name, c.ID)
 	d.why = d.workReason(c)
 	d.layout()
 }
@@ -188,6 +190,15 @@ func (d *detailPane) Update(msg tea.KeyMsg) tea.Cmd {
 		d.stepCase(-1)
 	case d.is(msg, k.Reassign):
 		ws.sup.startReassign([]caseRef{{id: d.c.ID, version: d.c.Version}})
+	case d.is(msg, k.Importer):
+		if d.c == nil {
+			return nil
+		}
+		if d.c.Importer.Number == "" {
+			d.refuse("case %s records no importer number", one(d.c.ID))
+			return nil
+		}
+		ws.openImporter(d.c.Importer.Number, paneDetail)
 	case d.is(msg, k.Back):
 		ws.show(d.back)
 	default:
@@ -249,7 +260,7 @@ func (d *detailPane) Keys() [][]*binding {
 	return [][]*binding{
 		{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
-		{k.Back, k.NextPane, k.PrevPane},
+		{k.Importer, k.Back, k.NextPane, k.PrevPane},
 		append(k.views(), k.everywhere()...),
 	}
 }
@@ -286,6 +297,7 @@ func (d *detailPane) Hints() (h hints) {
 		h.add("reassign", k.Reassign)
 	}
 	h.add("scroll", k.Down, k.Up)
+	h.add("importer's cases", k.Importer)
 	h.add("back", k.Back)
 	h.helpQuit(k)
 	return h
@@ -329,6 +341,17 @@ func (d *detailPane) View() string {
 
 // caseText renders a case for the detail pane, all outside text cleaned, wrapped to w cells.
 func (c *common) caseText(cs *cases.Case, hist []cases.Event, w int) string {
+	return c.caseRecord(cs, hist, nil, w)
+}
+
+// relatedCases is what the case pane read of the cases related to the open one.
+type relatedCases struct {
+	rows []cases.QueueRow
+	err  error
+}
+
+// caseRecord is caseText with the RELATED section, when rel is not nil.
+func (c *common) caseRecord(cs *cases.Case, hist []cases.Event, rel *relatedCases, w int) string {
 	p := c.desk.Policy()
 	today := c.today()
 	st := c.st
@@ -392,6 +415,11 @@ func (c *common) caseText(cs *cases.Case, hist []cases.Event, w int) string {
 	if cs.Decision != nil {
 		section("DECISION")
 		decisionText(r, *cs.Decision)
+	}
+
+	if rel != nil {
+		section("RELATED")
+		c.relatedText(r, cs, rel, today)
 	}
 
 	if len(cs.Requests) > 0 {
@@ -464,11 +492,28 @@ func (c *common) caseText(cs *cases.Case, hist []cases.Event, w int) string {
 // clockText renders the CLOCKS section: each clock's last day to act, the kind of date it is (a deadline that
 // rolls off weekends and holidays, a deemed event that never rolls and is acted on the day before, a "before"
 // limit that never moves), how it stands, the day of a deemed event and the clock's legal basis. (How each was
-// counted is in the findings of a clock past, and in case --json.)
+// counted is in the findings of a clock past, and in case --json.) The CLOCK column takes what its longest label
+// needs, up to the room the other columns leave: the legal basis goes to a line of its own before a label is cut.
 func clockText(r record, c *cases.Case, p cases.Policy, today cases.Date) {
 	b, st, w := r.b, r.st, r.w
-	b.WriteString(st.ColumnHead.Render(fmt.Sprintf("    %s %s  %s  %s", fit("CLOCK", 34), fit("ACT BY", 10), fit("KIND", 8), "STATUS")) + "\n")
-	for _, k := range cases.Clocks(c, p) {
+	ks := cases.Clocks(c, p)
+	label := func(k cases.Clock) string {
+		if k.Action {
+			return one(k.Name) + " (action)"
+		}
+		return one(k.Name)
+	}
+	hq := c.Protest != nil && !c.Protest.HQReferred.IsZero()
+	longest := 0
+	for _, k := range ks {
+		longest = max(longest, width(label(k)))
+	}
+	if hq {
+		longest = max(longest, width(clockHQ))
+	}
+	clockW := clockColumn(longest, w)
+	b.WriteString(st.ColumnHead.Render(fmt.Sprintf("    %s %s  %s  %s", fit("CLOCK", clockW), fit("ACT BY", 10), fit("KIND", 8), "STATUS")) + "\n")
+	for _, k := range ks {
 		mark, words := " ", "met"
 		style := st.Good
 		if !k.Met {
@@ -481,29 +526,82 @@ func clockText(r record, c *cases.Case, p cases.Policy, today cases.Date) {
 				style = st.DueSoon
 			}
 		}
-		action := ""
-		if k.Action {
-			action = " (action)"
+		name := fit(label(k), clockW)
+		if k.Action && width(label(k)) > clockW {
+			name = fit(one(k.Name), clockW-len(" (action)")) + " (action)" // what is cut is the name, not whose act it is
 		}
-		line := fmt.Sprintf("  %s %s %s  %s  %s", mark, fit(one(k.Name)+action, 34), fit(k.Due.String(), 10), fit(string(k.Kind), 8), fit(words, 16))
+		line := fmt.Sprintf("  %s %s %s  %s  %s", mark, name, fit(k.Due.String(), 10), fit(string(k.Kind), 8), fit(words, 16))
 		how := k.Basis
 		if k.Kind == cases.DateDeemed {
 			how = k.Event + " on " + k.Deemed.String() + " · " + how
 		}
 		how = one(how)
-		if len([]rune(line))+2+len([]rune(how)) <= w {
+		if width(line)+2+width(how) <= w {
 			b.WriteString(style.Render(line+"  "+how) + "\n")
 		} else {
 			b.WriteString(style.Render(line) + "\n" + st.Muted.Render(strings.TrimSuffix(paragraph("      ", how, w), "\n")) + "\n")
 		}
 	}
-	if pr := c.Protest; pr != nil && !pr.HQReferred.IsZero() {
+	if hq {
+		pr := c.Protest
 		answer := "no answer yet"
 		if !pr.HQAnswered.IsZero() {
 			answer = "answered " + pr.HQAnswered.String()
 		}
-		b.WriteString(st.Text.Render(fit(fmt.Sprintf("    %s %s  %s", fit("Referred to Headquarters", 34), pr.HQReferred, answer+" · 19 CFR 174.26"), w)) + "\n")
+		b.WriteString(st.Text.Render(fit(fmt.Sprintf("    %s %s  %s", fit(clockHQ, clockW), pr.HQReferred, answer+" · 19 CFR 174.26"), w)) + "\n")
 	}
+}
+
+// clockHQ labels the line of a protest referred to Headquarters in the CLOCKS section.
+const clockHQ = "Referred to Headquarters"
+
+// clockColumn is the width of the CLOCK column for labels of at most longest cells on a screen w cells wide:
+// 34 cells at least, where the columns have always stood, wider for a longer label, and never more than the
+// room the mark, the act-by date, the kind and the status leave; on a narrow screen the labels are cut.
+func clockColumn(longest, w int) int {
+	const others = 4 + 1 + 10 + 2 + 8 + 2 + 16 // "  ! " and the columns after CLOCK
+	return max(min(max(longest, 34), w-others), 12)
+}
+
+// relatedText renders the RELATED section: one line for each other case of the same entry and each other open
+// case of the same importer, with why it is related, and how to see all of the importer's cases.
+func (c *common) relatedText(r record, cs *cases.Case, rel *relatedCases, today cases.Date) {
+	b, st, w := r.b, r.st, r.w
+	if rel.err != nil {
+		b.WriteString(st.Bad.Render(fit("  ✗ the related cases could not be read: "+says(rel.err), w)) + "\n")
+		return
+	}
+	if len(rel.rows) == 0 {
+		b.WriteString(st.Muted.Render(fit("  none: no other case of this entry, and no other open case of this importer", w)) + "\n")
+		return
+	}
+	idW := 14
+	for _, x := range rel.rows {
+		idW = max(idW, width(one(x.ID)))
+	}
+	const whyW = 13 // "same importer"
+	cols := layoutCases(w-4-1-whyW, min(idW, 24), colStatus, colEntry, colStake, colKind)
+	b.WriteString(st.ColumnHead.Render(fit("    "+cols.head()+" WHY", w)) + "\n")
+	for i := range rel.rows {
+		x := &rel.rows[i]
+		mark := dueMark(today, x.Due)
+		if !x.Status.Open() {
+			mark = " "
+		}
+		why := "same importer"
+		if x.Entry != "" && x.Entry == cs.Entry.Number {
+			why = "same entry"
+		}
+		style := st.Text
+		switch mark {
+		case "!":
+			style = st.Overdue
+		case "•":
+			style = st.DueSoon
+		}
+		b.WriteString(style.Render(fit("  "+mark+" "+cols.row(x, today)+" "+why, w)) + "\n")
+	}
+	b.WriteString(st.Muted.Render(fit("  "+c.keys.Importer.Help().Key+" shows every case of "+one(cs.Importer.Name)+", by entry", w)) + "\n")
 }
 
 // record writes a labelled record (a case, a decision) into b: sections, label-value fields and wrapped

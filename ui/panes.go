@@ -61,6 +61,7 @@ const (
 	paneApprovals
 	paneReassign
 	paneRebalance
+	paneImporter
 	paneCount
 )
 
@@ -79,6 +80,7 @@ var panes = [paneCount]struct {
 	paneApprovals: {"approvals", supervisor, func(c *common) component { return &approvalsPane{common: c} }},
 	paneReassign:  {"reassign", nil, func(c *common) component { return &reassignPane{common: c} }},
 	paneRebalance: {"rebalance", nil, func(c *common) component { return &rebalancePane{common: c} }},
+	paneImporter:  {"importer", nil, func(c *common) component { return newImporterPane(c) }},
 }
 
 func (p pane) String() string { return panes[p].name }
