@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -54,6 +56,9 @@ type decisionPane struct {
 	// only once acked, with the acknowledgement in it.
 	late  string
 	acked bool
+	// noApprover says, for a record that waits for a second person, that no one in the Center may approve it and
+	// who can (cases.ApproverSet.Warning); "" when a supervisor of the Center can
+	noApprover string
 }
 
 // start opens the pane on the case open in the case pane, with the draft of an earlier visit to the same case. A
@@ -392,6 +397,12 @@ func (d *decisionPane) review() {
 	d.err = ""
 	d.record = rec
 	d.late, _ = cases.LateDecision(d.c, rec, d.desk.Policy(), d.today())
+	d.noApprover = ""
+	if rec.Approval {
+		if a, err := d.desk.Approvers(d.user.Name, d.c.ID); err == nil {
+			d.noApprover = a.Warning()
+		}
+	}
 	d.acked = false
 	d.reasons.Blur()
 	d.amount.Blur()
@@ -413,11 +424,16 @@ func (d *decisionPane) write() {
 		d.err = says(err)
 		return
 	}
+	noApprover := d.noApprover
 	*d = decisionPane{common: d.common} // written: no draft to come back to
 	d.ws.show(paneDetail)
 	spec, _ := cases.Spec(rec.Outcome)
 	if got.Status == cases.StatusPendingApproval {
-		d.ws.caseWritten(got, fmt.Sprintf("case %s: %s recorded; it waits for a supervisor's approval", one(got.ID), strings.ToLower(spec.Title)))
+		msg := fmt.Sprintf("case %s: %s recorded; it waits for a supervisor's approval", one(got.ID), strings.ToLower(spec.Title))
+		if noApprover != "" {
+			msg += "; " + noApprover
+		}
+		d.ws.caseWritten(got, msg)
 	} else {
 		d.ws.caseWritten(got, fmt.Sprintf("case %s decided: %s", one(got.ID), strings.ToLower(spec.Title)))
 	}
@@ -668,6 +684,9 @@ func (d *decisionPane) View() string {
 		b.WriteString("\n")
 		if d.record.Approval {
 			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", approvalWhy(c, d.record, d.desk.Policy()), d.width), "\n")) + "\n")
+			if d.noApprover != "" {
+				b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", capital(d.noApprover)+".", d.width), "\n")) + "\n")
+			}
 		} else {
 			b.WriteString(st.Good.Render(" This decides the case.") + "\n")
 		}
@@ -767,4 +786,10 @@ func approvalWhy(c *cases.Case, d cases.Decision, p cases.Policy) string {
 
 func indent(s, pre string) string {
 	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
+}
+
+// capital begins a sentence made of a message that is written to follow a semicolon.
+func capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
