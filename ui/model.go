@@ -85,6 +85,7 @@ func New(opt Options) tea.Model {
 	m.dec = m.panes[paneDecision].(*decisionPane)
 	m.sup = supervisorPanes{m.panes[paneWorkload].(*workloadPane), m.panes[paneApprovals].(*approvalsPane),
 		m.panes[paneReassign].(*reassignPane), m.panes[paneRebalance].(*rebalancePane)}
+	m.q.addViews(opt.Config.Views)
 	m.reload()
 	return m
 }
@@ -174,6 +175,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case ClipboardMsg:
 		return m, nil // the host's filter has written it to the terminal
+	case paneResult:
+		return m, msg.apply(m)
 	case tea.MouseMsg:
 		if m.dlg != nil || m.ask != nil || m.help {
 			return m, nil
