@@ -216,3 +216,20 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPreview reads the case under the cursor and draws it beside the queue, as the preview does once the
+// cursor has rested on a case: off the keys' path, so BenchmarkCursorMove does not count it.
+func BenchmarkPreview(b *testing.B) {
+	for _, n := range sizes(b) {
+		b.Run(fmt.Sprintf("cases=%d", n), func(b *testing.B) {
+			m, _ := benchModel(b, n)
+			w, h := m.q.previewSize()
+			r := m.q.current()
+			b.ReportAllocs()
+			for b.Loop() {
+				c, hist, err := readCase(m.desk, m.user, r.ID)
+				m.q.drawPreview(r, c, hist, err, w, h)
+			}
+		})
+	}
+}

@@ -1060,6 +1060,8 @@ func (q *queuePane) filterLine(w int) string {
 	case q.filtering:
 		q.input.Width = max(lw-4, 8) // " / " and the cursor
 		left = " " + q.input.View()
+	case q.filter.Query != "" && base.Query != "":
+		left = " filter: " + one(q.filter.Query) + q.st.Muted.Render(" · view: "+one(base.Query))
 	case q.filter.Query != "":
 		left = " filter: " + one(q.filter.Query)
 	case base.Query != "":
