@@ -275,7 +275,8 @@ func configViews(src []byte, file string, raw []rawView) ([]View, error) {
 		v := View{Name: strings.TrimSpace(n), Reverse: rv.Reverse, Sort: cases.SortDue}
 		if rv.Filter != nil {
 			if _, err := cases.ParseFilter(*rv.Filter); err != nil {
-				return nil, bad("filter", "%s does not parse: %s", quoted(*rv.Filter), clip(err.Error()))
+				// the error quotes the term that is wrong, and a filter is held to cases.MaxFilter
+				return nil, bad("filter", "%s", one(err.Error()))
 			}
 			v.Filter = *rv.Filter
 		}

@@ -42,7 +42,13 @@ type queuePane struct {
 	height int               // visible rows, from the last layout
 	marks  map[string]uint64 // marked case -> the version the supervisor saw
 	counts cases.Counts
-	err    error
+	// countsDrawn is the counts line last drawn, for the numbers and width it was drawn for
+	countsDrawn struct {
+		c    cases.Counts
+		w    int
+		line string
+	}
+	err error
 	// firstRun: the user's Center holds no case at all, so the pane explains how to load some.
 	firstRun bool
 
@@ -96,7 +102,7 @@ func (q *queuePane) Typing() bool { return q.filtering }
 func (q *queuePane) restyle() {
 	q.styleInput(&q.input)
 	q.hlPaint = paintOf(q.r.NewStyle().Underline(true))
-	q.tabs.line = ""
+	q.tabs.line, q.countsDrawn.line = "", ""
 	q.preview.forget()
 }
 
@@ -973,8 +979,18 @@ func stakeText(c cases.Cents, w int) string {
 	return "≈" + roughly(c)
 }
 
-// countsLine is the queue's headline numbers, in words that fit w cells: the longest form that fits.
+// countsLine is the queue's headline numbers, in words that fit w cells: the longest form that fits. It is drawn
+// again only when the numbers or the width change.
 func (q *queuePane) countsLine(w int) string {
+	if q.countsDrawn.line != "" && q.countsDrawn.c == q.counts && q.countsDrawn.w == w {
+		return q.countsDrawn.line
+	}
+	q.countsDrawn.c, q.countsDrawn.w = q.counts, w
+	q.countsDrawn.line = q.drawCounts(w)
+	return q.countsDrawn.line
+}
+
+func (q *queuePane) drawCounts(w int) string {
 	c := q.counts
 	scope := "your queue"
 	if q.centerQueue() {

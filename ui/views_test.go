@@ -155,7 +155,7 @@ func TestLoadConfigViewErrors(t *testing.T) {
 		want       []string
 	}{
 		{"filter that does not parse", "[[views]]\nname = \"Soon\"\nfilter = \"due:soon\"\n",
-			[]string{"line 3", `views[1] "Soon".filter`, `"due:soon" does not parse`, "due wants days"}},
+			[]string{"line 3", `views[1] "Soon".filter`, `filter term "due:soon"`, "due wants days"}},
 		{"second view's filter", "[[views]]\nname = \"A\"\nfilter = \"kind:psc\"\n\n[[views]]\nname = \"B\"\nfilter = \"(kind:psc\"\n",
 			[]string{"line 7", `views[2] "B".filter`, "not closed"}},
 		{"unknown sort", "[[views]]\nname = \"A\"\nsort = \"colour\"\n", []string{"line 3", `views[1] "A".sort`, "colour"}},
