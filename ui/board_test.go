@@ -22,7 +22,7 @@ import (
 // The supervisor's views: the workload board and its charts, rebalancing, bulk reassignment, approvals.
 
 // addCases loads more cases into a test store.
-func addCases(t testing.TB, s *store.Store, cs []*cases.Case) {
+func loadCases(t testing.TB, s *store.Store, cs []*cases.Case) {
 	t.Helper()
 	i := 0
 	if _, err := s.Load(store.Operator, func() (*cases.Case, bool) {
@@ -70,7 +70,7 @@ func boardStore(t testing.TB) *store.Store {
 			Received: d(2025, 11, 3), Assignee: []string{"alice", "bob"}[i%2], Assigned: d(2025, 11, 4), Status: cases.StatusInReview,
 			PSC: &cases.PSC{Filed: d(2025, 11, 3), Version: 2, ReasonCodes: []string{"001"}, DutyDiff: -100_00, Explanation: "Corrects line 1."}})
 	}
-	addCases(t, s, extra)
+	loadCases(t, s, extra)
 	for i, c := range extra {
 		decideOn(t, s, c.Assignee, c.ID, cases.OutcomeAccepted, days[i], "The correction is supported by the invoice.")
 	}
@@ -125,7 +125,7 @@ func compareScreens(t *testing.T, screens []screen) {
 func rebalanceStore(t testing.TB) *store.Store {
 	t.Helper()
 	s := newTestStore(t)
-	addCases(t, s, exclusionProtests("alice", 100200, d(2026, 2, 3), 5))
+	loadCases(t, s, exclusionProtests("alice", 100200, d(2026, 2, 3), 5))
 	return s
 }
 
@@ -166,7 +166,7 @@ func manyPendingStore(t testing.TB) *store.Store {
 	for _, c := range ps {
 		c.Protest.Claimed = 40_000_00
 	}
-	addCases(t, s, ps)
+	loadCases(t, s, ps)
 	for _, c := range ps {
 		decideOn(t, s, "bob", c.ID, cases.OutcomeDenied, testToday, "The goods were excluded under the order in force.")
 	}

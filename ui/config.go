@@ -35,8 +35,14 @@ import (
 //	validation_days = 90
 //	[interest]
 //	"2026-04-01" = 6
+//	[[views]]
+//	name = "Big protests"
+//	filter = "kind:protest amount:>100000"
+//	sort = "amount"
+//	reverse = true
 //
-// [interest] sets the quarterly underpayment rate (whole percent a year) of the quarter beginning on each date,
+// Each [[views]] table is a saved view, a tab of the queue after the default ones (View); a view named as a default
+// one takes its place. [interest] sets the quarterly underpayment rate (whole percent a year) of the quarter beginning on each date,
 // adding to or replacing the built-in table of cases.DefaultInterestRates; it becomes Policy.Interest.
 type Config struct {
 	Theme       string
@@ -45,6 +51,7 @@ type Config struct {
 	IdleTimeout time.Duration
 	BackupDir   string // where the server writes `backup NAME`; "" = "backups" beside the store
 	AuditKey    string // file of the audit chain's key, absolute or relative to the config file; "" = ceedesk's default
+	Views       []View // the [[views]] tables, in order
 }
 
 // DefaultConfigPath is $XDG_CONFIG_HOME/ceedesk/config.toml ($HOME/.config when XDG_CONFIG_HOME is unset).
@@ -75,6 +82,14 @@ type rawConfig struct {
 		Approvers            []string `toml:"approvers"`
 	} `toml:"policy"`
 	Interest map[string]any `toml:"interest"`
+	Views    []rawView      `toml:"views"`
+}
+
+type rawView struct {
+	Name    *string `toml:"name"`
+	Filter  *string `toml:"filter"`
+	Sort    *string `toml:"sort"`
+	Reverse bool    `toml:"reverse"`
 }
 
 // maxConfigSize is the largest config file LoadConfig reads: a config is a few hundred bytes, and a bigger file
@@ -124,7 +139,10 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
-		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys], [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days, approvers) or [interest]")
+		if strings.HasPrefix(k, "views.") {
+			return cfg, badView(src, name, und[0], "unknown key; a view has name, filter, sort and reverse")
+		}
+		return cfg, bad(k, "unknown key; want theme, idle_timeout, backup_dir, audit_key, [keys], [policy] (approval_threshold, validation_days, disclosure_review_days, scheduled_liquidation_days, info_request_days, approvers), [interest] or [[views]]")
 	}
 	if md.IsDefined("theme") {
 		if _, err := themes.Lookup(raw.Theme); err != nil {
@@ -236,7 +254,135 @@ func LoadConfig(path string) (Config, error) {
 		}
 		cfg.Policy.Interest = &rates
 	}
+	views, err := configViews(src, name, raw.Views)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Views = views
 	return cfg, nil
+}
+
+// configViews checks the [[views]] tables: each has a name (unique, at most maxViewName characters, no control
+// characters), a filter that parses (it may be empty: the whole queue) and a sort ceedesk knows (due when none);
+// with the default views they make at most maxViews tabs. An error names the file, the line, the view and the
+// field.
+func configViews(src []byte, file string, raw []rawView) ([]View, error) {
+	var out []View
+	added := 0
+	seen := map[string]bool{}
+	for i, rv := range raw {
+		bad := func(field, format string, a ...any) error {
+			return badViewAt(src, file, i, field, rv.Name, fmt.Sprintf(format, a...))
+		}
+		if rv.Name == nil || strings.TrimSpace(*rv.Name) == "" {
+			return nil, bad("name", "a view needs a name, such as name = \"Big protests\"")
+		}
+		n := *rv.Name
+		switch {
+		case !utf8.ValidString(n) || strings.ContainsFunc(n, unicode.IsControl):
+			return nil, bad("name", "%s has a control character", quoted(n))
+		case utf8.RuneCountInString(n) > maxViewName:
+			return nil, bad("name", "%s is longer than %d characters, too long for its tab", quoted(n), maxViewName)
+		case seen[strings.ToLower(n)]:
+			return nil, bad("name", "another view is named %s", quoted(n))
+		}
+		seen[strings.ToLower(n)] = true
+		v := View{Name: strings.TrimSpace(n), Reverse: rv.Reverse, Sort: cases.SortDue}
+		if rv.Filter != nil {
+			if _, err := cases.ParseFilter(*rv.Filter); err != nil {
+				// the error quotes the term that is wrong, and a filter is held to cases.MaxFilter
+				return nil, bad("filter", "%s", one(err.Error()))
+			}
+			v.Filter = *rv.Filter
+		}
+		if rv.Sort != nil {
+			k, err := cases.ParseSortKey(*rv.Sort)
+			if err != nil {
+				return nil, bad("sort", "%s: want due, received, amount, importer, kind, case, status, assignee or entry", quoted(*rv.Sort))
+			}
+			v.Sort = k
+		}
+		if !isDefaultView(v.Name) {
+			if added++; len(defaultViews)+added > maxViews {
+				return nil, bad("name", "the queue has %d tabs at most (keys 1 to 9): %d default views and %d of the config's", maxViews, len(defaultViews), maxViews-len(defaultViews))
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// badViewAt is an error about a field of the i-th [[views]] table, with the line it is on (or the table's own
+// line when the field is missing): "config.toml line 9: views[2] \"Big protests\".filter: …".
+func badViewAt(src []byte, file string, i int, field string, name *string, msg string) error {
+	at := ""
+	if n := viewLine(src, i, field); n > 0 {
+		at = fmt.Sprintf(" line %d", n)
+	}
+	which := fmt.Sprintf("views[%d]", i+1)
+	if name != nil && *name != "" {
+		which += " " + quoted(*name)
+	}
+	return fmt.Errorf("%s%s: %s.%s: %s", file, at, which, clip(field), msg)
+}
+
+// badView is an error about an unknown key of a [[views]] table; the decoder does not say which table, so the
+// line is the first on which the key is written in one.
+func badView(src []byte, file string, key toml.Key, msg string) error {
+	field := key[len(key)-1]
+	for i := 0; ; i++ {
+		n, ok := viewTable(src, i)
+		if !ok {
+			break
+		}
+		if l := viewLine(src, i, field); l > 0 && l != n {
+			return badViewAt(src, file, i, field, nil, msg)
+		}
+	}
+	return fmt.Errorf("%s: %s: %s", file, clip(key.String()), msg)
+}
+
+// viewLine is the line of field in the i-th [[views]] table, that table's own line when the field is not written
+// in it, or 0 when there is no such table.
+func viewLine(src []byte, i int, field string) int {
+	start, ok := viewTable(src, i)
+	if !ok {
+		return 0
+	}
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, maxConfigSize+1)
+	for n := 1; sc.Scan(); n++ {
+		if n <= start {
+			continue
+		}
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			break
+		}
+		if k, _, ok := strings.Cut(line, "="); ok && strings.Trim(strings.TrimSpace(k), `"'`) == field {
+			return n
+		}
+	}
+	return start
+}
+
+// viewTable is the line of the i-th [[views]] header.
+func viewTable(src []byte, i int) (int, bool) {
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, maxConfigSize+1)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if !strings.HasPrefix(line, "[[") {
+			continue
+		}
+		if strings.TrimSpace(strings.Trim(strings.TrimSpace(strings.SplitN(line, "#", 2)[0]), "[]")) == "views" {
+			if i == 0 {
+				return n, true
+			}
+			i--
+		}
+	}
+	return 0, false
 }
 
 // approverName is a ceedesk user name, as the store accepts one.

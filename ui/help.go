@@ -88,14 +88,22 @@ func (m *Model) helpView(h int) string {
 	}
 	m.helpRows = len(lines)
 	if m.helpTwoColumns(h) {
+		// the right column begins with a group, and each line is cut to its column, not to the screen
 		half := (len(lines) + 1) / 2
+		for half < len(lines) && lines[half] != "" {
+			half++
+		}
+		left, right := lines[:half], lines[half:]
 		colW := m.width / 2
-		for i := 0; i < half; i++ {
-			right := ""
-			if i+half < len(lines) {
-				right = lines[i+half]
+		for i := 0; i < max(len(left), len(right)); i++ {
+			l, r := "", ""
+			if i < len(left) {
+				l = strings.TrimRight(left[i], " ")
 			}
-			b.WriteString(fit(lines[i], colW) + fit(right, m.width-colW) + "\n")
+			if i < len(right) {
+				r = strings.TrimRight(right[i], " ")
+			}
+			b.WriteString(fit(l, colW) + fit(r, m.width-colW) + "\n")
 		}
 		return b.String()
 	}

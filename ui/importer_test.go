@@ -371,13 +371,13 @@ func TestImporterSizes(t *testing.T) {
 	}
 }
 
-// countingDesk counts the importer's views read.
-type countingDesk struct {
+// importerReadsDesk counts the importer's views read.
+type importerReadsDesk struct {
 	*store.Store
 	reads *int
 }
 
-func (c countingDesk) Importer(actor, number string) (cases.ImporterView, error) {
+func (c importerReadsDesk) Importer(actor, number string) (cases.ImporterView, error) {
 	*c.reads++
 	return c.Store.Importer(actor, number)
 }
@@ -387,7 +387,7 @@ func (c countingDesk) Importer(actor, number string) (cases.ImporterView, error)
 func TestImporterRereadsOnlyWhatConcernsIt(t *testing.T) {
 	s := importerStore(t)
 	reads := 0
-	m := newTestModel(t, countingDesk{s, &reads}, "alice", 120, 40)
+	m := newTestModel(t, importerReadsDesk{s, &reads}, "alice", 120, 40)
 	press(m, openKeys("2704-26-100123")...)
 	press(m, "I")
 	if reads != 1 || m.pane != paneImporter {

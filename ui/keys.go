@@ -28,6 +28,7 @@ type keyMap struct {
 	Approve, Return, KeepNote, Copy                     *binding
 	Command, Help, Redraw                               *binding
 	SortReverse, Views, Importer, Yank                  *binding
+	TakeSuggestion                                      *binding
 	HistoryBack, HistoryForward, Complete, CompleteBack *binding
 	Save, Confirm, Cancel, NextField, PrevField, Toggle *binding
 	all                                                 []*binding
@@ -93,6 +94,7 @@ func newKeyMap() *keyMap {
 	k.HistoryForward = def("history_forward", []string{"down"}, "↓", "command line: the command after, then what was typed")
 	k.Complete = def("complete", []string{"tab"}, "tab", "command line: complete a command or case id; again for the next")
 	k.CompleteBack = def("complete_back", []string{"shift+tab"}, "shift+tab", "command line: the completion before")
+	k.TakeSuggestion = def("take_suggestion", []string{"y"}, "y", "take the suggested reviewers")
 	return k
 }
 

@@ -94,6 +94,7 @@ func New(opt Options) tea.Model {
 	m.dec = m.panes[paneDecision].(*decisionPane)
 	m.sup = supervisorPanes{m.panes[paneWorkload].(*workloadPane), m.panes[paneApprovals].(*approvalsPane),
 		m.panes[paneReassign].(*reassignPane), m.panes[paneRebalance].(*rebalancePane)}
+	m.q.addViews(opt.Config.Views)
 	m.reload()
 	return m
 }
@@ -187,6 +188,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case caseIDsFound:
 		m.addCaseIDs(msg)
 		return m, nil
+	case paneResult:
+		return m, msg.apply(m)
 	case tea.MouseMsg:
 		if m.dlg != nil || m.ask != nil || m.help {
 			return m, nil

@@ -128,7 +128,7 @@ func TestStatusClearsOnTheNextKey(t *testing.T) {
 	s := newTestStore(t)
 	m := newTestModel(t, s, "alice", 100, 30)
 	press(m, "s")
-	if m.status != "sorted by received" {
+	if m.status != "sorted by kind ▲" {
 		t.Fatalf("status %q", m.status)
 	}
 	press(m, "j")

@@ -105,22 +105,6 @@ func (r *reassignPane) startReassign(refs []caseRef) {
 	r.ws.show(paneReassign)
 }
 
-// acceptKeys are the keys that take the suggestion: those of Confirm that do not choose the person under the
-// cursor (y, by default).
-func (r *reassignPane) acceptKeys() []string {
-	var out []string
-	for _, k := range r.keys.Confirm.Keys() {
-		if !r.keys.Open.pressed(keyName(k)) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// keyName is a key's name as a fmt.Stringer, for binding.pressed.
-type keyName string
-
-func (k keyName) String() string { return string(k) }
 
 // placed is the placements that have a taker.
 func (r *reassignPane) placed() []cases.Placement {
@@ -144,7 +128,7 @@ func (r *reassignPane) Update(km tea.KeyMsg) tea.Cmd {
 	case r.is(km, k.Open):
 		r.usePlan, r.reassignTo = false, r.users[r.usCursor].Name
 		return r.ws.openDialog(dialogReason)
-	case k.Confirm.pressed(km):
+	case r.is(km, k.TakeSuggestion):
 		if len(r.placed()) == 0 {
 			r.refuse("there is no suggestion to take: %s", r.noSuggestion())
 			return nil
@@ -241,15 +225,15 @@ func (r *reassignPane) confirmPlan(reason string) {
 // Keys implements component.
 func (r *reassignPane) Keys() [][]*binding {
 	k := r.keys
-	return [][]*binding{{k.Down, k.Up, k.Open, k.Confirm, k.Back}, {k.Help, k.Redraw, k.ForceQuit}}
+	return [][]*binding{{k.Down, k.Up, k.Open, k.TakeSuggestion, k.Back}, {k.Help, k.Redraw, k.ForceQuit}}
 }
 
 // Hints implements component.
 func (r *reassignPane) Hints() (h hints) {
 	k := r.keys
 	h.add("choose", k.Open)
-	if ks := r.acceptKeys(); len(ks) > 0 && len(r.placed()) > 0 {
-		h.main = append(h.main, hint{ks[0], "take the suggestion"})
+	if len(r.placed()) > 0 {
+		h.add("take the suggestion", k.TakeSuggestion)
 	}
 	h.add("move", k.Down, k.Up)
 	h.add("cancel", k.Back)
@@ -279,8 +263,8 @@ func (r *reassignPane) suggestion(room int) []string {
 		return nil
 	}
 	accept := ""
-	if ks := r.acceptKeys(); len(ks) > 0 {
-		accept = " · " + ks[0] + " takes it"
+	if b := r.keys.TakeSuggestion; b.Enabled() {
+		accept = " · " + b.Help().Key + " takes it"
 	}
 	if len(r.placed()) == 0 {
 		return []string{st.Muted.Render(fit(" No suggestion: "+one(r.noSuggestion()), r.width))}

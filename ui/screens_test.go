@@ -66,6 +66,7 @@ func run(t *testing.T, opt Options, w, h int, keys ...string) *Model {
 	for _, k := range keys {
 		tm.Send(keyMsg(k))
 	}
+	tm.Send(settled{})
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
