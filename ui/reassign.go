@@ -105,7 +105,6 @@ func (r *reassignPane) startReassign(refs []caseRef) {
 	r.ws.show(paneReassign)
 }
 
-
 // placed is the placements that have a taker.
 func (r *reassignPane) placed() []cases.Placement {
 	var out []cases.Placement
