@@ -171,8 +171,9 @@ func TestImporterFromQueue(t *testing.T) {
 	if r == nil {
 		t.Fatal("the queue is empty")
 	}
-	if !m.openImporterOf(r, paneQueue) || m.pane != paneImporter {
-		t.Fatalf("the importer of %s did not open: %s", r.ID, m.status)
+	press(m, "I")
+	if m.pane != paneImporter {
+		t.Fatalf("I on %s did not open its importer: %s", r.ID, m.status)
 	}
 	if got := one(m.importer().v.Name); got != r.Importer {
 		t.Fatalf("the view shows %q, the queue row's importer is %q", got, r.Importer)

@@ -130,7 +130,7 @@ func (q *queuePane) Keys() [][]*binding {
 	k := q.keys
 	return [][]*binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom},
-		{k.Open, k.Decide, k.Filter, k.Sort, k.SortReverse, k.Views, k.Mark, k.Back},
+		{k.Open, k.Decide, k.Filter, k.Sort, k.SortReverse, k.Views, k.Mark, k.Importer, k.Back},
 		{k.Reassign, k.Workload, k.Approvals, k.NextPane, k.PrevPane},
 		k.everywhere(),
 	}
@@ -440,6 +440,10 @@ func (q *queuePane) key(msg tea.KeyMsg) tea.Cmd {
 	case q.is(msg, k.Open):
 		if r := q.current(); r != nil {
 			q.ws.openCase(r.ID, paneQueue)
+		}
+	case q.is(msg, k.Importer):
+		if r := q.current(); r != nil {
+			q.ws.openImporterOf(r, paneQueue)
 		}
 	case q.is(msg, k.Decide):
 		if r := q.current(); r != nil {
