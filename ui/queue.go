@@ -200,6 +200,11 @@ func (q *queuePane) queryChanged() {
 // command for the pane; the queue's own keys count later (countLater).
 func (q *queuePane) refresh() {
 	q.reload()
+	q.countNow()
+}
+
+// countNow counts a total the window left to count, before it returns.
+func (q *queuePane) countNow() {
 	if q.askCount {
 		q.askCount = false
 		q.applyCount(q.count(q.gen, q.query()))
@@ -519,11 +524,13 @@ func refVersions(refs []caseRef) []uint64 {
 	return vs
 }
 
-// setSort orders the view by s, from its first row; the total stays as it was counted.
+// setSort orders the view by s, from its first row; the total stays as it was counted (one not counted yet is
+// counted now: the shell's :sort returns no command for the pane).
 func (q *queuePane) setSort(s cases.SortKey) {
 	q.sort = s
 	q.cursor, q.top = 0, 0
 	q.reload()
+	q.countNow()
 	q.say("sorted by %s", sortWords(s, q.reverse))
 }
 
@@ -539,9 +546,8 @@ func (q *queuePane) setReverse(on bool) {
 // other panes). A bad query keeps the previous filter and says what is wrong.
 func (q *queuePane) setFilter(text string) error {
 	err := q.applyFilter(text)
-	if err == nil && q.askCount {
-		q.askCount = false
-		q.applyCount(q.count(q.gen, q.query()))
+	if err == nil {
+		q.countNow()
 	}
 	return err
 }
