@@ -39,13 +39,20 @@ type preview struct {
 	lines   []string
 	seq     uint64 // numbers the reads asked for; a read of an older one is dropped
 	waiting string // the case a read is on its way for
+	// heading is the heading last drawn from a row, while its case is read: a held key draws it once a row
+	heading struct {
+		id      string
+		version uint64
+		w       int
+		lines   []string
+	}
 }
 
 // previewDelay is how long the cursor rests on a case before the preview reads it: a held key reads nothing.
 const previewDelay = 40 * time.Millisecond
 
 // forget drops the preview drawn, so that the next view reads the case again.
-func (p *preview) forget() { p.lines = nil }
+func (p *preview) forget() { p.lines, p.heading.lines = nil, nil }
 
 // besidePreview draws the queue's lines (each exactly lw cells wide) with the preview to their right.
 func (q *queuePane) besidePreview(list []string, lw int) string {
@@ -96,7 +103,11 @@ func (q *queuePane) previewLines(w, h int) []string {
 	switch {
 	case p.drawn(r, w, h):
 	case p.waiting == r.ID:
-		return q.previewHeading(r, w)
+		hd := &p.heading
+		if hd.lines == nil || hd.id != r.ID || hd.version != r.Version || hd.w != w {
+			hd.id, hd.version, hd.w, hd.lines = r.ID, r.Version, w, q.previewHeading(r, w)
+		}
+		return hd.lines
 	default:
 		c, hist, err := readCase(q.desk, q.user, r.ID)
 		q.drawPreview(r, c, hist, err, w, h)

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
 
 	"ceedesk/cases"
 )
@@ -77,5 +78,37 @@ func TestPreviewWidthsAndChanges(t *testing.T) {
 	m.Update(cases.Change{Action: "note", Actor: "alice", Cases: []string{"PEA-25-000001"}})
 	if v := m.View(); !strings.Contains(v, "Called the broker") {
 		t.Fatalf("the note does not show in the preview:\n%s", v)
+	}
+}
+
+// wideDesk serves importer names of wide characters, two cells each.
+type wideDesk struct{ Desk }
+
+func (d wideDesk) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error) {
+	p, err := d.Desk.Queue(actor, q)
+	for i := range p.Rows {
+		p.Rows[i].Importer = "東京エレクトロン株式会社"
+	}
+	return p, err
+}
+
+// The rule before the preview stands in the same column on every line, whatever the rows hold.
+func TestPreviewRuleAligned(t *testing.T) {
+	s := newTestStore(t)
+	for _, who := range []string{"alice", "sofia"} {
+		opt := testOptions(t, wideDesk{s}, who)
+		if who == "sofia" {
+			opt.Renderer = renderer(termenv.ANSI) // the matches underlined
+		}
+		m := newTestModelOpt(t, opt, 170, 30)
+		press(m, "j", "space", "/")
+		typeText(m, "ps")
+		lines := strings.Split(m.View(), "\n")
+		for i, l := range lines[1 : len(lines)-2] {
+			at := strings.Index(l, "│")
+			if at < 0 || width(l[:at]) != m.q.listWidth() {
+				t.Errorf("%s: line %d has the rule at cell %d, want %d: %q", who, i+2, width(l[:max(at, 0)]), m.q.listWidth(), l)
+			}
+		}
 	}
 }

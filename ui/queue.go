@@ -200,6 +200,11 @@ func (q *queuePane) queryChanged() {
 // command for the pane; the queue's own keys count later (countLater).
 func (q *queuePane) refresh() {
 	q.reload()
+	q.countNow()
+}
+
+// countNow counts a total the window left to count, before it returns.
+func (q *queuePane) countNow() {
 	if q.askCount {
 		q.askCount = false
 		q.applyCount(q.count(q.gen, q.query()))
@@ -523,11 +528,13 @@ func refVersions(refs []caseRef) []uint64 {
 	return vs
 }
 
-// setSort orders the view by s, from its first row; the total stays as it was counted.
+// setSort orders the view by s, from its first row; the total stays as it was counted (one not counted yet is
+// counted now: the shell's :sort returns no command for the pane).
 func (q *queuePane) setSort(s cases.SortKey) {
 	q.sort = s
 	q.cursor, q.top = 0, 0
 	q.reload()
+	q.countNow()
 	q.say("sorted by %s", sortWords(s, q.reverse))
 }
 
@@ -543,9 +550,8 @@ func (q *queuePane) setReverse(on bool) {
 // other panes). A bad query keeps the previous filter and says what is wrong.
 func (q *queuePane) setFilter(text string) error {
 	err := q.applyFilter(text)
-	if err == nil && q.askCount {
-		q.askCount = false
-		q.applyCount(q.count(q.gen, q.query()))
+	if err == nil {
+		q.countNow()
 	}
 	return err
 }
@@ -882,55 +888,122 @@ func (q *queuePane) line(m *Model, r *cases.QueueRow, cur bool, c columns, today
 	if q.marker != nil && q.hlPaint.pre != "" {
 		spans = q.marker.spans(r)
 	}
-	var b strings.Builder
-	b.Grow(m.width + 8)
+	t := rowText{exact: true}
+	t.b.Grow(m.width + 8)
 	switch {
 	case cur:
-		b.WriteByte('>')
+		t.raw(">", 1)
 	default:
-		b.WriteByte(' ')
+		t.raw(" ", 1)
 	}
 	if isMarked {
-		b.WriteString("* ")
+		t.raw("* ", 2)
 	} else {
-		b.WriteString("  ")
+		t.raw("  ", 2)
 	}
-	b.WriteString(mark)
-	b.WriteByte(' ')
-	b.WriteString(fit(r.Due.String(), 10))
-	b.WriteByte(' ')
-	b.WriteString(fitLeft(left, 6))
-	b.WriteByte(' ')
-	b.WriteString(fit(r.Kind.Short(), 4))
-	b.WriteByte(' ')
-	q.field(&b, one(r.ID), c.id, spans.of(0), p)
-	b.WriteByte(' ')
-	q.field(&b, one(r.Importer), c.importer, spans.of(1), p)
+	t.raw(mark, 1)
+	t.raw(" ", 1)
+	t.cell(r.Due.String(), 10)
+	t.raw(" ", 1)
+	t.cellLeft(left, 6)
+	t.raw(" ", 1)
+	t.cell(r.Kind.Short(), 4)
+	t.raw(" ", 1)
+	q.field(&t, one(r.ID), c.id, spans.of(0), p)
+	t.raw(" ", 1)
+	q.field(&t, one(r.Importer), c.importer, spans.of(1), p)
 	if c.assignee > 0 {
-		b.WriteByte(' ')
-		who := one(r.Assignee)
-		if who == "" {
-			who = "—"
+		t.raw(" ", 1)
+		if who := one(r.Assignee); who != "" {
+			t.cell(who, c.assignee)
+		} else {
+			t.raw("—", 1)
+			t.raw(strings.Repeat(" ", c.assignee-1), c.assignee-1)
 		}
-		b.WriteString(fit(who, c.assignee))
 	}
 	if c.entry {
-		b.WriteByte(' ')
-		q.field(&b, one(r.Entry), 13, spans.of(2), p)
+		t.raw(" ", 1)
+		q.field(&t, one(r.Entry), 13, spans.of(2), p)
 	}
-	b.WriteByte(' ')
-	b.WriteString(fit(statusWord(r.Status, c.status), c.status))
-	b.WriteString(fitLeft(stakeText(r.Revenue, c.stake), c.stake))
-	return p.on(fit(b.String(), q.listWidth()))
+	t.raw(" ", 1)
+	t.cell(statusWord(r.Status, c.status), c.status)
+	t.cellLeft(stakeText(r.Revenue, c.stake), c.stake)
+	return p.on(t.fit(q.listWidth()))
+}
+
+// rowText is a row of the queue as it is written, with the cells it takes so far: exact while every part was
+// plain ASCII or of a known width, so that the row is fitted to the screen without measuring it again.
+type rowText struct {
+	b     strings.Builder
+	n     int
+	exact bool
+}
+
+// raw writes s, which takes cells cells.
+func (t *rowText) raw(s string, cells int) {
+	t.b.WriteString(s)
+	t.n += cells
+}
+
+// cell writes s in w cells, cut with … or padded.
+func (t *rowText) cell(s string, w int) {
+	if !printableASCII(s) {
+		t.b.WriteString(fit(s, w))
+		t.n += w
+		t.exact = false
+		return
+	}
+	if len(s) > w {
+		t.b.WriteString(s[:w-1])
+		t.b.WriteString("…")
+	} else {
+		t.b.WriteString(s)
+		t.b.WriteString(strings.Repeat(" ", w-len(s)))
+	}
+	t.n += w
+}
+
+// cellLeft writes s right-aligned in w cells.
+func (t *rowText) cellLeft(s string, w int) {
+	if !printableASCII(s) || len(s) > w {
+		t.b.WriteString(fitLeft(s, w))
+		t.n += w
+		t.exact = false
+		return
+	}
+	t.b.WriteString(strings.Repeat(" ", w-len(s)))
+	t.b.WriteString(s)
+	t.n += w
+}
+
+// fit is the row in exactly w cells.
+func (t *rowText) fit(w int) string {
+	if !t.exact || t.n > w {
+		return fit(t.b.String(), w)
+	}
+	return t.b.String() + strings.Repeat(" ", w-t.n)
+}
+
+// printableASCII reports whether s is printable ASCII alone: one cell a byte.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // field writes s in w cells, the byte ranges spans of s underlined; after each the row's paint p is put back
 // (the underline's end resets every attribute).
-func (q *queuePane) field(b *strings.Builder, s string, w int, spans [][2]int, p paint) {
+func (q *queuePane) field(t *rowText, s string, w int, spans [][2]int, p paint) {
 	if len(spans) == 0 {
-		b.WriteString(fit(s, w))
+		t.cell(s, w)
 		return
 	}
+	t.exact = false
+	t.n += w
+	b := &t.b
 	cut, ellipsis := len(s), ""
 	if width(s) > w {
 		cut, ellipsis = len(ansi.Truncate(s, w-1, "")), "…"
