@@ -81,10 +81,10 @@ func TestPreviewWidthsAndChanges(t *testing.T) {
 	}
 }
 
-// wideDesk serves importer names of wide characters, two cells each.
-type wideDesk struct{ Desk }
+// wideNamesDesk serves importer names of wide characters, two cells each.
+type wideNamesDesk struct{ Desk }
 
-func (d wideDesk) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error) {
+func (d wideNamesDesk) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error) {
 	p, err := d.Desk.Queue(actor, q)
 	for i := range p.Rows {
 		p.Rows[i].Importer = "東京エレクトロン株式会社"
@@ -96,7 +96,7 @@ func (d wideDesk) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, erro
 func TestPreviewRuleAligned(t *testing.T) {
 	s := newTestStore(t)
 	for _, who := range []string{"alice", "sofia"} {
-		opt := testOptions(t, wideDesk{s}, who)
+		opt := testOptions(t, wideNamesDesk{s}, who)
 		if who == "sofia" {
 			opt.Renderer = renderer(termenv.ANSI) // the matches underlined
 		}
