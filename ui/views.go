@@ -27,7 +27,7 @@ type View struct {
 // The default views, in the order of their tabs. A view of the config with one of these names takes its place.
 var defaultViews = []View{
 	{Name: "My queue"},
-	{Name: "Due this week", Filter: "due:week"},
+	{Name: "Due this week", Filter: "due:>=0d due:<=7d"}, // as the counts line counts it: not overdue
 	{Name: "Awaiting information", Filter: "status:info"},
 	{Name: "Pending approval", Filter: "status:approval"},
 }

@@ -39,7 +39,7 @@ func TestViewsAsTabs(t *testing.T) {
 	tm.Send(keyMsg("j"))
 	until(t, tm, "3 of 6")
 	tm.Send(keyMsg("2"))
-	until(t, tm, "[2 Due this week]", "1 of 3", "view: due:week")
+	until(t, tm, "[2 Due this week]", "1 of 3", "view: due:>=0d due:<=7d")
 	tm.Send(keyMsg("j"))
 	tm.Type("/acme")
 	tm.Send(keyMsg("enter"))
@@ -49,7 +49,7 @@ func TestViewsAsTabs(t *testing.T) {
 	tm.Send(keyMsg("2"))
 	until(t, tm, "[2 Due this week]", "filter: acme", "1 of 1")
 	tm.Send(keyMsg("esc")) // clears the typed filter, not the view's own
-	until(t, tm, "view: due:week", "of 3")
+	until(t, tm, "view: due:>=0d due:<=7d", "of 3")
 	tm.Send(keyMsg("9"))
 	until(t, tm, "there is no view 9")
 	if err := tm.Quit(); err != nil {
