@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -130,17 +129,7 @@ func (e *caseKeySet) add(bucket, k, v []byte) error {
 
 // sorted returns one bucket's keys and values in key order.
 func (e *caseKeySet) sorted(bucket []byte) ([][]byte, [][]byte) {
-	ks, vs := e.keys[string(bucket)], e.vals[string(bucket)]
-	ord := make([]int32, len(ks))
-	for i := range ord {
-		ord[i] = int32(i)
-	}
-	slices.SortFunc(ord, func(a, b int32) int { return bytes.Compare(ks[a], ks[b]) })
-	sk, sv := make([][]byte, len(ks)), make([][]byte, len(ks))
-	for i, j := range ord {
-		sk[i], sv[i] = ks[j], vs[j]
-	}
-	return sk, sv
+	return sortedPairs(e.keys[string(bucket)], e.vals[string(bucket)])
 }
 
 // put adds the set to the importers and decisions buckets, in key order: a bucket written in one transaction

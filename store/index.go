@@ -513,7 +513,11 @@ func (e *expected) addStats(sc []byte, r *cases.QueueRow) {
 
 // sorted returns the index bucket's keys and values in key order.
 func (e *expected) sorted(name string) ([][]byte, [][]byte) {
-	ks, vs := e.keys[name], e.vals[name]
+	return sortedPairs(e.keys[name], e.vals[name])
+}
+
+// sortedPairs returns keys and the values beside them in key order, without changing the slices given.
+func sortedPairs(ks, vs [][]byte) ([][]byte, [][]byte) {
 	ord := make([]int32, len(ks))
 	for i := range ord {
 		ord[i] = int32(i)
