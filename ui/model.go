@@ -182,7 +182,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case cases.Change:
 		m.changed(msg)
-		return m, nil
+		return m, m.q.afterChange()
 	case ClipboardMsg:
 		return m, nil // the host's filter has written it to the terminal
 	case caseIDsFound:

@@ -52,13 +52,17 @@ type queuePane struct {
 	// firstRun: the user's Center holds no case at all, so the pane explains how to load some.
 	firstRun bool
 
-	// gen numbers what the queue holds: every change of filter or view, and every change committed, makes a new
-	// one, so that a count that arrives for an older one is ignored.
+	// gen numbers what the queue holds: every change of filter or view makes a new one, so that a count that
+	// arrives for an older one is ignored. A change committed keeps the gen: the total on screen stays until the
+	// recount (below) replaces it.
 	gen uint64
 	// counting: a filtered window was fetched without its total (the first screen comes at once), and the count
 	// for gen is on its way; askCount says the next command the pane returns is to ask for it.
 	counting, askCount bool
 	counted            uint64 // the gen whose total is counted
+	// a change committed under a filtered queue whose total was counted: stale says the total is to be counted
+	// again, busy that a recount runs off the keys' path, again that another change came while it ran
+	recount struct{ stale, busy, again bool }
 
 	marker  *highlighter // underlines what the filter's words match, or nil
 	hlPaint paint        // underline, for the matches
@@ -89,11 +93,50 @@ func (q *queuePane) SetSize(_, h int) {
 	q.ensureWindow()
 }
 
-// Changed implements component: the queue is refetched whatever the change, and counted again.
+// Changed implements component: the queue is refetched whatever the change. The window comes at once; a
+// filtered total is counted again off the keys' path (afterChange), the one on screen standing until then, so that
+// a busy Center's changes never hold up a session's keys for a count.
 func (q *queuePane) Changed(cases.Change) {
-	q.queryChanged()
+	if q.counting {
+		q.queryChanged() // the count on its way may not hold the change: it is dropped and asked for again
+	}
 	q.preview.forget()
-	q.refresh()
+	q.marker = newHighlighter(q.effective())
+	q.reload()
+}
+
+// afterChange is the command that counts a filtered total again after a committed change, or nil: one recount at
+// a time, and one more when changes came while it ran. A total not counted yet is counted as after a keystroke.
+func (q *queuePane) afterChange() tea.Cmd {
+	if cmd := q.countLater(); cmd != nil {
+		return cmd
+	}
+	if !q.recount.stale {
+		return nil
+	}
+	if q.recount.busy {
+		q.recount.again = true
+		return nil
+	}
+	q.recount.stale, q.recount.busy = false, true
+	desk, actor, qq, gen := q.desk, q.user.Name, q.query(), q.gen
+	return func() tea.Msg { return recountDone{countQuery(desk, actor, qq, gen)} }
+}
+
+// recountDone is a filtered total counted again after a change.
+type recountDone struct{ countDone }
+
+func (m recountDone) apply(ws *Model) tea.Cmd {
+	q := ws.q
+	q.recount.busy = false
+	if m.gen == q.gen && q.counted == q.gen {
+		q.applyCount(m.countDone)
+	}
+	if q.recount.again {
+		q.recount.again, q.recount.stale = false, true
+		return q.afterChange()
+	}
+	return nil
 }
 
 // Typing implements component: the filter, while it is edited, has the keys.
@@ -282,7 +325,9 @@ func (q *queuePane) fetchWindow(offset, limit int) {
 		q.total, q.counted = p.Total, q.gen
 		q.counting, q.askCount = false, false
 	case q.counted == q.gen:
-		// counted already: only the window moved
+		// counted already: only the window moved, or a change was committed (afterChange counts again)
+		q.total = max(q.total, known)
+		q.recount.stale = true
 	case q.counting:
 		q.total = max(q.total, known)
 	default:

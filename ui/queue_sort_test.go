@@ -256,3 +256,51 @@ func TestNarrowSortHeads(t *testing.T) {
 		}
 	}
 }
+
+// A change committed under a filtered queue fetches the window at once and counts the total again off the keys'
+// path: the total on screen stands until the recount replaces it, and Update itself never counts.
+func TestChangeRecountsOffTheKeysPath(t *testing.T) {
+	s := newTestStore(t)
+	more := manyCases(7)
+	addCases(t, s, more[:5]...)
+	d := countingDesk{Desk: s, counts: make(chan struct{}, 16)}
+	m := newTestModel(t, d, "sofia", 120, 10) // a screen of 3 rows
+	press(m, "/")
+	typeText(m, "e21-880000")
+	press(m, "enter")
+	if !m.q.counting {
+		t.Fatalf("a full first screen of a filter is counted later; total %d", m.q.total)
+	}
+	for len(d.counts) > 0 {
+		<-d.counts
+	}
+	countDone{gen: m.q.gen, total: countQuery(s, "sofia", m.q.query(), m.q.gen).total}.apply(m)
+	if m.q.total != 5 {
+		t.Fatalf("counted %d, want 5", m.q.total)
+	}
+	addCases(t, s, more[5:]...)
+	_, cmd := m.Update(cases.Change{Action: "import", Actor: "admin", Cases: []string{more[5].ID, more[6].ID}})
+	if len(d.counts) != 0 || m.q.total != 5 || !strings.Contains(m.View(), "1 of 5 ") {
+		t.Fatalf("Update counted (%d counts) or lost the total on screen (%d)\n%s", len(d.counts), m.q.total, m.View())
+	}
+	if cmd == nil {
+		t.Fatal("no recount after the change")
+	}
+	m.Update(runCmd(cmd))
+	if len(d.counts) != 1 || m.q.total != 7 || !strings.Contains(m.View(), "1 of 7 ") {
+		t.Fatalf("after the recount: %d counts, total %d\n%s", len(d.counts), m.q.total, m.View())
+	}
+}
+
+// runCmd runs a command and returns its message, the first of a batch.
+func runCmd(cmd tea.Cmd) tea.Msg {
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if c != nil {
+				return runCmd(c)
+			}
+		}
+	}
+	return msg
+}
