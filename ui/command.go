@@ -149,10 +149,11 @@ func (m *Model) run(line string) tea.Cmd {
 		m.show(paneQueue)
 	case "filter", "f":
 		m.q.input.SetValue(arg)
-		if err := m.setFilter(arg); err != nil {
+		if err := m.q.typeFilter(arg); err != nil {
 			return m.q.editFilter() // the query stays in the filter input, its error under it
 		}
 		m.show(paneQueue)
+		return m.q.countLater() // the first screen at once, the total off the keys' path
 	case "theme":
 		if err := m.setTheme(arg); err != nil {
 			m.fail(err)

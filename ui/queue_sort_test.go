@@ -304,3 +304,23 @@ func runCmd(cmd tea.Cmd) tea.Msg {
 	}
 	return msg
 }
+
+// :filter shows the first screen of matches at once and counts the total off the keys' path, as / does.
+func TestCommandFilterCountsLater(t *testing.T) {
+	s := newTestStore(t)
+	addCases(t, s, manyCases(5)...)
+	d := countingDesk{Desk: s, counts: make(chan struct{}, 16)}
+	m := newTestModel(t, d, "sofia", 120, 10) // a screen of 3 rows
+	press(m, ":")
+	typeText(m, "filter e21-880000")
+	for len(d.counts) > 0 {
+		<-d.counts
+	}
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if len(d.counts) != 0 || !m.q.counting || !strings.Contains(m.View(), "counting…") {
+		t.Fatalf(":filter counted before it returned (%d counts)\n%s", len(d.counts), m.View())
+	}
+	if cmd == nil {
+		t.Fatal(":filter left its total uncounted")
+	}
+}
