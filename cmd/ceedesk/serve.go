@@ -57,6 +57,9 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		*idle = cfg.IdleTimeout
 	}
 	logger := log.NewWithOptions(stderr, log.Options{ReportTimestamp: true, Prefix: "ceedesk"})
+	for _, warning := range approverWarnings(st, cfg.Policy) {
+		logger.Warn(warning)
+	}
 	protected := []string{*hostKey}
 	if _, keyPath, err := st.AuditKey(); err == nil && keyPath != "" {
 		protected = append(protected, keyPath)
@@ -189,4 +192,22 @@ func servingRecord(storePath string) (rec serving, ok bool) {
 		return rec, false
 	}
 	return rec, holdsStore(rec.PID, storePath)
+}
+
+// approverWarnings names the approvers the policy lists who cannot approve anything: no such user, not an admin,
+// or disabled. The store ignores them; the operator learns of it at start rather than when a decision waits.
+func approverWarnings(st *store.Store, p cases.Policy) []string {
+	var out []string
+	for _, name := range p.ApproverNames() {
+		u, err := st.User(name)
+		switch {
+		case err != nil:
+			out = append(out, fmt.Sprintf("config [policy] approvers: %s is not a user of this store; it approves nothing", name))
+		case u.Role != cases.RoleAdmin:
+			out = append(out, fmt.Sprintf("config [policy] approvers: %s is a %s, not an admin; it approves nothing as an approver", name, u.Role))
+		case u.Disabled:
+			out = append(out, fmt.Sprintf("config [policy] approvers: %s is disabled; it approves nothing until enabled", name))
+		}
+	}
+	return out
 }
