@@ -53,12 +53,6 @@ func Spread(loads map[string]int) int {
 	return hi - lo
 }
 
-// Rebalance proposes moves that even out the named reviewers' due-this-week load (see ProposeRebalance); it is
-// ProposeRebalance's moves.
-func Rebalance(loads map[string][]QueueRow, reviewers []string, today Date) []Move {
-	return ProposeRebalance(loads, reviewers, today).Moves
-}
-
 // ProposeRebalance proposes moves that even out the due-this-week load of the named reviewers; loads holds each
 // one's open cases (others' are ignored, and a reviewer missing from loads has none). Each move takes a case that
 // can move from the most loaded reviewer who has one, to the least loaded reviewer, and only while the first holds

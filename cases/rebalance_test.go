@@ -94,7 +94,7 @@ func TestRebalance(t *testing.T) {
 					t.Errorf("%s holds %d after the moves, want %d (moves %+v)", who, p.After[who], want, moves)
 				}
 			}
-			if again := Rebalance(tt.loads, tt.reviewers, today); fmt.Sprint(again) != fmt.Sprint(moves) {
+			if again := ProposeRebalance(tt.loads, tt.reviewers, today).Moves; fmt.Sprint(again) != fmt.Sprint(moves) {
 				t.Fatalf("not deterministic: %v then %v", moves, again)
 			}
 		})
@@ -199,7 +199,7 @@ func TestRebalanceMovesUnstartedLatestFirst(t *testing.T) {
 		{ID: "LATE-NEW", Status: StatusAssigned, Due: today.AddDays(5)},
 	}}
 	var got []string
-	for _, mv := range Rebalance(loads, []string{"a", "b"}, today) {
+	for _, mv := range ProposeRebalance(loads, []string{"a", "b"}, today).Moves {
 		got = append(got, fmt.Sprintf("%s %s->%s %d/%d %d/%d", mv.Case, mv.From, mv.To, mv.FromBefore, mv.FromAfter, mv.ToBefore, mv.ToAfter))
 	}
 	want := []string{"LATE-NEW a->b 4/3 0/1", "EARLY-NEW a->b 3/2 1/2"}

@@ -31,7 +31,6 @@ type Desk interface {
 	Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error)
 	Approve(actor, id string, version uint64, comment, lateAck string, today cases.Date) (*cases.Case, error)
 	Return(actor, id string, version uint64, comment string) (*cases.Case, error)
-	Approvals(actor, center string) ([]cases.QueueRow, error)
 	Workload(actor, center string, today cases.Date) ([]cases.Load, error)
 	// The importer's view, the cases related to one, a Center's report figures, the approvals with whether the
 	// actor may approve each, and who may approve a decision.
