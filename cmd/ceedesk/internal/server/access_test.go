@@ -167,6 +167,14 @@ func TestEveryReadObeysTheAccessRule(t *testing.T) {
 	}
 	table := accessTable(elec, pharma, keys)
 
+	bothWays(t, fx, ids, table, func(tc accessCase) (string, string) { return tc.user, tc.command }, checkAccess)
+}
+
+// bothWays runs each command of a table as its user over a real SSH connection and through the local --as path,
+// and hands each answer to check.
+func bothWays[T any](t *testing.T, fx *fixture, ids map[string]identity, table []T, as func(T) (user, command string),
+	check func(t *testing.T, tc T, stdout, stderr string, status int)) {
+	t.Helper()
 	t.Run("ssh", func(t *testing.T) {
 		clients := map[string]*gossh.Client{}
 		for name, id := range ids {
@@ -178,19 +186,20 @@ func TestEveryReadObeysTheAccessRule(t *testing.T) {
 			clients[name] = c
 		}
 		for _, tc := range table {
-			stdout, stderr, status := run(t, clients[tc.user], tc.command, "")
-			checkAccess(t, tc, stdout, stderr, status)
+			user, command := as(tc)
+			stdout, stderr, status := run(t, clients[user], command, "")
+			check(t, tc, stdout, stderr, status)
 		}
 	})
-
 	t.Run("local --as", func(t *testing.T) {
 		for _, tc := range table {
+			user, command := as(tc)
 			var stdout, stderr strings.Builder
-			env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: tc.user}
+			env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: user}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			status := cli.Run(ctx, env, strings.Fields(tc.command))
+			status := cli.Run(ctx, env, strings.Fields(command))
 			cancel()
-			checkAccess(t, tc, stdout.String(), stderr.String(), status)
+			check(t, tc, stdout.String(), stderr.String(), status)
 		}
 	})
 }

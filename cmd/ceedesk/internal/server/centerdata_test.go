@@ -1,12 +1,8 @@
 package server
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
-
-	gossh "golang.org/x/crypto/ssh"
 
 	"ceedesk/cmd/ceedesk/internal/cli"
 	"ceedesk/store"
@@ -70,31 +66,7 @@ func TestImporterAndReportObeyTheAccessRule(t *testing.T) {
 			}
 		}
 	}
-	t.Run("ssh", func(t *testing.T) {
-		clients := map[string]*gossh.Client{}
-		for name, id := range ids {
-			c, err := dial(t, fx.addr, name, gossh.PublicKeys(id.signer))
-			if err != nil {
-				t.Fatalf("dial as %s: %v", name, err)
-			}
-			t.Cleanup(func() { c.Close() })
-			clients[name] = c
-		}
-		for _, tc := range table {
-			stdout, stderr, status := run(t, clients[tc.user], tc.command, "")
-			verify(t, tc, stdout, stderr, status)
-		}
-	})
-	t.Run("local --as", func(t *testing.T) {
-		for _, tc := range table {
-			var stdout, stderr strings.Builder
-			env := &cli.Env{Store: fx.st, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Today: testToday, As: tc.user}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			status := cli.Run(ctx, env, strings.Fields(tc.command))
-			cancel()
-			verify(t, tc, stdout.String(), stderr.String(), status)
-		}
-	})
+	bothWays(t, fx, ids, table, func(tc check) (string, string) { return tc.user, tc.command }, verify)
 	// the report's figures are the store's
 	r, err := fx.st.Report("sofia", "ELEC", testToday)
 	if err != nil {
