@@ -6,6 +6,7 @@ package cases
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -538,6 +539,13 @@ func (c *Case) Clone() *Case {
 	}
 	return &n
 }
+
+// userName is the form of a user name: a lower-case letter, then up to 31 of a-z 0-9 . _ -.
+var userName = regexp.MustCompile(`^[a-z][a-z0-9._-]{0,31}$`)
+
+// ValidUserName reports whether name has the form of a ceedesk user name (a lower-case letter, then up to 31 of
+// a-z 0-9 . _ -): the names the store accepts, and so the names a config may give.
+func ValidUserName(name string) bool { return userName.MatchString(name) }
 
 // Role is what a user may do.
 type Role string

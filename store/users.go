@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -22,8 +21,6 @@ type Key struct {
 	Added         time.Time `json:"added"`
 	Revoked       bool      `json:"revoked,omitempty"`
 }
-
-var userName = regexp.MustCompile(`^[a-z][a-z0-9._-]{0,31}$`)
 
 func getUser(tx *bolt.Tx, name string) (cases.User, error) {
 	v := tx.Bucket(bUsers).Get([]byte(name))
@@ -103,7 +100,7 @@ func (s *Store) checkAdmin(tx *bolt.Tx, actor string) error {
 }
 
 func checkUserFields(u *cases.User) error {
-	if !userName.MatchString(u.Name) {
+	if !cases.ValidUserName(u.Name) {
 		return fmt.Errorf("%w: user name %q: want a lower-case letter then up to 31 of a-z 0-9 . _ -", cases.ErrInvalid, u.Name)
 	}
 	if u.Name == Operator {

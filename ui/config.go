@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -385,16 +384,13 @@ func viewTable(src []byte, i int) (int, bool) {
 	return 0, false
 }
 
-// approverName is a ceedesk user name, as the store accepts one.
-var approverName = regexp.MustCompile(`^[a-z][a-z0-9._-]{0,31}$`)
-
 // approverNames checks the admins the policy names as approvers: user names, each once. Whether each is an
 // enabled admin is the store's to judge when a decision is approved; a name that is not gives no one approval.
 func approverNames(names []string) ([]string, error) {
 	seen := map[string]bool{}
 	out := make([]string, 0, len(names))
 	for i, n := range names {
-		if !approverName.MatchString(n) {
+		if !cases.ValidUserName(n) {
 			return nil, fmt.Errorf("entry %d, %s, is not a user name (a lower-case letter then up to 31 of a-z 0-9 . _ -)", i+1, quoted(n))
 		}
 		if seen[n] {
