@@ -466,6 +466,10 @@ type Case struct {
 	Version   uint64    `json:"version"`
 	UpdatedBy string    `json:"updated_by,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+
+	// Lease is the case's checkout to a desk, when it has one. The store keeps leases apart from the case record
+	// and fills this in when it reads a case for someone; it is never encoded with the case, exported or imported.
+	Lease *Lease `json:"-"`
 }
 
 // Revenue is the revenue at stake: what the Center's decision moves.
@@ -640,6 +644,9 @@ type QueueRow struct {
 	Entry    string `json:"entry"`
 	Revenue  Cents  `json:"revenue"`
 	Version  uint64 `json:"version"`
+	// Lease is the case's checkout to a desk, when it has one: the store fills it in from its lease records on
+	// reading a page (it is not part of the row's stored projection).
+	Lease *Lease `json:"lease,omitempty"`
 }
 
 // Row projects the case for a queue. Its due date is computed from the law and policy, never typed.
@@ -660,6 +667,9 @@ type Event struct {
 	Action string    `json:"action"` // import, assign, decide, approve, return, note, request_info, user_add, ...
 	Change string    `json:"change"` // what changed, field: before -> after
 	Reason string    `json:"reason,omitempty"`
-	Prev   string    `json:"prev"` // hex SHA-256 of the previous event
-	Hash   string    `json:"hash"` // hex SHA-256 of this event's content and Prev
+	// Offline is when a change checked in from a desk file was made there (At is when it was checked in); zero
+	// for a change made at the Center.
+	Offline time.Time `json:"offline,omitempty"`
+	Prev    string    `json:"prev"` // hex SHA-256 of the previous event
+	Hash    string    `json:"hash"` // hex SHA-256 of this event's content and Prev
 }

@@ -25,7 +25,8 @@ import (
 // events before it (a store from before keys) keep their plain SHA-256.
 
 // writeEvent writes the canonical encoding of an event to h: a domain string, seq, time (RFC 3339, nanoseconds,
-// UTC), actor, case, action, change, reason and prev, each preceded by its length as a uvarint.
+// UTC), actor, case, action, change, reason and prev, each preceded by its length as a uvarint; then, for a change
+// checked in from a desk, "offline" and the time it was made there.
 func writeEvent(h hash.Hash, domain string, e *cases.Event) {
 	var buf [binary.MaxVarintLen64]byte
 	put := func(s string) {
@@ -42,6 +43,12 @@ func writeEvent(h hash.Hash, domain string, e *cases.Event) {
 	put(e.Change)
 	put(e.Reason)
 	put(e.Prev)
+	// A change checked in from a desk also carries when it was made offline; events without one hash as they
+	// always have.
+	if !e.Offline.IsZero() {
+		put("offline")
+		put(e.Offline.UTC().Format(time.RFC3339Nano))
+	}
 }
 
 // eventHash is the hex SHA-256 of the event's encoding under "ceedesk-audit-1": the hash of an event before the

@@ -109,6 +109,9 @@ func allLeaves(path string, t reflect.Type, out map[string]bool) {
 		allLeaves(path+"[]", t.Elem(), out)
 	case t.Kind() == reflect.Struct && t != reflect.TypeOf(time.Time{}):
 		for i := 0; i < t.NumField(); i++ {
+			if t.Field(i).Tag.Get("json") == "-" {
+				continue // not part of the record (a case's lease)
+			}
 			allLeaves(path+"."+t.Field(i).Name, t.Field(i).Type, out)
 		}
 	default:

@@ -23,6 +23,8 @@ import (
 //	5  + importers (cases by importer and by entry) and decisions (decided cases by Center and decision date),
 //	   derived from the cases, and statistics per holder of each Center's cases (unassigned included); a ceedesk
 //	   of schema 4 would write cases without them
+//	6  + leases, checkouts and landed (cases checked out to desk files and their check-ins); a ceedesk of schema 5
+//	   would write to a case checked out to someone's desk
 type migration struct {
 	what  string
 	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what is derived
@@ -48,6 +50,7 @@ var migrations = map[uint64]migration{
 	2: {"let the audit chain be keyed", nil, deriveNothing},
 	3: {"order the ties of every sort by due date, and index the queue by kind, case, status, assignee and entry", nil, deriveSortIndexes},
 	4: {"index cases by importer and entry, decided cases by decision date, and count each Center's cases per holder", addCaseKeys, deriveNothing},
+	5: {"record checkouts to desk files", addDeskBuckets, deriveNothing},
 }
 
 // addCaseKeys derives what schema 5 adds from the cases alone, in one walk of them, without rebuilding the
@@ -75,6 +78,16 @@ func addCaseKeys(s *Store, tx *bolt.Tx) error {
 	ks, vs := e.statsEntries()
 	for i := range ks {
 		if err := st.Put(ks[i], vs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addDeskBuckets creates the buckets of checkouts, empty: a store from before them has none.
+func addDeskBuckets(s *Store, tx *bolt.Tx) error {
+	for _, name := range [][]byte{bLeases, bCheckouts, bLanded} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
 	}

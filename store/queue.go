@@ -43,7 +43,11 @@ func (s *Store) Case(actor, id string) (*cases.Case, error) {
 		if c, err = getCase(tx, id); err != nil {
 			return err
 		}
-		return s.checkCase(tx, actor, c)
+		if err := s.checkCase(tx, actor, c); err != nil {
+			return err
+		}
+		c.Lease, err = getLease(tx, id)
+		return err
 	})
 	if err != nil {
 		c = nil
@@ -510,6 +514,9 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 		page.Total = n
 		return nil
 	})
+	if err == nil {
+		err = s.view(func(tx *bolt.Tx) error { return fillLeases(tx, page.Rows) })
+	}
 	return page, err
 }
 

@@ -6,7 +6,7 @@
 // ordered index plus one row decode per visible row; nothing scans every case. After each commit a cases.Change is
 // published to in-process subscribers.
 //
-// Layout of the file (schema version 5; migrate.go has the history and the steps from older versions):
+// Layout of the file (schema version 6; migrate.go has the history and the steps from older versions):
 //
 //	cases    id -> encoded cases.Case
 //	rows     id -> compact binary cases.QueueRow (the queue projection, due date computed with the store's Policy)
@@ -16,10 +16,12 @@
 //	         revenue) and a histogram of open cases per due date
 //	importers  importer number, split, due, id -> programs and queue row; entry number, id -> nothing (importer.go)
 //	decisions  center, decision date, id -> due date and decider (report.go)
+//	leases, checkouts, landed  cases checked out to desks, the checkouts, and the desk changes that landed (lease.go)
 //	history  id 0x00 seq -> nothing: the audit events of a case
 //	users    name -> JSON cases.User
 //	keys     SHA256 fingerprint -> JSON Key
 //	audit    big-endian seq -> JSON cases.Event (hash-chained)
+//	desk     in a desk file only: its checkout, pending changes and their outcomes (desk.go)
 //	meta     schema version, policy and its fingerprint, last audit seq and hash, case count, and for a keyed audit
 //	         chain the event it is keyed from, the key's ID and the key file's path (auditkey.go)
 package store
@@ -49,7 +51,7 @@ const Operator = "operator"
 
 // SchemaVersion is the layout version this package reads and writes. Open migrates a store of an older version
 // (see migrate.go) and refuses a newer one.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // Options configure Open.
 type Options struct {
@@ -90,6 +92,9 @@ type core struct {
 
 	chain *chainKey // the audit chain's key, or where it is made; nil: the chain is not keyed and has no key path
 
+	desk *deskState // the checkout a desk file holds; nil for a Center store (desk.go)
+	cimu sync.Mutex // one check-in at a time (checkin.go)
+
 	feed feed
 }
 
@@ -104,7 +109,7 @@ var (
 	bAudit   = []byte("audit")
 	bMeta    = []byte("meta")
 
-	allBuckets = [][]byte{bCases, bRows, bIndex, bStats, bHistory, bUsers, bKeys, bAudit, bMeta, bImporters, bDecisions}
+	allBuckets = [][]byte{bCases, bRows, bIndex, bStats, bHistory, bUsers, bKeys, bAudit, bMeta, bImporters, bDecisions, bLeases, bCheckouts, bLanded}
 
 	mSchema    = []byte("schema")
 	mPolicy    = []byte("policy")
@@ -152,7 +157,24 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	s := &Store{core: &core{db: db, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}}
-	err = s.init()
+	// A desk file works under the Center's policy, recorded in it, whatever the local config says, and its audit
+	// chain is its own, unkeyed: the Center's key never leaves the Center.
+	err = s.view(func(tx *bolt.Tx) error {
+		d, err := loadDesk(tx, path)
+		if err != nil || d == nil {
+			return err
+		}
+		var p cases.Policy
+		if err := json.Unmarshal(tx.Bucket(bMeta).Get(mPolicy), &p); err != nil {
+			return fmt.Errorf("desk file %s is damaged: its policy does not read (%v)", path, err)
+		}
+		s.policy, s.desk = p, d
+		opt.AuditKey, opt.AuditKeyDefault = "", ""
+		return nil
+	})
+	if err == nil {
+		err = s.init()
+	}
 	if err == nil {
 		err = s.openChainKey(opt)
 	}

@@ -17,15 +17,28 @@ type edit struct {
 	apply   func(c *cases.Case, actor cases.User, now time.Time) error
 }
 
-// change runs the edits in one Update transaction: it loads the actor, runs prep (if any), and for each case checks the version,
-// applies the rule to a clone, bumps the version, rewrites the case with its row and indexes and appends one audit
-// event. An edit that changes nothing a person can see (StartReview of a case already in review) writes nothing.
-// After commit it publishes one cases.Change.
-func (s *Store) change(actorName, action, reason string, edits []edit, prep func(tx *bolt.Tx) error) ([]*cases.Case, error) {
+// change runs the edits in one Update transaction: it loads the actor, runs prep (if any), and for each case checks
+// that no one else holds it checked out (cases.CanWriteLeased), checks the version, applies the rule to a clone,
+// bumps the version, rewrites the case with its row and indexes and appends one audit event. An edit that changes
+// nothing a person can see (StartReview of a case already in review) writes nothing. On a desk file the op is
+// kept as a pending change in the same transaction; a change checked in from a desk records that it landed, also
+// in the same transaction (desk.go). After commit it publishes one cases.Change.
+func (s *Store) change(actorName, action, reason string, edits []edit, prep func(tx *bolt.Tx) error, w *writeCtx) ([]*cases.Case, error) {
 	var out []*cases.Case
 	var changed []string
 	var seq uint64
 	now := s.clock()
+	var rp *replay
+	if w != nil {
+		rp = w.replay
+	}
+	ruleNow := now // when the rule says the change was made: offline, for a change checked in from a desk
+	if rp != nil {
+		ruleNow = rp.made
+	}
+	if s.desk != nil && (w == nil || w.op == nil) {
+		return nil, fmt.Errorf("%w: a desk file takes the work on its own cases (decisions, notes, requests, notices); %s at the Center", cases.ErrInvalid, action)
+	}
 	err := s.update(func(tx *bolt.Tx) error {
 		out, changed = out[:0], changed[:0]
 		actor, err := s.actorUser(tx, actorName)
@@ -39,6 +52,7 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 		}
 		a := s.openAudit(tx)
 		seen := map[string]bool{}
+		var before uint64
 		for _, e := range edits {
 			if seen[e.id] {
 				return fmt.Errorf("%w: case %s is named twice", cases.ErrInvalid, e.id)
@@ -48,11 +62,19 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 			if err != nil {
 				return err
 			}
+			before = old.Version
+			l, err := getLease(tx, e.id)
+			if err != nil {
+				return err
+			}
+			if err := cases.CanWriteLeased(actor, e.id, l, cases.DateOf(now)); err != nil {
+				return err
+			}
 			if e.version != 0 && e.version != old.Version {
 				return &cases.ConflictError{ID: old.ID, By: old.UpdatedBy, At: old.UpdatedAt, Version: old.Version}
 			}
 			c := old.Clone()
-			if err := e.apply(c, actor, now); err != nil {
+			if err := e.apply(c, actor, ruleNow); err != nil {
 				return fmt.Errorf("case %s: %w", e.id, err)
 			}
 			diff := cases.Diff(old, c)
@@ -65,11 +87,25 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 			if err := s.putCase(tx, old, c); err != nil {
 				return err
 			}
-			if err := a.append(cases.Event{At: now, Actor: actor.Name, Case: c.ID, Action: action, Change: diff, Reason: reason}); err != nil {
+			ev := cases.Event{At: now, Actor: actor.Name, Case: c.ID, Action: action, Change: diff, Reason: reason}
+			if rp != nil {
+				ev.Offline = rp.made
+			}
+			if err := a.append(ev); err != nil {
 				return err
 			}
 			out = append(out, c)
 			changed = append(changed, c.ID)
+		}
+		if rp != nil {
+			if err := rp.landed(tx, out[0], a.seq, len(changed) > 0, now); err != nil {
+				return err
+			}
+		}
+		if s.desk != nil && len(changed) > 0 {
+			if err := s.desk.keep(tx, w.op, actor.Name, before, now); err != nil {
+				return err
+			}
 		}
 		seq = a.seq
 		return a.flush()
@@ -83,27 +119,15 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 	return out, nil
 }
 
-func (s *Store) change1(actor, action, reason, id string, version uint64, apply func(c *cases.Case, u cases.User, now time.Time) error) (*cases.Case, error) {
-	out, err := s.change(actor, action, reason, []edit{{id: id, version: version, apply: apply}}, nil)
-	if err != nil {
-		return nil, err
-	}
-	return out[0], nil
-}
-
 // StartReview marks the case in review (cases.StartReview) when its assignee opens it for work. Opening a case
 // that is already in review changes nothing and writes nothing.
 func (s *Store) StartReview(actor, id string, version uint64) (*cases.Case, error) {
-	return s.change1(actor, "review", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.StartReview(c, u, now)
-	})
+	return s.do(actor, Op{Action: "review", Case: id, Version: version})
 }
 
 // Decide records a decision (cases.Decide): final, or pending approval when the policy requires a second person.
 func (s *Store) Decide(actor, id string, version uint64, d cases.Decision, today cases.Date) (*cases.Case, error) {
-	return s.change1(actor, "decide", strings.TrimSpace(d.Reasons), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.Decide(c, u, d, s.policy, today, now)
-	})
+	return s.do(actor, Op{Action: "decide", Case: id, Version: version, Decision: &d, Today: today})
 }
 
 // checkReason applies cases.CheckReason to a reason or comment before the transaction: it is kept in the audit
@@ -116,39 +140,22 @@ func checkReason(what, text string) error {
 // An approval that makes a decision final after a deadline the law does not move needs lateAck, the approver's
 // acknowledgement (cases.AckLate), or is refused with a *cases.LateError that says why.
 func (s *Store) Approve(actor, id string, version uint64, comment, lateAck string, today cases.Date) (*cases.Case, error) {
-	if err := checkReason("comment", comment); err != nil {
-		return nil, err
-	}
-	if today == 0 {
-		today = s.today()
-	}
-	return s.change1(actor, "approve", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.Approve(c, u, comment, lateAck, s.policy, today, now)
-	})
+	return s.do(actor, Op{Action: "approve", Case: id, Version: version, Text: comment, LateAck: lateAck, Today: today})
 }
 
 // Return sends a pending decision back to review with a comment (cases.Return).
 func (s *Store) Return(actor, id string, version uint64, comment string) (*cases.Case, error) {
-	if err := checkReason("comment", comment); err != nil {
-		return nil, err
-	}
-	return s.change1(actor, "return", strings.TrimSpace(comment), id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.Return(c, u, comment, s.policy, now)
-	})
+	return s.do(actor, Op{Action: "return", Case: id, Version: version, Text: comment})
 }
 
 // AddNote appends a note to the case (cases.AddNote).
 func (s *Store) AddNote(actor, id string, version uint64, text string) (*cases.Case, error) {
-	return s.change1(actor, "note", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.AddNote(c, u, text, now)
-	})
+	return s.do(actor, Op{Action: "note", Case: id, Version: version, Text: text})
 }
 
 // RequestInfo records a request for information and sets the case awaiting information (cases.RequestInfo).
 func (s *Store) RequestInfo(actor, id string, version uint64, question string, today cases.Date) (*cases.Case, error) {
-	return s.change1(actor, "request_info", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.RequestInfo(c, u, question, s.policy, today, now)
-	})
+	return s.do(actor, Op{Action: "request_info", Case: id, Version: version, Text: question, Today: today})
 }
 
 // AnswerRequest records the importer's answer, received on answered, to the latest open request for information
@@ -159,25 +166,19 @@ func (s *Store) AnswerRequest(actor, id string, version uint64, answered cases.D
 
 // AnswerRequestNo is AnswerRequest for request n of the case (1 the first; 0 the latest open one).
 func (s *Store) AnswerRequestNo(actor, id string, version uint64, n int, answered cases.Date, text string, today cases.Date) (*cases.Case, error) {
-	return s.change1(actor, "answer", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.AnswerRequestNo(c, u, n, answered, text, today, now)
-	})
+	return s.do(actor, Op{Action: "answer", Case: id, Version: version, N: n, On: answered, Text: text, Today: today})
 }
 
 // NoticeOfAction records a notice of action (CBP Form 29) sent on sent: proposed, with the importer's reply due
 // at the end of 20 days, or taken (cases.NoticeOfAction).
 func (s *Store) NoticeOfAction(actor, id string, version uint64, proposed bool, action string, sent, today cases.Date) (*cases.Case, error) {
-	return s.change1(actor, "notice_of_action", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.NoticeOfAction(c, u, proposed, action, sent, today, now)
-	})
+	return s.do(actor, Op{Action: "notice_of_action", Case: id, Version: version, Proposed: proposed, What: action, On: sent, Today: today})
 }
 
 // RecordReply records the importer's reply, received on replied, to the latest notice of action of the case
 // that has none (cases.RecordReply).
 func (s *Store) RecordReply(actor, id string, version uint64, replied cases.Date, text string, today cases.Date) (*cases.Case, error) {
-	return s.change1(actor, "reply", "", id, version, func(c *cases.Case, u cases.User, now time.Time) error {
-		return cases.RecordReply(c, u, replied, text, today, now)
-	})
+	return s.do(actor, Op{Action: "reply", Case: id, Version: version, On: replied, Text: text, Today: today})
 }
 
 // Assign gives every listed case to the user to (cases.Assign), all or nothing, with one audit event per case.
@@ -208,5 +209,5 @@ func (s *Store) Assign(actor string, ids []string, versions []uint64, to, reason
 		var err error
 		target, err = getUser(tx, to)
 		return err
-	})
+	}, nil)
 }
