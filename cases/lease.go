@@ -136,3 +136,31 @@ func LeaseDays(days int) (int, error) {
 	}
 	return days, nil
 }
+
+// OfflineInfo is what a desk file says of itself: whose it is, what it holds, until when, and how much of its
+// work is still to be checked in.
+type OfflineInfo struct {
+	Checkout string    // the checkout's id
+	User     string    // whose desk it is
+	Center   string    // the Center the cases were checked out of
+	At       time.Time // when they were checked out
+	Until    Date      // the last day of the lease
+	Cases    int       // how many cases it holds
+	Pending  int       // changes made on it and not landed yet
+	Path     string    // the desk file
+}
+
+// Banner is the line the workstation shows over a desk file.
+func (o OfflineInfo) Banner(today Date) string {
+	s := fmt.Sprintf("Offline desk: %d cases checked out from %s on %s; lease ends %s", o.Cases, o.Center, DateOf(o.At.Local()), o.Until)
+	if today > o.Until {
+		s = fmt.Sprintf("Offline desk: %d cases checked out from %s on %s; the lease ended %s", o.Cases, o.Center, DateOf(o.At.Local()), o.Until)
+	}
+	switch o.Pending {
+	case 0:
+		return s + " · nothing to check in yet"
+	case 1:
+		return s + " · 1 change to check in"
+	}
+	return s + fmt.Sprintf(" · %d changes to check in", o.Pending)
+}

@@ -477,3 +477,13 @@ func (s *Store) writeDesk(path string, snap *deskSnapshot) error {
 
 // errDesk wraps every refusal of a desk file at check-in.
 var errDesk = errors.New("desk file refused")
+
+// Offline describes a desk file for the workstation's banner; false for a Center store.
+func (s *Store) Offline() (cases.OfflineInfo, bool) {
+	info, err := s.Desk()
+	if err != nil || info == nil {
+		return cases.OfflineInfo{}, false
+	}
+	return cases.OfflineInfo{Checkout: info.ID, User: info.User, Center: info.Center, At: info.At, Until: info.Until,
+		Cases: len(info.Cases), Pending: info.Pending, Path: s.path}, true
+}
