@@ -141,7 +141,7 @@ func (s *Store) Checkin(actor, path string, progress func(done, total int)) (*Ch
 				version = 0
 			}
 			c, seq, err := s.replayOne(rec, p, version)
-			row.Outcome = s.classify(rec, p, err)
+			row.Outcome = s.classify(rec, p, expect[p.Op.Case], err)
 			switch {
 			case err == nil:
 				row.Outcome = Outcome{State: Landed, CenterSeq: seq}
@@ -290,7 +290,10 @@ func (s *Store) replayOne(rec *CheckoutRecord, p PendingChange, version uint64) 
 
 // classify turns a replay's error into a conflict (the case changed at the Center, or is someone else's now) or
 // a refusal (a rule says no); other errors (the store itself failing) classify as nothing.
-func (s *Store) classify(rec *CheckoutRecord, p PendingChange, err error) Outcome {
+//
+// A change the rules refuse on a case that changed at the Center since (a note on a case reassigned meanwhile) is
+// a conflict too: it is the change at the Center that stands in its way.
+func (s *Store) classify(rec *CheckoutRecord, p PendingChange, expect uint64, err error) Outcome {
 	var ce *cases.ConflictError
 	var le *cases.LeaseError
 	switch {
@@ -300,14 +303,17 @@ func (s *Store) classify(rec *CheckoutRecord, p PendingChange, err error) Outcom
 		return Outcome{State: Conflict, Detail: s.changedSince(p.Op.Case, rec)}
 	case errors.As(err, &le):
 		return Outcome{State: Conflict, Detail: "the case is now " + le.Lease.String() + "; " + s.changedSince(p.Op.Case, rec)}
-	case errors.Is(err, cases.ErrForbidden), errors.Is(err, cases.ErrInvalid), errors.Is(err, cases.ErrNotFound):
-		return Outcome{State: Refused, Detail: err.Error()}
 	}
 	var late *cases.LateError
-	if errors.As(err, &late) {
-		return Outcome{State: Refused, Detail: err.Error()}
+	if !errors.Is(err, cases.ErrForbidden) && !errors.Is(err, cases.ErrInvalid) && !errors.Is(err, cases.ErrNotFound) && !errors.As(err, &late) {
+		return Outcome{}
 	}
-	return Outcome{}
+	var now *cases.Case
+	s.view(func(tx *bolt.Tx) error { now, _ = getCase(tx, p.Op.Case); return nil })
+	if now != nil && now.Version != expect {
+		return Outcome{State: Conflict, Detail: s.changedSince(p.Op.Case, rec) + "; so: " + err.Error()}
+	}
+	return Outcome{State: Refused, Detail: err.Error()}
 }
 
 // changedSince says who changed case id at the Center since the checkout, what and when (up to three events,

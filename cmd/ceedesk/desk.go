@@ -45,7 +45,11 @@ func runDesk(ctx context.Context, g *globals, stderr io.Writer) int {
 `, st.Path())
 		return cli.ExitFail
 	}
-	name := g.as
+	name, err := deskUser(st, g.as)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk: %v\n", err)
+		return cli.ExitUsage
+	}
 	if name == "" {
 		name = os.Getenv("CEEDESK_USER")
 	}
@@ -60,6 +64,19 @@ func runDesk(ctx context.Context, g *globals, stderr io.Writer) int {
 		return cli.ExitFail
 	}
 	return workstation(ctx, st, u, today, g, cfg, stderr)
+}
+
+// deskUser is who works on a desk file: the reviewer it was checked out to, whom --as (as) may name but not
+// change. On a Center store it is as.
+func deskUser(st *store.Store, as string) (string, error) {
+	info, ok := st.Offline()
+	if !ok {
+		return as, nil
+	}
+	if as != "" && as != info.User {
+		return "", fmt.Errorf("%s is %s's desk file (checkout %s); it is worked on as %s, not --as %s", st.Path(), info.User, info.Checkout, info.User, as)
+	}
+	return info.User, nil
 }
 
 // workstation runs the Bubble Tea program on this terminal until the user quits.

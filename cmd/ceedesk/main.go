@@ -124,7 +124,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return code
 	}
 	defer st.Close()
-	env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today, As: g.as}
+	as, err := deskUser(st, g.as)
+	if err != nil {
+		fmt.Fprintf(stderr, "ceedesk %s: %v\n", name, err)
+		return cli.ExitUsage
+	}
+	env := &cli.Env{Store: st, Stdin: stdin, Stdout: stdout, Stderr: stderr, Today: today, As: as}
 	return cli.Run(ctx, env, append([]string{name}, rest...))
 }
 
@@ -274,7 +279,7 @@ func heldHint(err error, g *globals, name string, rest []string) string {
 	if who == "" {
 		who = "USER" // the local account (root, say) need not be a ceedesk user's name
 	}
-	command := strings.Join(append([]string{name}, quoteArgs(rest)...), " ")
+	command := strings.Join(append([]string{name}, quoteArgs(remoteArgs(name, rest))...), " ")
 	if srv, ok := servingRecord(g.dbPath()); ok {
 		return fmt.Sprintf("%s\n`ceedesk serve` (pid %d) holds the store; run the command through it as your SSH identity:\n  %s %s",
 			msg, srv.PID, sshTo(srv.Listen, who), command)
@@ -298,13 +303,49 @@ func sshTo(addr, who string) string {
 	return "ssh -p " + port + " " + who + "@" + host
 }
 
+// remoteArgs are a command's arguments as they go over SSH, where files travel on standard input and output:
+// `checkin FILE` becomes `checkin < FILE`, `checkout --out FILE` becomes `checkout > FILE`.
+func remoteArgs(name string, args []string) []string {
+	var out []string
+	redirect := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case name == "checkin" && !strings.HasPrefix(a, "-"):
+			redirect = "< " + a
+			continue
+		case name == "checkout" && (a == "--out" || a == "-out") && i+1 < len(args):
+			i++
+			redirect = "> " + args[i]
+			continue
+		case name == "checkout" && (strings.HasPrefix(a, "--out=") || strings.HasPrefix(a, "-out=")):
+			_, v, _ := strings.Cut(a, "=")
+			redirect = "> " + v
+			continue
+		}
+		out = append(out, a)
+	}
+	if redirect != "" {
+		out = append(out, "\x00"+redirect)
+	}
+	return out
+}
+
 func quoteArgs(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
-		if a == "" || strings.ContainsAny(a, " \t'\"$`\\") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		if r, ok := strings.CutPrefix(a, "\x00"); ok { // a shell redirection from remoteArgs: "< FILE", "> FILE"
+			out[i] = r[:2] + quoteArg(r[2:])
+			continue
 		}
-		out[i] = a
+		out[i] = quoteArg(a)
 	}
 	return out
+}
+
+func quoteArg(a string) string {
+	if a == "" || strings.ContainsAny(a, " \t'\"$`\\<>|&;*?") {
+		return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return a
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -76,12 +77,21 @@ func cmdQueue(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "%s: %d open, %d overdue, %d due this week, %s at stake; showing %d-%d of %d\n",
 		scope, counts.Open, counts.Overdue, counts.DueWeek, counts.Revenue, min(page.Offset+1, page.Total), page.Offset+len(page.Rows), page.Total)
+	leased := slices.ContainsFunc(page.Rows, func(r cases.QueueRow) bool { return r.Lease != nil })
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DUE\tLEFT\t\tKIND\tCASE\tIMPORTER\tENTRY\tSTATUS\tASSIGNEE\tAT STAKE")
+	head := "DUE\tLEFT\t\tKIND\tCASE\tIMPORTER\tENTRY\tSTATUS\tASSIGNEE\tAT STAKE"
+	if leased {
+		head += "\tCHECKED OUT"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range page.Rows {
 		left := env.Today.DaysUntil(r.Due)
-		fmt.Fprintf(tw, "%s\t%dd\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Due, left, Mark(r.Status, left),
+		fmt.Fprintf(tw, "%s\t%dd\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Due, left, Mark(r.Status, left),
 			r.Kind.Short(), cases.CleanLine(r.ID), truncate(cases.CleanLine(r.Importer), 32), r.Entry, r.Status.Title(), r.Assignee, r.Revenue)
+		if r.Lease != nil {
+			fmt.Fprintf(tw, "\t%s", strings.TrimPrefix(r.Lease.Label(env.Today), "checked out "))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }
@@ -171,6 +181,9 @@ func WriteCase(w io.Writer, c *cases.Case, hist []cases.Event, p cases.Policy, t
 	due := cases.DueDate(c, p)
 	fmt.Fprintf(w, "%s %s  (%s, version %d)\n", c.Kind.Title(), cl(c.ID), c.Status.Title(), c.Version)
 	fmt.Fprintf(w, "Center %s   assignee %s   received %s   due %s (%d days left)\n", c.Center, orDash(c.Assignee), c.Received, due, today.DaysUntil(due))
+	if l := c.Lease; l != nil {
+		fmt.Fprintf(w, "Checked out: %s (checkout %s, since %s)\n", l.Label(today), l.Checkout, l.At.Local().Format("2006-01-02 15:04"))
+	}
 	fmt.Fprintf(w, "Importer %s %s", cl(c.Importer.Number), cl(c.Importer.Name))
 	if len(c.Importer.Programs) > 0 {
 		var ps []string
@@ -274,6 +287,9 @@ func WriteCase(w io.Writer, c *cases.Case, hist []cases.Event, p cases.Policy, t
 			fmt.Fprintf(w, "  %s %-10s %-12s %s", ev.At.Format("2006-01-02 15:04"), ev.Actor, ev.Action, cl(ev.Change))
 			if ev.Reason != "" {
 				fmt.Fprintf(w, " (reason: %s)", cl(ev.Reason))
+			}
+			if !ev.Offline.IsZero() {
+				fmt.Fprintf(w, " [made offline %s, checked in %s]", ev.Offline.In(ev.At.Location()).Format("2006-01-02 15:04"), ev.At.Format("2006-01-02 15:04"))
 			}
 			fmt.Fprintln(w)
 		}

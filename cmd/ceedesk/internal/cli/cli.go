@@ -86,6 +86,9 @@ func init() {
 		{"notice", "CASE [--format text|pdf] [--out FILE] [--which decision|cf28[:N]|cf29[:N]]", "print the notice the Center sends about a case", true, cmdNotice},
 		{"backup", "FILE", "consistent copy of the store while others work (admin)", true, cmdBackup},
 		{"audit", "verify [--head SEQ:HASH] | export [--out FILE]", "check or export the tamper-evident audit log", true, cmdAudit},
+		{"checkout", "[--filter Q] [--cases ID,...] [--days N] [--out FILE] | break CASE --reason TEXT | release CASE[,CASE...] | list", "check cases out to a desk file for work with no network (leases them at the Center); break, release or list checkouts", true, cmdCheckout},
+		{"checkin", "FILE (over SSH: checkin < FILE)", "check a desk file's work in at the Center: each change lands, conflicts or is refused", true, cmdCheckin},
+		{"pending", "", "on a desk file (--db FILE): the changes it holds for check-in and what the last check-in made of them", false, cmdPending},
 		{"batch", "[--keep-going] < COMMANDS", "run one command per line from standard input (# comments); each line's output follows its commit", true, cmdBatch},
 	}
 }
