@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -255,5 +256,106 @@ func TestCheckinRefusesAlteredAndForeignFiles(t *testing.T) {
 	rep, err := s.Checkin(Operator, path, nil)
 	if err != nil || rep.Landed != 1 || len(rep.Released) != 1 {
 		t.Fatalf("the operator's check-in of the real file: %+v %v", rep, err)
+	}
+}
+
+// A decision made on the desk before a deadline the law does not move, and checked in after it, is on time: the
+// Center judges it by the day it was made offline, and the record keeps both dates.
+func TestCheckinJudgesClocksByTheOfflineDate(t *testing.T) {
+	s, cs := fixture(t, 400)
+	var c *cases.Case
+	var d cases.Decision
+	var day cases.Date
+search:
+	for _, x := range cs {
+		if x.Assignee == "" || !x.Status.Open() || x.Status == cases.StatusPendingApproval {
+			continue
+		}
+		for _, o := range cases.Outcomes(x) {
+			try := cases.Decision{Outcome: o.Outcome, Reasons: "reviewed at the importer's premises"}
+			if cases.CheckDecision(x, try) != nil {
+				continue
+			}
+			for n := 2; n < 400; n++ {
+				if _, late := cases.LateDecision(x, try, s.policy, today.AddDays(n)); late {
+					if _, before := cases.LateDecision(x, try, s.policy, today.AddDays(n-1)); !before {
+						c, d, day = x, try, today.AddDays(n-1)
+						break search
+					}
+					break
+				}
+			}
+		}
+	}
+	if c == nil {
+		t.Fatal("the fixture has no case that becomes late to decide")
+	}
+	// the Center's clock: checkout the day before the last day on time, check-in five days after it
+	var at time.Time
+	s.now = func() time.Time { return at }
+	at = (day - 1).Time().Add(9 * time.Hour)
+	rec, path := checkout(t, s, c.Assignee, CheckoutRequest{IDs: []string{c.ID}})
+	if rec.Until < day+5 {
+		t.Fatalf("lease ends %s, before the check-in", rec.Until)
+	}
+	desk, err := Open(path, Options{NoSync: true, Now: func() time.Time { return day.Time().Add(15 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.Decide(c.Assignee, c.ID, 0, d, day); err != nil {
+		t.Fatalf("deciding on time on the desk: %v", err)
+	}
+	desk.Close()
+	at = (day + 5).Time().Add(10 * time.Hour)
+	if _, err := s.Decide(c.Assignee, c.ID, 0, d, day+5); err == nil {
+		t.Fatal("the same decision made at the Center on the check-in day was not late; the test proves nothing")
+	}
+	rep, err := s.Checkin(c.Assignee, path, nil)
+	if err != nil || rep.Landed != 1 {
+		t.Fatalf("check-in: %+v %v", rep, err)
+	}
+	got, _ := s.Case(Operator, c.ID)
+	if got.Decision == nil || got.Decision.On != day || got.Decision.LateAck != "" {
+		t.Fatalf("decision at the Center: %+v", got.Decision)
+	}
+	h, _ := s.History(Operator, c.ID)
+	var ev cases.Event
+	for _, e := range h {
+		if e.Action == "decide" {
+			ev = e
+		}
+	}
+	if cases.DateOf(ev.Offline) != day || cases.DateOf(ev.At) != day+5 {
+		t.Fatalf("the decide event says made %s, checked in %s; want %s and %s", ev.Offline, ev.At, day, day+5)
+	}
+}
+
+// The two-person rule applies at check-in: a decision that needs approval goes to the approvals of the Center,
+// and the desk (whose only user is the reviewer) cannot approve it.
+func TestCheckinSendsDecisionsToApproval(t *testing.T) {
+	s, cs := fixture(t, 400)
+	c := find(t, cs, func(c *cases.Case) bool {
+		return c.Center == "ELEC" && bigProtest(c) && c.Assignee != "" && c.Status != cases.StatusPendingApproval
+	})
+	_, path := checkout(t, s, c.Assignee, CheckoutRequest{IDs: []string{c.ID}})
+	d := openDesk(t, path)
+	got, err := d.Decide(c.Assignee, c.ID, 0, cases.Decision{Outcome: cases.OutcomeDenied, Reasons: "classified correctly"}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != cases.StatusPendingApproval {
+		t.Fatalf("on the desk: %s", got.Status)
+	}
+	if _, err := d.Approve(c.Assignee, c.ID, 0, "fine", "", today); err == nil {
+		t.Fatal("the reviewer approved their own decision on the desk")
+	}
+	d.Close()
+	rep, err := s.Checkin(c.Assignee, path, nil)
+	if err != nil || rep.Landed != 1 {
+		t.Fatalf("check-in: %+v %v", rep, err)
+	}
+	ap, _ := s.Approvals("sofia", "ELEC")
+	if !slices.ContainsFunc(ap, func(r cases.QueueRow) bool { return r.ID == c.ID }) {
+		t.Fatalf("%s is not waiting for approval at the Center", c.ID)
 	}
 }
