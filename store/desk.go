@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"time"
@@ -424,8 +425,14 @@ type deskSnapshot struct {
 
 // writeDesk writes a new desk file at path: a fresh store under this store's policy holding the snapshot, its
 // history events re-chained in the desk's own (unkeyed) audit log in the Center's order.
+//
+// The store is built beside path and then copied to it page by page up to its high-water mark: a bbolt file grows
+// in steps of many megabytes, and a desk file travels (over SSH, on a laptop), so it carries only what it holds.
 func (s *Store) writeDesk(path string, snap *deskSnapshot) error {
-	d, err := Open(path, Options{Policy: s.policy, Now: s.now, NoSync: true})
+	build := path + ".build"
+	os.Remove(build)
+	defer os.Remove(build)
+	d, err := Open(build, Options{Policy: s.policy, Now: s.now, NoSync: true})
 	if err != nil {
 		return err
 	}
@@ -467,7 +474,10 @@ func (s *Store) writeDesk(path string, snap *deskSnapshot) error {
 		return err
 	})
 	if err == nil {
-		err = d.db.Sync()
+		err = WriteNewFile(path, func(w io.Writer) error {
+			_, err := d.Backup(w)
+			return err
+		})
 	}
 	if cerr := d.Close(); err == nil {
 		err = cerr

@@ -149,7 +149,7 @@ func Open(path string, opt Options) (*Store, error) {
 			NoSync:          opt.NoSync,
 			ReadOnly:        opt.ReadOnly,
 			FreelistType:    bolt.FreelistMapType,
-			InitialMmapSize: 1 << 30,
+			InitialMmapSize: initialMmap(path),
 		})
 		return err
 	})
@@ -183,6 +183,17 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// initialMmap is the size bbolt maps a store at first. A Center's store maps 1 GiB at once, so that its file
+// growing never waits for the readers of the moment to finish; but bbolt then grows the file in 16 MiB steps
+// whatever it holds, and a small store (a desk file, which travels) would be mostly empty pages. A file under
+// 64 MiB is mapped as it is and grows as it fills.
+func initialMmap(path string) int {
+	if fi, err := os.Stat(path); err == nil && fi.Size() >= 64<<20 {
+		return 1 << 30
+	}
+	return 0
 }
 
 func openError(path string, err error) error {

@@ -214,6 +214,10 @@ func cmdCheckin(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	rep, err := env.Store.Checkin(who(env), path, progress)
+	if err != nil && env.Remote() {
+		// the server's temporary copy means nothing to the client
+		err = errors.New(strings.ReplaceAll(err.Error(), path, "the desk file sent on standard input"))
+	}
 	if rep != nil && len(rep.Rows) > 0 {
 		WriteCheckin(env.Stdout, rep)
 	}
