@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -496,4 +497,14 @@ func (s *Store) Offline() (cases.OfflineInfo, bool) {
 	}
 	return cases.OfflineInfo{Checkout: info.ID, User: info.User, Center: info.Center, At: info.At, Until: info.Until,
 		Cases: len(info.Cases), Pending: info.Pending, Path: s.path}, true
+}
+
+// notOnDesk refuses on a desk file what only the Center does (importing, seeding, managing users and keys): a
+// desk file holds one checkout, and only the work on its cases goes back at check-in.
+func (s *Store) notOnDesk(what string) error {
+	if s.desk == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %s is a desk file (%s's checkout %s); %s at the Center's store, where it is kept",
+		cases.ErrInvalid, s.path, s.desk.record.User, s.desk.record.ID, strings.ReplaceAll(what, "_", " "))
 }

@@ -359,3 +359,23 @@ func TestCheckinSendsDecisionsToApproval(t *testing.T) {
 		t.Fatalf("%s is not waiting for approval at the Center", c.ID)
 	}
 }
+
+// What only the Center does is refused on a desk file, saying so, rather than done where no check-in carries it.
+func TestDeskFileRefusesCenterWork(t *testing.T) {
+	s, cs := fixture(t, 100)
+	_, path := checkout(t, s, "alice", CheckoutRequest{IDs: []string{openCases(cs, "alice")[0].ID}})
+	d := openDesk(t, path)
+	defer d.Close()
+	for what, err := range map[string]error{
+		"user add": d.AddUser(Operator, cases.User{Name: "zed", Role: cases.RoleReviewer, Center: "ELEC"}),
+		"key add":  d.AddKey(Operator, "alice", "SHA256:abcdefghijkl", "ssh-ed25519 AAAA"),
+		"import":   func() error { _, err := d.Import(strings.NewReader(""), "x.jsonl", Operator); return err }(),
+		"checkout": func() error { _, err := d.Checkout("alice", CheckoutRequest{}, path+"2"); return err }(),
+		"checkin":  func() error { _, err := d.Checkin("alice", path, nil); return err }(),
+		"break":    func() error { _, err := d.BreakLease("alice", cs[0].ID, "x"); return err }(),
+	} {
+		if !errors.Is(err, cases.ErrInvalid) || !strings.Contains(err.Error(), "desk file") {
+			t.Errorf("%s on a desk file: %v", what, err)
+		}
+	}
+}

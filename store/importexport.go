@@ -138,6 +138,9 @@ type parsedCase struct {
 // The actor must be an admin or the Operator.
 func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 	base := filepath.Base(name)
+	if err := s.notOnDesk("import"); err != nil {
+		return 0, err
+	}
 	if err := s.view(func(tx *bolt.Tx) error { return s.checkAdmin(tx, actor) }); err != nil {
 		return 0, fmt.Errorf("import %s: %w", base, err)
 	}

@@ -160,6 +160,9 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	if s.readOnly {
 		return 0, fmt.Errorf("store %s is open read-only", s.path)
 	}
+	if err := s.notOnDesk("seed"); err != nil {
+		return 0, err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	// No fsync per commit, nor per file growth (bbolt syncs whenever it grows the file), and growth in large

@@ -155,6 +155,9 @@ func (s *Store) AddUser(actor string, u cases.User) error {
 // adminWrite is one admin-only transaction that changes users or keys: write makes the change and says what it
 // was, for one audit event, or "" when there was nothing to change (no event, no publication).
 func (s *Store) adminWrite(actor, action string, write func(tx *bolt.Tx, now time.Time) (string, error)) error {
+	if err := s.notOnDesk(action); err != nil {
+		return err
+	}
 	var seq uint64
 	now := s.clock()
 	err := s.update(func(tx *bolt.Tx) error {
