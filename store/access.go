@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -14,7 +12,7 @@ import (
 
 // reader loads who is reading: a user of the store (enabled, and holding the store's key when it is seen through
 // one), or the local operator, who holds the store file and may read all of it.
-func (s *Store) reader(tx *bolt.Tx, actor string) (cases.User, error) {
+func (s *Store) reader(tx kvTx, actor string) (cases.User, error) {
 	if actor == Operator && s.key == "" {
 		return cases.User{Name: Operator, Role: cases.RoleAdmin}, nil
 	}
@@ -23,7 +21,7 @@ func (s *Store) reader(tx *bolt.Tx, actor string) (cases.User, error) {
 
 // checkQueue applies the queue rules: a user's queue (cases.CanViewQueue) or a whole Center's
 // (cases.CanViewCenter).
-func (s *Store) checkQueue(tx *bolt.Tx, actor string, q cases.QueueQuery) error {
+func (s *Store) checkQueue(tx kvTx, actor string, q cases.QueueQuery) error {
 	u, err := s.reader(tx, actor)
 	if err != nil {
 		return err
@@ -45,7 +43,7 @@ func (s *Store) checkQueue(tx *bolt.Tx, actor string, q cases.QueueQuery) error 
 }
 
 // checkCase applies cases.CanView to a stored case.
-func (s *Store) checkCase(tx *bolt.Tx, actor string, c *cases.Case) error {
+func (s *Store) checkCase(tx kvTx, actor string, c *cases.Case) error {
 	u, err := s.reader(tx, actor)
 	if err != nil {
 		return err
@@ -57,7 +55,7 @@ func (s *Store) checkCase(tx *bolt.Tx, actor string, c *cases.Case) error {
 }
 
 // oversee applies cases.CanOversee for a Center's supervisor views.
-func (s *Store) oversee(tx *bolt.Tx, actor, center string) error {
+func (s *Store) oversee(tx kvTx, actor, center string) error {
 	u, err := s.reader(tx, actor)
 	if err != nil {
 		return err
@@ -66,7 +64,7 @@ func (s *Store) oversee(tx *bolt.Tx, actor, center string) error {
 }
 
 // bulkScope applies cases.BulkScope: "" for the whole store, else the one Center the actor may take in bulk.
-func (s *Store) bulkScope(tx *bolt.Tx, actor, what string) (string, error) {
+func (s *Store) bulkScope(tx kvTx, actor, what string) (string, error) {
 	u, err := s.reader(tx, actor)
 	if err != nil {
 		return "", err
@@ -75,7 +73,7 @@ func (s *Store) bulkScope(tx *bolt.Tx, actor, what string) (string, error) {
 }
 
 // caseCenter is the Center of a stored case, from its queue row, or "" when there is none.
-func caseCenter(tx *bolt.Tx, id string) string {
+func caseCenter(tx kvTx, id string) string {
 	v := tx.Bucket(bRows).Get([]byte(id))
 	if v == nil {
 		return ""

@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -69,9 +67,9 @@ func eventMAC(mac hash.Hash, e *cases.Event) string {
 
 // auditLog appends events within one write transaction; flush records the last seq and hash in meta.
 type auditLog struct {
-	tx      *bolt.Tx
-	audit   *bolt.Bucket
-	history *bolt.Bucket
+	tx      kvTx
+	audit   kvBucket
+	history kvBucket
 	seq     uint64
 	prev    string
 	events  []cases.Event
@@ -81,12 +79,12 @@ type auditLog struct {
 }
 
 // openAudit opens the audit log for appending inside the write transaction tx, with the store's chain key.
-func (s *Store) openAudit(tx *bolt.Tx) *auditLog {
+func (s *Store) openAudit(tx kvTx) *auditLog {
 	a := &auditLog{tx: tx, audit: tx.Bucket(bAudit), history: tx.Bucket(bHistory), ck: s.chain}
 	a.seq = metaUint(tx, mAuditSeq)
 	a.prev = string(tx.Bucket(bMeta).Get(mAuditHash))
 	a.from = metaUint(tx, mAuditKeyedFrom)
-	a.audit.FillPercent = 1.0 // keys only ever grow
+	a.audit.SetFillPercent(1.0) // keys only ever grow
 	return a
 }
 
@@ -187,7 +185,7 @@ func historyKey(id string, seq uint64) []byte {
 // wraps cases.ErrNotFound when the case does not exist.
 func (s *Store) History(actor, id string) ([]cases.Event, error) {
 	var out []cases.Event
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		kase, err := getCase(tx, id)
 		if err != nil {
 			return err
@@ -237,7 +235,7 @@ func (s *Store) VerifyAuditExtends(headSeq uint64, headHash string) (uint64, str
 	var n uint64
 	prev := ""
 	ck := s.chain
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		meta := tx.Bucket(bMeta)
 		from := metaUint(tx, mAuditKeyedFrom)
 		last := metaUint(tx, mAuditSeq)
@@ -315,7 +313,7 @@ func (s *Store) VerifyAuditExtends(headSeq uint64, headHash string) (uint64, str
 
 // checkKeyRecord refuses a record of the chain's key that ceedesk never writes: keyed from no event, or from after
 // the last one, or a key recorded without the event the chain is keyed from.
-func checkKeyRecord(meta *bolt.Bucket, last uint64) error {
+func checkKeyRecord(meta kvBucket, last uint64) error {
 	v := meta.Get(mAuditKeyedFrom)
 	switch {
 	case v == nil && meta.Get(mAuditKeyID) == nil && meta.Get(mAuditKeyPath) == nil:
@@ -334,7 +332,7 @@ func checkKeyRecord(meta *bolt.Bucket, last uint64) error {
 // verifying the chain. Kept outside the store (the server logs it when it starts and stops), a head is what
 // VerifyAuditExtends checks a later log against.
 func (s *Store) AuditHead() (seq uint64, hash string, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx kvTx) error {
 		seq, hash = metaUint(tx, mAuditSeq), string(tx.Bucket(bMeta).Get(mAuditHash))
 		return nil
 	})
@@ -345,7 +343,7 @@ func (s *Store) AuditHead() (seq uint64, hash string, err error) {
 // store was opened with, or, opened without it, the one it recorded; for a chain not keyed yet, the file its key
 // will be read from or made in at its next event ("" when it stays unkeyed).
 func (s *Store) AuditKey() (from uint64, path string, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx kvTx) error {
 		from, path = metaUint(tx, mAuditKeyedFrom), string(tx.Bucket(bMeta).Get(mAuditKeyPath))
 		return nil
 	})

@@ -16,8 +16,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -53,7 +51,7 @@ func randomText(rng *rand.Rand) string {
 // metaHead is the last seq and hash the store recorded.
 func metaHead(t *testing.T, s *Store) (seq uint64, hash string) {
 	t.Helper()
-	s.view(func(tx *bolt.Tx) error {
+	s.view(func(tx kvTx) error {
 		seq, hash = metaUint(tx, mAuditSeq), string(tx.Bucket(bMeta).Get(mAuditHash))
 		return nil
 	})
@@ -92,7 +90,7 @@ func TestAuditStoresExactlyWhatItHashes(t *testing.T) {
 				}
 				beforeSeq, beforeHash := metaHead(t, s)
 				var appended cases.Event
-				err := s.update(func(tx *bolt.Tx) error {
+				err := s.update(func(tx kvTx) error {
 					a := s.openAudit(tx)
 					if err := a.append(e); err != nil {
 						return err
@@ -116,7 +114,7 @@ func TestAuditStoresExactlyWhatItHashes(t *testing.T) {
 				}
 				stored++
 				var back cases.Event
-				err = s.view(func(tx *bolt.Tx) error {
+				err = s.view(func(tx kvTx) error {
 					return json.Unmarshal(tx.Bucket(bAudit).Get(be64(appended.Seq)), &back)
 				})
 				if err != nil || !reflect.DeepEqual(back, appended) {
@@ -157,7 +155,7 @@ func reopenKeyed(t *testing.T, s *Store, opt Options) *Store {
 
 func addNote(t *testing.T, s *Store, text string) {
 	t.Helper()
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx kvTx) error {
 		a := s.openAudit(tx)
 		if err := a.append(cases.Event{At: s.clock(), Actor: Operator, Action: "note", Change: text}); err != nil {
 			return err
@@ -172,7 +170,7 @@ func addNote(t *testing.T, s *Store, text string) {
 func metaString(t *testing.T, s *Store, key []byte) string {
 	t.Helper()
 	var v string
-	s.view(func(tx *bolt.Tx) error { v = string(tx.Bucket(bMeta).Get(key)); return nil })
+	s.view(func(tx kvTx) error { v = string(tx.Bucket(bMeta).Get(key)); return nil })
 	return v
 }
 
@@ -207,7 +205,7 @@ func TestNewStoreIsKeyedFromItsFirstEvent(t *testing.T) {
 	if n, err := s.VerifyAudit(); n != 5 || err != nil {
 		t.Fatalf("VerifyAudit = %d, %v", n, err)
 	}
-	s.view(func(tx *bolt.Tx) error {
+	s.view(func(tx kvTx) error {
 		e := event(t, tx, 3)
 		if eventHash(&e) == e.Hash {
 			t.Error("event 3 of a keyed chain has its plain SHA-256 as hash")
@@ -234,22 +232,22 @@ func TestKeyedChainCannotBeRecomputed(t *testing.T) {
 	forger := hmac.New(sha256.New, []byte("a key that is not the store's key"))
 	tests := []struct {
 		name   string
-		tamper func(t *testing.T, tx *bolt.Tx)
+		tamper func(t *testing.T, tx kvTx)
 		want   string
 	}{
-		{"edited with its plain hash recomputed", func(t *testing.T, tx *bolt.Tx) {
+		{"edited with its plain hash recomputed", func(t *testing.T, tx kvTx) {
 			e := event(t, tx, 20)
 			e.Actor = "mallory"
 			e.Hash = eventHash(&e)
 			putEvent(t, tx, e)
 		}, "audit event 20: its content does not match its hash (edited)"},
-		{"edited with another key", func(t *testing.T, tx *bolt.Tx) {
+		{"edited with another key", func(t *testing.T, tx kvTx) {
 			e := event(t, tx, 20)
 			e.Actor = "mallory"
 			e.Hash = eventMAC(forger, &e)
 			putEvent(t, tx, e)
 		}, "audit event 20: its content does not match its hash (edited)"},
-		{"forged onto the end, meta too", func(t *testing.T, tx *bolt.Tx) {
+		{"forged onto the end, meta too", func(t *testing.T, tx kvTx) {
 			last := event(t, tx, metaUint(tx, mAuditSeq))
 			forged := cases.Event{Seq: last.Seq + 1, At: last.At, Actor: "mallory", Action: "note", Change: "forged", Prev: last.Hash}
 			forged.Hash = eventHash(&forged)
@@ -257,7 +255,7 @@ func TestKeyedChainCannotBeRecomputed(t *testing.T) {
 			tx.Bucket(bMeta).Put(mAuditSeq, be64(forged.Seq))
 			tx.Bucket(bMeta).Put(mAuditHash, []byte(forged.Hash))
 		}, "(edited)"},
-		{"keyed from later, the events before rewritten plain", func(t *testing.T, tx *bolt.Tx) {
+		{"keyed from later, the events before rewritten plain", func(t *testing.T, tx kvTx) {
 			tx.Bucket(bMeta).Put(mAuditKeyedFrom, be64(31))
 			prev := ""
 			for seq := uint64(1); seq <= 30; seq++ {
@@ -268,13 +266,13 @@ func TestKeyedChainCannotBeRecomputed(t *testing.T) {
 				prev = e.Hash
 			}
 		}, "audit event 31: its previous-event hash does not match"},
-		{"keyed from later", func(t *testing.T, tx *bolt.Tx) {
+		{"keyed from later", func(t *testing.T, tx kvTx) {
 			tx.Bucket(bMeta).Put(mAuditKeyedFrom, be64(31))
 		}, "audit event 1: its content does not match its hash (edited)"},
-		{"no longer keyed", func(t *testing.T, tx *bolt.Tx) {
+		{"no longer keyed", func(t *testing.T, tx kvTx) {
 			tx.Bucket(bMeta).Delete(mAuditKeyedFrom)
 		}, "the record of the key was changed"},
-		{"keyed from after the end", func(t *testing.T, tx *bolt.Tx) {
+		{"keyed from after the end", func(t *testing.T, tx kvTx) {
 			tx.Bucket(bMeta).Put(mAuditKeyedFrom, be64(metaUint(tx, mAuditSeq)+1))
 		}, "the record of the key was changed"},
 	}
@@ -290,7 +288,7 @@ func TestKeyedChainCannotBeRecomputed(t *testing.T) {
 			}
 			path := s.Path()
 			s.Close()
-			rawUpdate(t, path, func(tx *bolt.Tx) error { tc.tamper(t, tx); return nil })
+			rawUpdate(t, path, func(tx kvTx) error { tc.tamper(t, tx); return nil })
 			s = reopenKeyed(t, openTest(t, path), Options{ReadOnly: true})
 			if _, err := s.VerifyAudit(); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("VerifyAudit = %v, want %q", err, tc.want)
@@ -320,7 +318,7 @@ func TestStoreFromBeforeKeysIsKeyedFromItsNextEvent(t *testing.T) {
 	if n, err := s.VerifyAudit(); n != 36 || err != nil {
 		t.Fatalf("VerifyAudit = %d, %v", n, err)
 	}
-	s.view(func(tx *bolt.Tx) error {
+	s.view(func(tx kvTx) error {
 		if e := event(t, tx, 31); eventHash(&e) != e.Hash {
 			t.Error("event 31, from before the key, no longer has its plain hash")
 		}
@@ -333,7 +331,7 @@ func TestStoreFromBeforeKeysIsKeyedFromItsNextEvent(t *testing.T) {
 	// cannot be recomputed.
 	path := s.Path()
 	s.Close()
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		for seq := uint64(10); seq <= 31; seq++ {
 			e := event(t, tx, seq)
 			if seq == 10 {
@@ -461,7 +459,7 @@ func TestVerifyAuditExtendsARecordedHead(t *testing.T) {
 	}
 	path := s.Path()
 	s.Close()
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		for seq := uint64(25); seq <= 36; seq++ {
 			e := event(t, tx, seq)
 			if seq == 25 {
@@ -483,7 +481,7 @@ func TestVerifyAuditExtendsARecordedHead(t *testing.T) {
 		t.Fatalf("VerifyAuditExtends after the rewrite = %v", err)
 	}
 	s.Close()
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		for seq := uint64(21); seq <= 36; seq++ {
 			tx.Bucket(bAudit).Delete(be64(seq))
 		}

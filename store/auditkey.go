@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The audit chain is keyed: from the event meta names (audit_keyed_from) on, each event's hash is an HMAC-SHA256
@@ -182,7 +180,7 @@ func (ck *chainKey) forNewChain() (*auditKey, error) {
 func (s *Store) openChainKey(opt Options) error {
 	var from uint64
 	var id, recorded string
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		meta := tx.Bucket(bMeta)
 		from = metaUint(tx, mAuditKeyedFrom)
 		id, recorded = string(meta.Get(mAuditKeyID)), string(meta.Get(mAuditKeyPath))
@@ -224,7 +222,7 @@ func (s *Store) openChainKey(opt Options) error {
 }
 
 // keyChain keys a chain that is not keyed yet from event seq, inside the transaction that appends it.
-func keyChain(tx *bolt.Tx, ck *chainKey, seq uint64) error {
+func keyChain(tx kvTx, ck *chainKey, seq uint64) error {
 	k, err := ck.forNewChain()
 	if err != nil {
 		return fmt.Errorf("audit log: the key for the chain: %w; nothing was written", err)

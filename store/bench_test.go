@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
 )
@@ -56,7 +54,7 @@ func bigStore(b *testing.B) string {
 	bigOnce.Do(func() {
 		if s, oerr := Open(path, Options{Timeout: time.Second}); oerr == nil {
 			var have uint64
-			s.db.View(func(tx *bolt.Tx) error { have = metaUint(tx, mCases); return nil })
+			s.view(func(tx kvTx) error { have = metaUint(tx, mCases); return nil })
 			s.Close()
 			if have >= uint64(n) {
 				return

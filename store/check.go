@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // maxProblems bounds how many problems Check reports.
@@ -30,9 +28,11 @@ func (s *Store) Check() error {
 		}
 		return len(problems) < maxProblems
 	}
-	err := s.view(func(tx *bolt.Tx) error {
-		damaged := false
-		tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+	// every page first, guarded: bbolt's checker runs in a goroutine of its own, where a damaged page reference is
+	// a fatal fault
+	damaged := false
+	err := s.view(func(tx kvTx) error {
+		return tx.ForEach(func(name []byte, b kvBucket) error {
 			if err := guard(s.path, func() error { return readAll(b) }); err != nil {
 				var de *damagedError
 				if errors.As(err, &de) {
@@ -44,108 +44,111 @@ func (s *Store) Check() error {
 			}
 			return nil
 		})
-		if damaged {
-			// bbolt's checker runs in a goroutine of its own, where a damaged page reference is a fatal fault
-			return fmt.Errorf("the store is damaged; restore it from a backup (ceedesk restore FILE)")
-		}
-		for err := range tx.Check() { // drain fully: the checker goroutine writes every error
-			report("bbolt: %v", err)
-		}
-		e := newExpected()
-		ck := newCaseKeySet()
-		rows := tx.Bucket(bRows)
-		ncases := 0
-		err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
-			ncases++
-			c, err := decodeCase(v)
+	})
+	if err == nil && damaged {
+		err = fmt.Errorf("the store is damaged; restore it from a backup (ceedesk restore FILE)")
+	}
+	if err == nil {
+		err = s.guard(func() error { return s.eng.check(report) })
+	}
+	if err == nil {
+		err = s.view(func(tx kvTx) error {
+			e := newExpected()
+			ck := newCaseKeySet()
+			rows := tx.Bucket(bRows)
+			ncases := 0
+			err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
+				ncases++
+				c, err := decodeCase(v)
+				if err != nil {
+					report("case %s: %v", k, err)
+					return nil
+				}
+				if c.ID != string(k) {
+					report("case stored under %q says its id is %q", k, c.ID)
+				}
+				r := c.Row(s.policy)
+				if got := rows.Get(k); !bytes.Equal(got, encodeRow(&r)) {
+					report("case %s: its queue row is missing or stale", k)
+				}
+				e.add(&r)
+				return caseKeys(c, &r, ck.add)
+			})
 			if err != nil {
-				report("case %s: %v", k, err)
-				return nil
+				return err
 			}
-			if c.ID != string(k) {
-				report("case stored under %q says its id is %q", k, c.ID)
+			ck.verify(tx, report)
+			if n := rows.KeyN(); n != ncases {
+				rows.ForEach(func(k, _ []byte) error {
+					if tx.Bucket(bCases).Get(k) == nil {
+						return errorsStop(report("row %s has no case", k))
+					}
+					return nil
+				})
 			}
-			r := c.Row(s.policy)
-			if got := rows.Get(k); !bytes.Equal(got, encodeRow(&r)) {
-				report("case %s: its queue row is missing or stale", k)
+			if n := metaUint(tx, mCases); n != uint64(ncases) {
+				report("meta counts %d cases, the store holds %d", n, ncases)
 			}
-			e.add(&r)
-			return caseKeys(c, &r, ck.add)
-		})
-		if err != nil {
-			return err
-		}
-		ck.verify(tx, report)
-		if n := rows.Stats().KeyN; n != ncases {
-			rows.ForEach(func(k, _ []byte) error {
-				if tx.Bucket(bCases).Get(k) == nil {
-					return errorsStop(report("row %s has no case", k))
+			idx := tx.Bucket(bIndex)
+			idx.ForEachBucket(func(name []byte) error {
+				if _, ok := e.keys[string(name)]; !ok {
+					if n := idx.Bucket(name).KeyN(); n > 0 {
+						report("index %q has %d entries for cases that do not belong there", name, n)
+					}
 				}
 				return nil
 			})
-		}
-		if n := metaUint(tx, mCases); n != uint64(ncases) {
-			report("meta counts %d cases, the store holds %d", n, ncases)
-		}
-		idx := tx.Bucket(bIndex)
-		idx.ForEachBucket(func(name []byte) error {
-			if _, ok := e.keys[string(name)]; !ok {
-				if n := idx.Bucket(name).Stats().KeyN; n > 0 {
-					report("index %q has %d entries for cases that do not belong there", name, n)
+			for name := range e.keys {
+				ks, vs := e.sorted(name)
+				b := idx.Bucket([]byte(name))
+				if b == nil {
+					report("index %q is missing", name)
+					continue
 				}
-			}
-			return nil
-		})
-		for name := range e.keys {
-			ks, vs := e.sorted(name)
-			b := idx.Bucket([]byte(name))
-			if b == nil {
-				report("index %q is missing", name)
-				continue
-			}
-			c := b.Cursor()
-			k, v := c.First()
-			i := 0
-			for k != nil || i < len(ks) {
-				switch {
-				case k == nil || (i < len(ks) && bytes.Compare(ks[i], k) < 0):
-					report("index %q lacks the entry for case %s", name, keyID(ks[i], name[len(name)-1]))
-					i++
-				case i >= len(ks) || bytes.Compare(k, ks[i]) < 0:
-					report("index %q has an entry for case %s that does not match its row", name, keyID(k, name[len(name)-1]))
-					k, v = c.Next()
-				default:
-					if !bytes.Equal(v, vs[i]) {
-						report("index %q: entry for case %s has a stale status, kind or copy of its row", name, keyID(k, name[len(name)-1]))
+				c := b.Cursor()
+				k, v := c.First()
+				i := 0
+				for k != nil || i < len(ks) {
+					switch {
+					case k == nil || (i < len(ks) && bytes.Compare(ks[i], k) < 0):
+						report("index %q lacks the entry for case %s", name, keyID(ks[i], name[len(name)-1]))
+						i++
+					case i >= len(ks) || bytes.Compare(k, ks[i]) < 0:
+						report("index %q has an entry for case %s that does not match its row", name, keyID(k, name[len(name)-1]))
+						k, v = c.Next()
+					default:
+						if !bytes.Equal(v, vs[i]) {
+							report("index %q: entry for case %s has a stale status, kind or copy of its row", name, keyID(k, name[len(name)-1]))
+						}
+						i++
+						k, v = c.Next()
 					}
-					i++
-					k, v = c.Next()
 				}
 			}
-		}
-		ks, vs := e.statsEntries()
-		st := tx.Bucket(bStats)
-		if st.Stats().KeyN != len(ks) {
-			report("statistics have %d entries, the rows call for %d", st.Stats().KeyN, len(ks))
-		}
-		for i := range ks {
-			if got := st.Get(ks[i]); !bytes.Equal(got, vs[i]) {
-				report("statistics entry %q is %x, the rows give %x", ks[i], got, vs[i])
+			ks, vs := e.statsEntries()
+			st := tx.Bucket(bStats)
+			if st.KeyN() != len(ks) {
+				report("statistics have %d entries, the rows call for %d", st.KeyN(), len(ks))
 			}
-		}
-		audit := tx.Bucket(bAudit)
-		return tx.Bucket(bHistory).ForEach(func(k, _ []byte) error {
-			i := bytes.IndexByte(k, 0)
-			if i < 0 || len(k) != i+9 {
-				return errorsStop(report("history key %q is malformed", k))
+			for i := range ks {
+				if got := st.Get(ks[i]); !bytes.Equal(got, vs[i]) {
+					report("statistics entry %q is %x, the rows give %x", ks[i], got, vs[i])
+				}
 			}
-			id, seq := k[:i], binary.BigEndian.Uint64(k[i+1:])
-			if audit.Get(k[i+1:]) == nil {
-				return errorsStop(report("history of case %s names audit event %d, which does not exist", id, seq))
-			}
-			return nil
+			audit := tx.Bucket(bAudit)
+			return tx.Bucket(bHistory).ForEach(func(k, _ []byte) error {
+				i := bytes.IndexByte(k, 0)
+				if i < 0 || len(k) != i+9 {
+					return errorsStop(report("history key %q is malformed", k))
+				}
+				id, seq := k[:i], binary.BigEndian.Uint64(k[i+1:])
+				if audit.Get(k[i+1:]) == nil {
+					return errorsStop(report("history of case %s names audit event %d, which does not exist", id, seq))
+				}
+				return nil
+			})
 		})
-	})
+	}
 	if errors.Is(err, errStop) {
 		err = nil
 	}
@@ -160,7 +163,7 @@ func (s *Store) Check() error {
 
 // readAll reads every key and value of b and of the buckets nested in it, touching the first and last byte of each
 // so that a page reference leading outside the file faults here, under guard.
-func readAll(b *bolt.Bucket) error {
+func readAll(b kvBucket) error {
 	var sink byte
 	touch := func(p []byte) {
 		if len(p) > 0 {

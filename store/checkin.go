@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -35,7 +33,7 @@ func landedKey(checkout string, seq uint64) []byte {
 	return append(k, be64(seq)...)
 }
 
-func getLanding(tx *bolt.Tx, checkout string, seq uint64) (*landing, error) {
+func getLanding(tx kvTx, checkout string, seq uint64) (*landing, error) {
 	v := tx.Bucket(bLanded).Get(landedKey(checkout, seq))
 	if v == nil {
 		return nil, nil
@@ -49,7 +47,7 @@ func getLanding(tx *bolt.Tx, checkout string, seq uint64) (*landing, error) {
 
 var errAlreadyLanded = errors.New("landed already")
 
-func (r *replay) landed(tx *bolt.Tx, c *cases.Case, auditSeq uint64, changed bool, now time.Time) error {
+func (r *replay) landed(tx kvTx, c *cases.Case, auditSeq uint64, changed bool, now time.Time) error {
 	l := landing{Version: c.Version, At: now}
 	if changed {
 		l.Seq = auditSeq
@@ -123,7 +121,7 @@ func (s *Store) Checkin(actor, path string, progress func(done, total int)) (*Ch
 	for i, p := range pending {
 		row := CheckinRow{Seq: p.Seq, Case: p.Op.Case, Action: p.Op.Action, Made: p.Made}
 		var l *landing
-		if err := s.view(func(tx *bolt.Tx) error { l, err = getLanding(tx, rec.ID, p.Seq); return err }); err != nil {
+		if err := s.view(func(tx kvTx) error { l, err = getLanding(tx, rec.ID, p.Seq); return err }); err != nil {
 			return rep, err
 		}
 		switch {
@@ -199,7 +197,7 @@ func (s *Store) checkDesk(actor string, d *Store) (*CheckoutRecord, []PendingCha
 	}
 	var sc sealedCheckout
 	var pending []PendingChange
-	err := d.view(func(tx *bolt.Tx) error {
+	err := d.view(func(tx kvTx) error {
 		b := tx.Bucket(bDesk)
 		if err := json.Unmarshal(b.Get(dCheckout), &sc); err != nil {
 			return err
@@ -223,7 +221,7 @@ func (s *Store) checkDesk(actor string, d *Store) (*CheckoutRecord, []PendingCha
 	var id string
 	var secret []byte
 	var onRecord []byte
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx kvTx) error {
 		id, secret, err = storeIdentity(tx, false)
 		onRecord = append([]byte(nil), tx.Bucket(bCheckouts).Get([]byte(rec.ID))...)
 		return err
@@ -274,7 +272,7 @@ func (s *Store) replayOne(rec *CheckoutRecord, p PendingChange, version uint64) 
 		return nil, 0, err
 	}
 	rp := &replay{checkout: rec.ID, seq: p.Seq, made: p.Made}
-	prep := func(tx *bolt.Tx) error {
+	prep := func(tx kvTx) error {
 		l, err := getLanding(tx, rec.ID, p.Seq)
 		if err == nil && l != nil {
 			err = errAlreadyLanded
@@ -309,7 +307,7 @@ func (s *Store) classify(rec *CheckoutRecord, p PendingChange, expect uint64, er
 		return Outcome{}
 	}
 	var now *cases.Case
-	s.view(func(tx *bolt.Tx) error { now, _ = getCase(tx, p.Op.Case); return nil })
+	s.view(func(tx kvTx) error { now, _ = getCase(tx, p.Op.Case); return nil })
 	if now != nil && now.Version != expect {
 		return Outcome{State: Conflict, Detail: s.changedSince(p.Op.Case, rec) + "; so: " + err.Error()}
 	}
@@ -320,7 +318,7 @@ func (s *Store) classify(rec *CheckoutRecord, p PendingChange, expect uint64, er
 // the latest last), leaving out the checkout's own events and the changes checked in from it.
 func (s *Store) changedSince(id string, rec *CheckoutRecord) string {
 	var evs []cases.Event
-	s.view(func(tx *bolt.Tx) error {
+	s.view(func(tx kvTx) error {
 		all, err := caseEvents(tx, id)
 		for _, e := range all {
 			if e.At.After(rec.At) && e.Action != "checkout" && !(e.Actor == rec.User && !e.Offline.IsZero()) {
@@ -355,7 +353,7 @@ func (s *Store) releaseCheckedIn(rec *CheckoutRecord, failed map[string]uint64) 
 	var released []string
 	var seq uint64
 	now := s.clock()
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx kvTx) error {
 		released = released[:0]
 		a := s.openAudit(tx)
 		leases := tx.Bucket(bLeases)
@@ -398,7 +396,7 @@ func (s *Store) releaseCheckedIn(rec *CheckoutRecord, failed map[string]uint64) 
 
 // recordOutcomes writes what a check-in made of each change into the desk file.
 func (d *Store) recordOutcomes(rows []CheckinRow) error {
-	return d.update(func(tx *bolt.Tx) error {
+	return d.update(func(tx kvTx) error {
 		b := tx.Bucket(bDesk).Bucket(dOutcome)
 		for _, r := range rows {
 			v, _ := json.Marshal(r.Outcome)

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -23,7 +21,7 @@ func TestDamagedDataPage(t *testing.T) {
 	s, cs := fixture(t, 1500)
 	target := cs[len(cs)/2]
 	var value []byte
-	s.view(func(tx *bolt.Tx) error { value = bytes.Clone(tx.Bucket(bCases).Get([]byte(target.ID))); return nil })
+	s.view(func(tx kvTx) error { value = bytes.Clone(tx.Bucket(bCases).Get([]byte(target.ID))); return nil })
 	src := s.Path()
 	s.Close()
 	pristine, err := os.ReadFile(src)

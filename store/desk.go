@@ -16,8 +16,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -128,7 +126,7 @@ type deskState struct {
 }
 
 // loadDesk reads the desk bucket of a store, if it has one: nil for a Center store.
-func loadDesk(tx *bolt.Tx, path string) (*deskState, error) {
+func loadDesk(tx kvTx, path string) (*deskState, error) {
 	b := tx.Bucket(bDesk)
 	if b == nil {
 		return nil, nil
@@ -148,7 +146,7 @@ func loadDesk(tx *bolt.Tx, path string) (*deskState, error) {
 }
 
 // keep records op, just applied by actor to a case at version before, as the desk's next pending change.
-func (d *deskState) keep(tx *bolt.Tx, op *Op, actor string, before uint64, now time.Time) error {
+func (d *deskState) keep(tx kvTx, op *Op, actor string, before uint64, now time.Time) error {
 	b := tx.Bucket(bDesk).Bucket(dPending)
 	p := PendingChange{Made: now, Actor: actor, Op: *op, Version: before}
 	prev := ""
@@ -181,7 +179,7 @@ func (s *Store) Desk() (*DeskInfo, error) {
 		return nil, nil
 	}
 	info := &DeskInfo{CheckoutRecord: s.desk.record}
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		b := tx.Bucket(bDesk)
 		out := b.Bucket(dOutcome)
 		return b.Bucket(dPending).ForEach(func(k, _ []byte) error {
@@ -209,7 +207,7 @@ func (s *Store) DeskChanges() ([]DeskChange, error) {
 		return nil, fmt.Errorf("%w: store %s is not a desk file", cases.ErrInvalid, s.path)
 	}
 	var out []DeskChange
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		b := tx.Bucket(bDesk)
 		oc := b.Bucket(dOutcome)
 		return b.Bucket(dPending).ForEach(func(k, v []byte) error {
@@ -283,7 +281,7 @@ func (s *Store) Checkout(actor string, req CheckoutRequest, path string) (*Check
 	tmp := path + ".part"
 	os.Remove(tmp)
 	var seq uint64
-	err = s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx kvTx) error {
 		u, err := s.actorUser(tx, actor)
 		if err != nil {
 			return err
@@ -395,7 +393,7 @@ func (s *Store) checkoutIDs(actor string, req CheckoutRequest) ([]string, error)
 }
 
 // caseEvents are the audit events of case id, oldest first.
-func caseEvents(tx *bolt.Tx, id string) ([]cases.Event, error) {
+func caseEvents(tx kvTx, id string) ([]cases.Event, error) {
 	prefix := append([]byte(id), 0)
 	audit := tx.Bucket(bAudit)
 	var out []cases.Event
@@ -437,7 +435,7 @@ func (s *Store) writeDesk(path string, snap *deskSnapshot) error {
 	if err != nil {
 		return err
 	}
-	err = d.boltUpdate(func(tx *bolt.Tx) error {
+	err = d.boltUpdate(func(tx kvTx) error {
 		if err := putUser(tx, snap.user); err != nil {
 			return err
 		}

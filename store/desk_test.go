@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -209,7 +207,7 @@ func TestCheckinRefusesAlteredAndForeignFiles(t *testing.T) {
 		return p
 	}
 	edited := copyOf("edited.desk")
-	rawUpdate(t, edited, func(tx *bolt.Tx) error {
+	rawUpdate(t, edited, func(tx kvTx) error {
 		b := tx.Bucket(bDesk).Bucket(dPending)
 		var p PendingChange
 		json.Unmarshal(b.Get(be64(1)), &p)
@@ -218,7 +216,7 @@ func TestCheckinRefusesAlteredAndForeignFiles(t *testing.T) {
 		return b.Put(be64(1), v)
 	})
 	longer := copyOf("longer.desk")
-	rawUpdate(t, longer, func(tx *bolt.Tx) error {
+	rawUpdate(t, longer, func(tx kvTx) error {
 		var sc sealedCheckout
 		b := tx.Bucket(bDesk)
 		json.Unmarshal(b.Get(dCheckout), &sc)

@@ -4,19 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
-
-// ErrLocked is wrapped by Open's error when another process holds the store file (bbolt admits one process).
-var ErrLocked = bolt.ErrTimeout
 
 // Events calls fn for every audit event actor may take in bulk (cases.BulkScope), in log order, inside one read
 // transaction, so the sequence it sees is one consistent prefix of the log: an admin or the operator every
 // event; a supervisor the events of their Center's cases. It stops at fn's first error and returns it.
 func (s *Store) Events(actor string, fn func(cases.Event) error) error {
-	return s.view(func(tx *bolt.Tx) error {
+	return s.view(func(tx kvTx) error {
 		center, err := s.bulkScope(tx, actor, "export the audit log")
 		if err != nil {
 			return err

@@ -14,8 +14,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
 )
@@ -126,7 +124,7 @@ type storeMark struct{ cases, seq uint64 }
 
 func mark(t *testing.T, s *Store) storeMark {
 	var m storeMark
-	if err := s.view(func(tx *bolt.Tx) error {
+	if err := s.view(func(tx kvTx) error {
 		m = storeMark{metaUint(tx, mCases), metaUint(tx, mAuditSeq)}
 		return nil
 	}); err != nil {

@@ -6,8 +6,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // bbolt trusts the pages of its file: a damaged page makes it panic (an impossible page type, a page that names
@@ -40,14 +38,14 @@ func guard(path string, fn func() error) (err error) {
 }
 
 // view runs fn in one guarded read transaction.
-func (s *Store) view(fn func(tx *bolt.Tx) error) error {
-	return s.guard(func() error { return s.db.View(fn) })
+func (s *Store) view(fn func(tx kvTx) error) error {
+	return s.guard(func() error { return s.eng.view(fn) })
 }
 
 // boltUpdate runs fn in one guarded write transaction, without the read-only check and writer lock of update. A
 // full disk is said as such: bbolt rolled the transaction back, so nothing of it was written.
-func (s *Store) boltUpdate(fn func(tx *bolt.Tx) error) error {
-	err := s.guard(func() error { return s.db.Update(fn) })
+func (s *Store) boltUpdate(fn func(tx kvTx) error) error {
+	err := s.guard(func() error { return s.eng.update(fn) })
 	if diskFull(err) {
 		return fmt.Errorf("store %s: the disk is full (%v); nothing of this change was written: free space on the disk that holds the store, then try again", s.path, err)
 	}

@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -103,11 +101,11 @@ func caseKeys(c *cases.Case, r *cases.QueueRow, fn func(bucket, k, v []byte) err
 	return nil
 }
 
-func putCaseKey(tx *bolt.Tx) func(bucket, k, v []byte) error {
+func putCaseKey(tx kvTx) func(bucket, k, v []byte) error {
 	return func(bucket, k, v []byte) error { return tx.Bucket(bucket).Put(k, v) }
 }
 
-func deleteCaseKey(tx *bolt.Tx) func(bucket, k, v []byte) error {
+func deleteCaseKey(tx kvTx) func(bucket, k, v []byte) error {
 	return func(bucket, k, _ []byte) error { return tx.Bucket(bucket).Delete(k) }
 }
 
@@ -135,7 +133,7 @@ func (e *caseKeySet) sorted(bucket []byte) ([][]byte, [][]byte) {
 // put adds the set to the importers and decisions buckets, in key order: a bucket written in one transaction
 // holds its new keys in one node until the commit splits it, so keys put in random order cost a copy of that
 // node each.
-func (e *caseKeySet) put(tx *bolt.Tx) error {
+func (e *caseKeySet) put(tx kvTx) error {
 	for _, name := range [][]byte{bImporters, bDecisions} {
 		b := tx.Bucket(name)
 		ks, vs := e.sorted(name)
@@ -151,7 +149,7 @@ func (e *caseKeySet) put(tx *bolt.Tx) error {
 }
 
 // write replaces the importers and decisions buckets with the set, in key order into full pages.
-func (e *caseKeySet) write(tx *bolt.Tx) error {
+func (e *caseKeySet) write(tx kvTx) error {
 	for _, name := range [][]byte{bImporters, bDecisions} {
 		if tx.Bucket(name) != nil {
 			if err := tx.DeleteBucket(name); err != nil {
@@ -162,7 +160,7 @@ func (e *caseKeySet) write(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		b.FillPercent = 1.0
+		b.SetFillPercent(1.0)
 		ks, vs := e.sorted(name)
 		for i := range ks {
 			if err := b.Put(ks[i], vs[i]); err != nil {
@@ -176,7 +174,7 @@ func (e *caseKeySet) write(tx *bolt.Tx) error {
 }
 
 // verify reports each difference between the set and the buckets through report, which returns false to stop.
-func (e *caseKeySet) verify(tx *bolt.Tx, report func(format string, a ...any) bool) {
+func (e *caseKeySet) verify(tx kvTx, report func(format string, a ...any) bool) {
 	for _, name := range [][]byte{bImporters, bDecisions} {
 		b := tx.Bucket(name)
 		if b == nil {
@@ -223,7 +221,7 @@ func (s *Store) Importer(actor, number string) (cases.ImporterView, error) {
 	v := cases.ImporterView{Number: num}
 	var rows []cases.QueueRow
 	var latest cases.Date
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx kvTx) error {
 		u, err := s.reader(tx, actor)
 		if err != nil {
 			return err
@@ -279,7 +277,7 @@ func (s *Store) Importer(actor, number string) (cases.ImporterView, error) {
 // must be allowed to see the case.
 func (s *Store) Related(actor, id string) ([]cases.QueueRow, error) {
 	var out []cases.QueueRow
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		c, err := getCase(tx, id)
 		if err != nil {
 			return err

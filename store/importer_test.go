@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
 )
@@ -267,7 +265,7 @@ func TestCheckFindsAStaleImporterIndex(t *testing.T) {
 	s, _, imp := importerFixture(t)
 	path := s.Path()
 	s.Close()
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		c := tx.Bucket(bImporters).Cursor()
 		k, _ := c.Seek(importerPrefix(imp.Number))
 		if err := tx.Bucket(bImporters).Delete(k); err != nil {

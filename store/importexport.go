@@ -17,8 +17,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -141,14 +139,14 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 	if err := s.notOnDesk("import"); err != nil {
 		return 0, err
 	}
-	if err := s.view(func(tx *bolt.Tx) error { return s.checkAdmin(tx, actor) }); err != nil {
+	if err := s.view(func(tx kvTx) error { return s.checkAdmin(tx, actor) }); err != nil {
 		return 0, fmt.Errorf("import %s: %w", base, err)
 	}
 	rows, bad, err := readImport(r, name)
 	if err != nil {
 		return 0, err
 	}
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx kvTx) error {
 		users, err := s.caseHolders(tx)
 		if err != nil {
 			return err
@@ -174,7 +172,7 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 	}
 	slices.SortFunc(batch, func(a, b *cases.Case) int { return strings.Compare(a.ID, b.ID) })
 	var seq uint64
-	err = s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx kvTx) error {
 		a := s.openAudit(tx)
 		if len(batch) >= bulkImport {
 			if err := s.insertBulk(tx, a, actor, "import", base, batch, now); err != nil {
@@ -568,7 +566,7 @@ func (s *Store) Export(actor string, w io.Writer, format string) (int, error) {
 	default:
 		return 0, fmt.Errorf("export: format %q: want jsonl or csv", format)
 	}
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		center, err := s.bulkScope(tx, actor, "export cases")
 		if err != nil {
 			return err

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unsafe"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -291,7 +289,7 @@ func rowFromDueEntry(k, v []byte, r *cases.QueueRow, view bool) bool {
 	return true
 }
 
-func (s *Store) index(tx *bolt.Tx, r *cases.QueueRow) error {
+func (s *Store) index(tx kvTx, r *cases.QueueRow) error {
 	idx := tx.Bucket(bIndex)
 	open := r.Status.Open()
 	for _, sc := range rowScopes(r) {
@@ -311,7 +309,7 @@ func (s *Store) index(tx *bolt.Tx, r *cases.QueueRow) error {
 	return statsAdd(tx.Bucket(bStats), r, 1)
 }
 
-func (s *Store) unindex(tx *bolt.Tx, r *cases.QueueRow) error {
+func (s *Store) unindex(tx kvTx, r *cases.QueueRow) error {
 	idx := tx.Bucket(bIndex)
 	open := r.Status.Open()
 	for _, sc := range rowScopes(r) {
@@ -370,7 +368,7 @@ func histKey(scope []byte, d cases.Date) []byte {
 	return dateKey(histPrefix(scope), d)
 }
 
-func statsAdd(st *bolt.Bucket, r *cases.QueueRow, sign int) error {
+func statsAdd(st kvBucket, r *cases.QueueRow, sign int) error {
 	for _, sc := range statScopes(r) {
 		tk := totalsKey(sc)
 		t := decodeTotals(st.Get(tk))
@@ -406,7 +404,7 @@ func statsAdd(st *bolt.Bucket, r *cases.QueueRow, sign int) error {
 }
 
 // putCase writes c (a new case when old is nil) with its row, indexes and statistics.
-func (s *Store) putCase(tx *bolt.Tx, old, c *cases.Case) error {
+func (s *Store) putCase(tx kvTx, old, c *cases.Case) error {
 	rows := tx.Bucket(bRows)
 	id := []byte(c.ID)
 	if old != nil {
@@ -553,12 +551,12 @@ func (e *expected) statsEntries() ([][]byte, [][]byte) {
 // rebuild recomputes the index and stats buckets from the rows (and, when recompute is set, the rows from the
 // cases, for a new Policy, and the importers and decisions buckets, whose entries only cases give), writing keys in
 // order into fresh, full pages. It runs inside the caller's transaction.
-func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
+func (s *Store) rebuild(tx kvTx, recompute bool) error {
 	e := newExpected()
 	rows := tx.Bucket(bRows)
 	var n uint64
 	if recompute {
-		rows.FillPercent = 1.0
+		rows.SetFillPercent(1.0)
 		ck := newCaseKeySet()
 		err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
 			c, err := decodeCase(v)
@@ -605,7 +603,7 @@ func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
 		return err
 	}
 	st := tx.Bucket(bStats)
-	st.FillPercent = 1.0
+	st.SetFillPercent(1.0)
 	ks, vs := e.statsEntries()
 	for i := range ks {
 		if err := st.Put(ks[i], vs[i]); err != nil {
@@ -630,7 +628,7 @@ func (s *Store) rebuild(tx *bolt.Tx, recompute bool) error {
 // values hold, one sort at a time: rewriting one sort's buckets instead of all keeps the pages a transaction holds
 // twice (old until commit, and new) and the keys it sorts in memory to one sort's share, which matters for a
 // migration of a large store.
-func (s *Store) rebuildIndexes(tx *bolt.Tx, sorts ...byte) error {
+func (s *Store) rebuildIndexes(tx kvTx, sorts ...byte) error {
 	for _, so := range sorts {
 		e := newExpected()
 		e.only = so
@@ -666,7 +664,7 @@ func (s *Store) rebuildIndexes(tx *bolt.Tx, sorts ...byte) error {
 }
 
 // writeIndexes creates the index buckets e holds, writing each in key order into full pages.
-func writeIndexes(idx *bolt.Bucket, e *expected) error {
+func writeIndexes(idx kvBucket, e *expected) error {
 	names := make([]string, 0, len(e.keys))
 	for name := range e.keys {
 		names = append(names, name)
@@ -677,7 +675,7 @@ func writeIndexes(idx *bolt.Bucket, e *expected) error {
 		if err != nil {
 			return err
 		}
-		b.FillPercent = 1.0
+		b.SetFillPercent(1.0)
 		ks, vs := e.sorted(name)
 		for i := range ks {
 			if err := b.Put(ks[i], vs[i]); err != nil {

@@ -79,7 +79,7 @@ func TestOpenRefusals(t *testing.T) {
 		path := filepath.Join(dir, "newer.db")
 		s := openTest(t, path)
 		s.Close()
-		rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(SchemaVersion+1)) })
+		rawUpdate(t, path, func(tx kvTx) error { return tx.Bucket(bMeta).Put(mSchema, be64(SchemaVersion+1)) })
 		_, err := Open(path, Options{})
 		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema version %d, newer than this ceedesk", SchemaVersion+1)) {
 			t.Fatalf("Open = %v", err)
@@ -87,7 +87,7 @@ func TestOpenRefusals(t *testing.T) {
 	})
 	t.Run("other bbolt file", func(t *testing.T) {
 		path := filepath.Join(dir, "other.db")
-		rawUpdate(t, path, func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
+		rawUpdate(t, path, func(tx kvTx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
 		_, err := Open(path, Options{})
 		if err == nil || !strings.Contains(err.Error(), "not a ceedesk store") {
 			t.Fatalf("Open = %v", err)
@@ -103,19 +103,19 @@ func TestOpenRefusals(t *testing.T) {
 	})
 }
 
-func rawUpdate(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
+func rawUpdate(t *testing.T, path string, fn func(tx kvTx) error) {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Update(fn); err != nil {
+	if err := db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func event(t *testing.T, tx *bolt.Tx, seq uint64) cases.Event {
+func event(t *testing.T, tx kvTx, seq uint64) cases.Event {
 	var e cases.Event
 	if err := json.Unmarshal(tx.Bucket(bAudit).Get(be64(seq)), &e); err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func event(t *testing.T, tx *bolt.Tx, seq uint64) cases.Event {
 	return e
 }
 
-func putEvent(t *testing.T, tx *bolt.Tx, e cases.Event) {
+func putEvent(t *testing.T, tx kvTx, e cases.Event) {
 	b, _ := json.Marshal(e)
 	if err := tx.Bucket(bAudit).Put(be64(e.Seq), b); err != nil {
 		t.Fatal(err)
@@ -133,40 +133,40 @@ func putEvent(t *testing.T, tx *bolt.Tx, e cases.Event) {
 func TestAuditTamperIsDetected(t *testing.T) {
 	tests := []struct {
 		name   string
-		tamper func(t *testing.T, tx *bolt.Tx)
+		tamper func(t *testing.T, tx kvTx)
 		want   string
 	}{
-		{"edited", func(t *testing.T, tx *bolt.Tx) {
+		{"edited", func(t *testing.T, tx kvTx) {
 			e := event(t, tx, 20)
 			e.Change = "status: review -> decided"
 			putEvent(t, tx, e)
 		}, "audit event 20: its content does not match its hash (edited)"},
-		{"edited with its hash recomputed", func(t *testing.T, tx *bolt.Tx) {
+		{"edited with its hash recomputed", func(t *testing.T, tx kvTx) {
 			e := event(t, tx, 20)
 			e.Actor = "mallory"
 			e.Hash = eventHash(&e)
 			putEvent(t, tx, e)
 		}, "audit event 21: its previous-event hash does not match"},
-		{"removed", func(t *testing.T, tx *bolt.Tx) {
+		{"removed", func(t *testing.T, tx kvTx) {
 			tx.Bucket(bAudit).Delete(be64(20))
 		}, "audit event 20 is missing"},
-		{"last removed", func(t *testing.T, tx *bolt.Tx) {
+		{"last removed", func(t *testing.T, tx kvTx) {
 			last := metaUint(tx, mAuditSeq)
 			tx.Bucket(bAudit).Delete(be64(last))
 		}, "is missing: the log ends at"},
-		{"reordered", func(t *testing.T, tx *bolt.Tx) {
+		{"reordered", func(t *testing.T, tx kvTx) {
 			a, b := tx.Bucket(bAudit).Get(be64(20)), tx.Bucket(bAudit).Get(be64(21))
 			a, b = bytes.Clone(a), bytes.Clone(b)
 			tx.Bucket(bAudit).Put(be64(20), b)
 			tx.Bucket(bAudit).Put(be64(21), a)
 		}, "audit event 20: it says it is event 21"},
-		{"reordered and renumbered", func(t *testing.T, tx *bolt.Tx) {
+		{"reordered and renumbered", func(t *testing.T, tx kvTx) {
 			a, b := event(t, tx, 20), event(t, tx, 21)
 			a.Seq, b.Seq = 21, 20
 			putEvent(t, tx, a)
 			putEvent(t, tx, b)
 		}, "audit event 20: its previous-event hash does not match"},
-		{"inserted in the middle", func(t *testing.T, tx *bolt.Tx) {
+		{"inserted in the middle", func(t *testing.T, tx kvTx) {
 			last := metaUint(tx, mAuditSeq)
 			for seq := last; seq >= 20; seq-- { // shift every later event up one place
 				e := event(t, tx, seq)
@@ -178,13 +178,13 @@ func TestAuditTamperIsDetected(t *testing.T) {
 			forged.Hash = eventHash(&forged)
 			putEvent(t, tx, forged)
 		}, "audit event 21:"},
-		{"appended with a valid chain", func(t *testing.T, tx *bolt.Tx) {
+		{"appended with a valid chain", func(t *testing.T, tx kvTx) {
 			last := event(t, tx, metaUint(tx, mAuditSeq))
 			forged := cases.Event{Seq: last.Seq + 1, At: last.At, Actor: "mallory", Action: "note", Change: "forged", Prev: last.Hash}
 			forged.Hash = eventHash(&forged)
 			putEvent(t, tx, forged)
 		}, "(inserted)"},
-		{"stray key", func(t *testing.T, tx *bolt.Tx) {
+		{"stray key", func(t *testing.T, tx kvTx) {
 			tx.Bucket(bAudit).Put([]byte("x"), []byte("{}"))
 		}, "is not an event number"},
 	}
@@ -197,7 +197,7 @@ func TestAuditTamperIsDetected(t *testing.T) {
 			}
 			path := s.Path()
 			s.Close()
-			rawUpdate(t, path, func(tx *bolt.Tx) error { tc.tamper(t, tx); return nil })
+			rawUpdate(t, path, func(tx kvTx) error { tc.tamper(t, tx); return nil })
 			s = openTest(t, path)
 			_, err = s.VerifyAudit()
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -210,26 +210,26 @@ func TestAuditTamperIsDetected(t *testing.T) {
 func TestCheckFindsDamagedIndexes(t *testing.T) {
 	tests := []struct {
 		name   string
-		damage func(tx *bolt.Tx)
+		damage func(tx kvTx)
 		want   string
 	}{
-		{"index entry removed", func(tx *bolt.Tx) {
+		{"index entry removed", func(tx kvTx) {
 			b := tx.Bucket(bIndex).Bucket(indexName(scopeCenter("ELEC"), true, sortDue))
 			k, _ := b.Cursor().First()
 			b.Delete(bytes.Clone(k))
 		}, "lacks the entry for case"},
-		{"stray index entry", func(tx *bolt.Tx) {
+		{"stray index entry", func(tx kvTx) {
 			b := tx.Bucket(bIndex).Bucket(indexName(scopeCenter("ELEC"), true, sortAmount))
 			b.Put(append(dateKey(be64(5), today), "GHOST"...), []byte{1, 1})
 		}, "GHOST"},
-		{"row stale", func(tx *bolt.Tx) {
+		{"row stale", func(tx kvTx) {
 			k, v := tx.Bucket(bRows).Cursor().First()
 			var r cases.QueueRow
 			decodeRow(v, &r)
 			r.Due++
 			tx.Bucket(bRows).Put(bytes.Clone(k), encodeRow(&r))
 		}, "queue row is missing or stale"},
-		{"row copy in a due index stale", func(tx *bolt.Tx) {
+		{"row copy in a due index stale", func(tx kvTx) {
 			b := tx.Bucket(bIndex).Bucket(indexName(scopeCenter("ELEC"), true, sortDue))
 			k, v := b.Cursor().First()
 			var r cases.QueueRow
@@ -239,12 +239,12 @@ func TestCheckFindsDamagedIndexes(t *testing.T) {
 			r.Importer = "Someone Else Ltd"
 			b.Put(bytes.Clone(k), appendDueValue(nil, &r))
 		}, "stale status, kind or copy of its row"},
-		{"row copy in a due index missing", func(tx *bolt.Tx) {
+		{"row copy in a due index missing", func(tx kvTx) {
 			b := tx.Bucket(bIndex).Bucket(indexName(scopeAssignee("alice"), true, sortDue))
 			k, v := b.Cursor().Last()
 			b.Put(bytes.Clone(k), []byte{v[0], v[1]})
 		}, "stale status, kind or copy of its row"},
-		{"count wrong", func(tx *bolt.Tx) {
+		{"count wrong", func(tx kvTx) {
 			st := tx.Bucket(bStats)
 			tk := totalsKey(scopeCenter("ELEC"))
 			t := decodeTotals(st.Get(tk))
@@ -258,7 +258,7 @@ func TestCheckFindsDamagedIndexes(t *testing.T) {
 			mustCheck(t, s)
 			path := s.Path()
 			s.Close()
-			rawUpdate(t, path, func(tx *bolt.Tx) error { tc.damage(tx); return nil })
+			rawUpdate(t, path, func(tx kvTx) error { tc.damage(tx); return nil })
 			s = openTest(t, path)
 			if err := s.Check(); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Check = %v, want %q", err, tc.want)
@@ -411,7 +411,7 @@ func TestLoad(t *testing.T) {
 	}
 	mustCheck(t, s)
 	all := make([]*cases.Case, 0, n)
-	s.db.View(func(tx *bolt.Tx) error {
+	s.view(func(tx kvTx) error {
 		return tx.Bucket(bCases).ForEach(func(_, v []byte) error {
 			c, _ := decodeCase(v)
 			all = append(all, c)
@@ -449,14 +449,14 @@ func TestInterruptedLoadIsReindexedOnOpen(t *testing.T) {
 	s, _ := fixture(t, 50)
 	path := s.Path()
 	s.Close()
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		tx.Bucket(bIndex).DeleteBucket(indexName(scopeCenter("ELEC"), true, sortDue))
 		return tx.Bucket(bMeta).Put(mDirty, []byte{1})
 	})
 	s = openTest(t, path)
 	mustCheck(t, s)
 	var v []byte
-	s.db.View(func(tx *bolt.Tx) error { v = tx.Bucket(bMeta).Get(mDirty); return nil })
+	s.view(func(tx kvTx) error { v = tx.Bucket(bMeta).Get(mDirty); return nil })
 	if v != nil {
 		t.Fatal("the interrupted-load mark survived a re-index")
 	}

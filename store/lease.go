@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -32,7 +30,7 @@ var (
 	mDeskSecret = []byte("desk_secret")
 )
 
-func getLease(tx *bolt.Tx, id string) (*cases.Lease, error) {
+func getLease(tx kvTx, id string) (*cases.Lease, error) {
 	b := tx.Bucket(bLeases)
 	if b == nil {
 		return nil, nil
@@ -50,7 +48,7 @@ func getLease(tx *bolt.Tx, id string) (*cases.Lease, error) {
 
 // hasLeases reports whether any case of the store is checked out, so that reads of a store without checkouts
 // look nothing up.
-func hasLeases(tx *bolt.Tx) bool {
+func hasLeases(tx kvTx) bool {
 	b := tx.Bucket(bLeases)
 	if b == nil {
 		return false
@@ -60,7 +58,7 @@ func hasLeases(tx *bolt.Tx) bool {
 }
 
 // fillLeases sets the Lease of each row that has one.
-func fillLeases(tx *bolt.Tx, rows []cases.QueueRow) error {
+func fillLeases(tx kvTx, rows []cases.QueueRow) error {
 	if len(rows) == 0 || !hasLeases(tx) {
 		return nil
 	}
@@ -88,7 +86,7 @@ func leaseEvent(a *auditLog, now time.Time, actor, action, id string, from, to *
 }
 
 // storeIdentity returns the store's identity and desk secret, making them in tx when the store has none yet.
-func storeIdentity(tx *bolt.Tx, create bool) (id string, secret []byte, err error) {
+func storeIdentity(tx kvTx, create bool) (id string, secret []byte, err error) {
 	meta := tx.Bucket(bMeta)
 	if v := meta.Get(mStoreID); v != nil {
 		return string(v), append([]byte(nil), meta.Get(mDeskSecret)...), nil
@@ -115,7 +113,7 @@ func storeIdentity(tx *bolt.Tx, create bool) (id string, secret []byte, err erro
 // opened read-only that has none yet.
 func (s *Store) ID() (string, error) {
 	var id string
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		var err error
 		id, _, err = storeIdentity(tx, false)
 		return err
@@ -147,7 +145,7 @@ func (s *Store) endLease(actorName, id, action, reason string, may func(cases.Us
 	var l *cases.Lease
 	var seq uint64
 	now := s.clock()
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx kvTx) error {
 		u, err := s.actorUser(tx, actorName)
 		if err != nil {
 			return err
@@ -188,7 +186,7 @@ func (s *Store) endLease(actorName, id, action, reason string, may func(cases.Us
 // Leases lists the checked-out cases actor may see (a supervisor their Center's, a reviewer their own), by case id.
 func (s *Store) Leases(actor string) ([]cases.QueueRow, error) {
 	var out []cases.QueueRow
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		u, err := s.reader(tx, actor)
 		if err != nil {
 			return err

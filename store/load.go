@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -32,10 +30,11 @@ func stamp(c *cases.Case, actor string, now time.Time) {
 // insertBulk writes new cases (already validated and stamped, sorted by id) with their rows, their importer and
 // decision entries and one audit event each, without touching the indexes; the caller rebuilds them (or calls
 // putCase instead).
-func (s *Store) insertBulk(tx *bolt.Tx, a *auditLog, actor, action, reason string, batch []*cases.Case, now time.Time) error {
+func (s *Store) insertBulk(tx kvTx, a *auditLog, actor, action, reason string, batch []*cases.Case, now time.Time) error {
 	cb, rows := tx.Bucket(bCases), tx.Bucket(bRows)
-	cb.FillPercent, rows.FillPercent = 0.9, 0.9
-	a.history.FillPercent = 0.9
+	cb.SetFillPercent(0.9)
+	rows.SetFillPercent(0.9)
+	a.history.SetFillPercent(0.9)
 	ck := newCaseKeySet() // put in key order once the batch is read: a bucket takes random keys slowly in bulk
 	for _, c := range batch {
 		id := []byte(c.ID)
@@ -71,7 +70,7 @@ func (s *Store) insertBulk(tx *bolt.Tx, a *auditLog, actor, action, reason strin
 }
 
 // caseHolders maps every user's name to the user, for checking assignees.
-func (s *Store) caseHolders(tx *bolt.Tx) (map[string]cases.User, error) {
+func (s *Store) caseHolders(tx kvTx) (map[string]cases.User, error) {
 	m := map[string]cases.User{}
 	err := tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
 		u, err := getUser(tx, string(k))
@@ -167,12 +166,18 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	defer s.wmu.Unlock()
 	// No fsync per commit, nor per file growth (bbolt syncs whenever it grows the file), and growth in large
 	// steps; one sync at the end.
-	savedSync, savedGrow, savedAlloc := s.db.NoSync, s.db.NoGrowSync, s.db.AllocSize
-	s.db.NoSync, s.db.NoGrowSync, s.db.AllocSize = true, true, 256<<20
-	defer func() { s.db.NoSync, s.db.NoGrowSync, s.db.AllocSize = savedSync, savedGrow, savedAlloc }()
+	if err := s.eng.bulk(true); err != nil {
+		return 0, err
+	}
+	bulkOn := true
+	defer func() {
+		if bulkOn {
+			s.eng.bulk(false)
+		}
+	}()
 
 	var users map[string]cases.User
-	err := s.boltUpdate(func(tx *bolt.Tx) error {
+	err := s.boltUpdate(func(tx kvTx) error {
 		var err error
 		if users, err = s.caseHolders(tx); err != nil {
 			return err
@@ -193,7 +198,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 				return fmt.Errorf("case %s is given twice", batch[i].ID)
 			}
 		}
-		err := s.boltUpdate(func(tx *bolt.Tx) error {
+		err := s.boltUpdate(func(tx kvTx) error {
 			a := s.openAudit(tx)
 			if err := s.insertBulk(tx, a, actor, "seed", "", batch, now); err != nil {
 				return err
@@ -236,9 +241,10 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	if loadErr == nil && len(batch) > 0 {
 		loadErr = flush()
 	}
-	err = s.boltUpdate(func(tx *bolt.Tx) error { return s.rebuild(tx, false) })
-	if err == nil {
-		err = s.db.Sync()
+	err = s.boltUpdate(func(tx kvTx) error { return s.rebuild(tx, false) })
+	bulkOn = false
+	if serr := s.eng.bulk(false); err == nil {
+		err = serr
 	}
 	if loadErr != nil || err != nil {
 		return done, fmt.Errorf("load into %s stopped after %d cases: %w", s.path, done, errors.Join(loadErr, err))

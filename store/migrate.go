@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Schema history. Each step turns a store of schema `from` into one of from+1. Steps run in order, all in ONE
@@ -27,7 +25,7 @@ import (
 //	   would write to a case checked out to someone's desk
 type migration struct {
 	what  string
-	apply func(s *Store, tx *bolt.Tx) error // may be nil when the step only changes what is derived
+	apply func(s *Store, tx kvTx) error // may be nil when the step only changes what is derived
 	// derive says what the step changes among the derived buckets; the migration rebuilds what the steps ask for,
 	// once, after the last step
 	derive derivation
@@ -56,7 +54,7 @@ var migrations = map[uint64]migration{
 // addCaseKeys derives what schema 5 adds from the cases alone, in one walk of them, without rebuilding the
 // indexes schema 4 already has: the importers and decisions buckets, and the statistics per holder of each
 // Center's cases. When an earlier step (or a change of policy) rebuilds everything, the rebuild derives them again.
-func addCaseKeys(s *Store, tx *bolt.Tx) error {
+func addCaseKeys(s *Store, tx kvTx) error {
 	ck := newCaseKeySet()
 	e := newExpected()
 	err := tx.Bucket(bCases).ForEach(func(k, v []byte) error {
@@ -85,7 +83,7 @@ func addCaseKeys(s *Store, tx *bolt.Tx) error {
 }
 
 // addDeskBuckets creates the buckets of checkouts, empty: a store from before them has none.
-func addDeskBuckets(s *Store, tx *bolt.Tx) error {
+func addDeskBuckets(s *Store, tx kvTx) error {
 	for _, name := range [][]byte{bLeases, bCheckouts, bLanded} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
@@ -99,7 +97,7 @@ var migrateFault func(from uint64) error
 
 // addDerivedBuckets creates the derived buckets of schema 1 afresh and fills the case histories from the audit log
 // (every event that names a case); rows, indexes and statistics are then rebuilt from the cases.
-func addDerivedBuckets(s *Store, tx *bolt.Tx) error {
+func addDerivedBuckets(s *Store, tx kvTx) error {
 	for _, name := range [][]byte{bRows, bIndex, bStats, bHistory} {
 		if tx.Bucket(name) != nil {
 			if err := tx.DeleteBucket(name); err != nil {
@@ -111,7 +109,7 @@ func addDerivedBuckets(s *Store, tx *bolt.Tx) error {
 		}
 	}
 	hist := tx.Bucket(bHistory)
-	hist.FillPercent = 0.9
+	hist.SetFillPercent(0.9)
 	return tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
 		var e struct {
 			Seq  uint64 `json:"seq"`
@@ -135,7 +133,7 @@ func (s *Store) migrate(from uint64) error {
 	if _, err := s.BackupFile(backup); err != nil {
 		return fmt.Errorf("store %s has schema version %d; writing a backup before migrating it to version %d failed, so it is unchanged: %w", s.path, from, SchemaVersion, err)
 	}
-	err := s.boltUpdate(func(tx *bolt.Tx) error {
+	err := s.boltUpdate(func(tx kvTx) error {
 		derive := deriveNothing
 		for v := from; v < SchemaVersion; v++ {
 			m, ok := migrations[v]

@@ -19,7 +19,7 @@ import (
 // statistics per holder.
 func makeSchema4(t *testing.T, path string) {
 	t.Helper()
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		for _, b := range [][]byte{bImporters, bDecisions} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
@@ -47,7 +47,7 @@ func makeSchema4(t *testing.T, path string) {
 func makeSchema0(t *testing.T, path string) {
 	t.Helper()
 	makeSchema4(t, path)
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		for _, b := range [][]byte{bRows, bIndex, bStats, bHistory} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
@@ -65,7 +65,7 @@ func makeSchema0(t *testing.T, path string) {
 func makeSchema1(t *testing.T, path string) {
 	t.Helper()
 	makeSchema4(t, path)
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		idx := tx.Bucket(bIndex)
 		err := idx.ForEachBucket(func(name []byte) error {
 			if name[len(name)-1] != sortDue {
@@ -91,7 +91,7 @@ func makeSchema1(t *testing.T, path string) {
 func makeSchema2(t *testing.T, path string) {
 	t.Helper()
 	makeSchema4(t, path)
-	rawUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
+	rawUpdate(t, path, func(tx kvTx) error { return tx.Bucket(bMeta).Put(mSchema, be64(2)) })
 }
 
 // makeSchema3 turns a closed store into one of schema version 3: keys of the received, amount and importer indexes
@@ -99,7 +99,7 @@ func makeSchema2(t *testing.T, path string) {
 func makeSchema3(t *testing.T, path string) {
 	t.Helper()
 	makeSchema4(t, path)
-	rawUpdate(t, path, func(tx *bolt.Tx) error {
+	rawUpdate(t, path, func(tx kvTx) error {
 		idx := tx.Bucket(bIndex)
 		var names [][]byte
 		idx.ForEachBucket(func(name []byte) error { names = append(names, bytes.Clone(name)); return nil })
@@ -137,7 +137,7 @@ func schemaOf(t *testing.T, path string) uint64 {
 	}
 	defer db.Close()
 	var v uint64
-	db.View(func(tx *bolt.Tx) error { v = metaUint(tx, mSchema); return nil })
+	db.View(func(tx *bolt.Tx) error { v = metaUint(boltTx{tx}, mSchema); return nil })
 	return v
 }
 
@@ -194,7 +194,7 @@ func TestMigrateOlderSchemas(t *testing.T) {
 				t.Fatalf("backup %s holds %d cases, want %d", backup, n, len(cs))
 			}
 			var schema uint64
-			s.view(func(tx *bolt.Tx) error { schema = metaUint(tx, mSchema); return nil })
+			s.view(func(tx kvTx) error { schema = metaUint(tx, mSchema); return nil })
 			if schema != SchemaVersion {
 				t.Fatalf("migrated store has schema %d", schema)
 			}

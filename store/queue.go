@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -22,7 +20,7 @@ const (
 
 func (s *Store) today() cases.Date { return cases.DateOf(s.now()) }
 
-func getCase(tx *bolt.Tx, id string) (*cases.Case, error) {
+func getCase(tx kvTx, id string) (*cases.Case, error) {
 	v := tx.Bucket(bCases).Get([]byte(id))
 	if v == nil {
 		return nil, fmt.Errorf("case %s: %w", id, cases.ErrNotFound)
@@ -38,7 +36,7 @@ func getCase(tx *bolt.Tx, id string) (*cases.Case, error) {
 // none and cases.ErrForbidden when actor may not see it. The caller owns the result.
 func (s *Store) Case(actor, id string) (*cases.Case, error) {
 	var c *cases.Case
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		var err error
 		if c, err = getCase(tx, id); err != nil {
 			return err
@@ -59,7 +57,7 @@ func (s *Store) Case(actor, id string) (*cases.Case, error) {
 // when both are wanted. On a due-date index it can be held to a range of due dates: it seeks to one end and stops
 // past the other.
 type walker struct {
-	curs    []*bolt.Cursor
+	curs    []kvCursor
 	k, v    [][]byte
 	lo, hi  []byte // with a range: the first and the last due date's prefix
 	ranged  bool
@@ -79,12 +77,12 @@ func (r dueRange) hull(o dueRange) dueRange { return dueRange{min(r.from, o.from
 
 // newWalker walks the scope's index of the given sort in order; due, if not nil, holds a due-date index to that
 // range.
-func newWalker(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *dueRange) *walker {
+func newWalker(tx kvTx, scope []byte, sort byte, open, decided bool, due *dueRange) *walker {
 	return walk(tx, scope, sort, open, decided, due, false)
 }
 
 // walk is newWalker in either direction: with reverse set it starts at the last entry and steps back.
-func walk(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *dueRange, reverse bool) *walker {
+func walk(tx kvTx, scope []byte, sort byte, open, decided bool, due *dueRange, reverse bool) *walker {
 	w := &walker{reverse: reverse}
 	if due != nil && sort == sortDue {
 		w.lo, w.hi, w.ranged = dateKey(nil, due.from), dateKey(nil, due.to), true
@@ -111,7 +109,7 @@ func walk(tx *bolt.Tx, scope []byte, sort byte, open, decided bool, due *dueRang
 }
 
 // start puts c on the walk's first entry.
-func (w *walker) start(c *bolt.Cursor) ([]byte, []byte) {
+func (w *walker) start(c kvCursor) ([]byte, []byte) {
 	switch {
 	case !w.reverse && w.ranged:
 		return c.Seek(w.lo)
@@ -379,16 +377,16 @@ func (p *plan) matches(r *cases.QueueRow) bool {
 	return p.match == nil || p.match.Match(r)
 }
 
-func readRow(rows *bolt.Bucket, id []byte) (cases.QueueRow, error) {
+func readRow(rows kvBucket, id []byte) (cases.QueueRow, error) {
 	return readRowAs(rows, id, decodeRow)
 }
 
 // readRowView reads a row whose strings are valid only inside the transaction (see decodeRowView).
-func readRowView(rows *bolt.Bucket, id []byte) (cases.QueueRow, error) {
+func readRowView(rows kvBucket, id []byte) (cases.QueueRow, error) {
 	return readRowAs(rows, id, decodeRowView)
 }
 
-func readRowAs(rows *bolt.Bucket, id []byte, decode func([]byte, *cases.QueueRow) error) (cases.QueueRow, error) {
+func readRowAs(rows kvBucket, id []byte, decode func([]byte, *cases.QueueRow) error) (cases.QueueRow, error) {
 	var r cases.QueueRow
 	v := rows.Get(id)
 	if v == nil {
@@ -402,7 +400,7 @@ func readRowAs(rows *bolt.Bucket, id []byte, decode func([]byte, *cases.QueueRow
 
 // entryRow returns the queue row of an index entry: from the entry's own copy in a due-date index, else from the
 // rows bucket. With view set the row's strings are valid only inside the transaction (cloneRow keeps a row).
-func entryRow(rows *bolt.Bucket, k, v []byte, sort byte, view bool) (cases.QueueRow, error) {
+func entryRow(rows kvBucket, k, v []byte, sort byte, view bool) (cases.QueueRow, error) {
 	var r cases.QueueRow
 	if sort == sortDue && rowFromDueEntry(k, v, &r, view) {
 		return r, nil
@@ -439,7 +437,7 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 	limit = min(limit, MaxPage)
 	offset := max(q.Offset, 0)
 	page := cases.QueuePage{Offset: offset}
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx kvTx) error {
 		if err := s.checkQueue(tx, actor, q); err != nil {
 			return err
 		}
@@ -515,7 +513,7 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 		return nil
 	})
 	if err == nil {
-		err = s.view(func(tx *bolt.Tx) error { return fillLeases(tx, page.Rows) })
+		err = s.view(func(tx kvTx) error { return fillLeases(tx, page.Rows) })
 	}
 	return page, err
 }
@@ -526,7 +524,7 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 // counting them, and orders them: when the window ends within sortInMemory rows, by keeping the first rows up to
 // its end in a heap ordered by their index keys; past that by walking the wanted sort's index once, keeping the
 // entries whose ids matched and reading only the rows of the page.
-func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) error {
+func scanOtherSort(tx kvTx, p *plan, offset, limit int, page *cases.QueuePage) error {
 	rows := tx.Bucket(bRows)
 	if p.noTotal {
 		if done, err := probeOtherSort(tx, p, offset, limit, page); done || err != nil {
@@ -564,7 +562,7 @@ func scanOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePag
 // firstInMemory finds the rows [offset, offset+limit) of a filtered query in the plan's sort, and counts its
 // matches, from one walk of the due-date index, keeping the first offset+limit matches in the sort's order in a
 // heap (the greatest on top, to be replaced by a lesser one).
-func firstInMemory(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) error {
+func firstInMemory(tx kvTx, p *plan, offset, limit int, page *cases.QueuePage) error {
 	h := &rowHeap{reverse: p.reverse}
 	keep, n := offset+limit, 0
 	var key []byte
@@ -630,7 +628,7 @@ func (h *rowHeap) Pop() any {
 
 // probeOtherSort walks the sort's own index for the window of a query with NoTotal, reading each entry's row, and
 // reports whether it filled the window (or reached the end) within probeRows entries; when not, page is as it was.
-func probeOtherSort(tx *bolt.Tx, p *plan, offset, limit int, page *cases.QueuePage) (bool, error) {
+func probeOtherSort(tx kvTx, p *plan, offset, limit int, page *cases.QueuePage) (bool, error) {
 	rows := tx.Bucket(bRows)
 	masked := p.masked(p.open, p.decided)
 	w := walk(tx, p.scope, p.sort, p.open, p.decided, nil, p.reverse)
@@ -673,7 +671,7 @@ func (s *Store) Counts(actor string, q cases.QueueQuery) (cases.Counts, error) {
 		return cases.Counts{}, err
 	}
 	var c cases.Counts
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx kvTx) error {
 		if err := s.checkQueue(tx, actor, q); err != nil {
 			return err
 		}
@@ -692,7 +690,7 @@ func (s *Store) Counts(actor string, q cases.QueueQuery) (cases.Counts, error) {
 // matchingDue calls fn with each row of the plan's scope that passes its filter, in due-date order, from one walk
 // of the due-date index (open rows, and decided ones when decided is set). A row is a view into the
 // transaction's pages: clone what is kept.
-func matchingDue(tx *bolt.Tx, p *plan, decided bool, fn func(r *cases.QueueRow)) error {
+func matchingDue(tx kvTx, p *plan, decided bool, fn func(r *cases.QueueRow)) error {
 	rows := tx.Bucket(bRows)
 	w := newWalker(tx, p.scope, sortDue, p.open, decided, p.due)
 	masked := p.masked(p.open, decided)
@@ -713,7 +711,7 @@ func matchingDue(tx *bolt.Tx, p *plan, decided bool, fn func(r *cases.QueueRow))
 }
 
 // scopeCounts reads a scope's counts from its totals and its histogram of open cases by due date.
-func scopeCounts(tx *bolt.Tx, scope []byte, today cases.Date) cases.Counts {
+func scopeCounts(tx kvTx, scope []byte, today cases.Date) cases.Counts {
 	st := tx.Bucket(bStats)
 	t := decodeTotals(st.Get(totalsKey(scope)))
 	c := cases.Counts{Open: int(t.Open), Pending: int(t.Pending), Revenue: cases.Cents(t.Revenue)}
@@ -741,7 +739,7 @@ func scopeCounts(tx *bolt.Tx, scope []byte, today cases.Date) cases.Counts {
 func (s *Store) Approvals(actor, center string) ([]cases.QueueRow, error) {
 	var out []cases.QueueRow
 	center = strings.ToUpper(center)
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		if err := s.oversee(tx, actor, center); err != nil {
 			return err
 		}
@@ -754,7 +752,7 @@ func (s *Store) Approvals(actor, center string) ([]cases.QueueRow, error) {
 
 // pendingRows reads the queue rows of the Center's decisions waiting for approval, earliest due first, from its
 // open due-date index (nothing when its statistics count none).
-func pendingRows(tx *bolt.Tx, center string) ([]cases.QueueRow, error) {
+func pendingRows(tx kvTx, center string) ([]cases.QueueRow, error) {
 	var out []cases.QueueRow
 	scope := scopeCenter(center)
 	if decodeTotals(tx.Bucket(bStats).Get(totalsKey(scope))).Pending == 0 {
@@ -784,7 +782,7 @@ func pendingRows(tx *bolt.Tx, center string) ([]cases.QueueRow, error) {
 func (s *Store) ApprovalRows(actor, center string) ([]cases.ApprovalRow, error) {
 	var out []cases.ApprovalRow
 	center = strings.ToUpper(center)
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		if err := s.oversee(tx, actor, center); err != nil {
 			return err
 		}
@@ -820,7 +818,7 @@ func (s *Store) ApprovalRows(actor, center string) ([]cases.ApprovalRow, error) 
 // it answers for a decision the actor would record now. The actor must be allowed to see the case.
 func (s *Store) Approvers(actor, id string) (cases.ApproverSet, error) {
 	var a cases.ApproverSet
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		c, err := getCase(tx, id)
 		if err != nil {
 			return err
@@ -852,7 +850,7 @@ func (s *Store) Workload(actor, center string, today cases.Date) ([]cases.Load, 
 	}
 	center = strings.ToUpper(center)
 	var out []cases.Load
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		if err := s.oversee(tx, actor, center); err != nil {
 			return err
 		}

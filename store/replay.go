@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -15,7 +13,7 @@ import (
 // event out of place). Together with VerifyAudit it shows the log is both intact and complete.
 func (s *Store) VerifyHistory() (int, error) {
 	n := 0
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		states := map[string]*cases.State{}
 		err := tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
 			var e cases.Event

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
 )
@@ -76,7 +74,7 @@ func TestVerifyHistoryFindsAChangeWithoutItsEvent(t *testing.T) {
 			break
 		}
 	}
-	err := st.db.Update(func(tx *bolt.Tx) error {
+	err := st.update(func(tx kvTx) error {
 		c, err := decodeCase(tx.Bucket(bCases).Get([]byte(victim.ID)))
 		if err != nil {
 			return err

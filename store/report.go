@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -41,7 +39,7 @@ func keyDate(b []byte) cases.Date { return cases.Date(binary.BigEndian.Uint32(b)
 // holderLoads is the workload board of a Center as of today, from its holder statistics: the line of the cases
 // nobody holds (User ""), then one line per person holding open cases of the Center, and per enabled reviewer of
 // it even with none, by name. Each line counts only the Center's cases, so the lines sum to the Center's figures.
-func holderLoads(tx *bolt.Tx, center string, today cases.Date) ([]cases.Load, error) {
+func holderLoads(tx kvTx, center string, today cases.Date) ([]cases.Load, error) {
 	st := tx.Bucket(bStats)
 	load := func(holder string) cases.Load {
 		scope := scopeHolder(center, holder)
@@ -100,7 +98,7 @@ func (s *Store) Report(actor, center string, today cases.Date) (cases.Report, er
 	}
 	center = strings.ToUpper(center)
 	r := cases.NewReport(center, today)
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		if err := s.oversee(tx, actor, center); err != nil {
 			return err
 		}

@@ -32,15 +32,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
-	"os"
 	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"ceedesk/cases"
 )
@@ -82,7 +77,7 @@ type Store struct {
 
 // core is what every view of one open store shares.
 type core struct {
-	db       *bolt.DB
+	eng      engine
 	path     string
 	policy   cases.Policy
 	now      func() time.Time
@@ -138,28 +133,20 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if err := precheck(path, opt.ReadOnly); err != nil {
+	eng, err := openBolt(path, opt)
+	if err != nil {
 		return nil, err
 	}
-	var db *bolt.DB
-	err := guard(path, func() error {
-		var err error
-		db, err = bolt.Open(path, 0o600, &bolt.Options{
-			Timeout:         opt.Timeout,
-			NoSync:          opt.NoSync,
-			ReadOnly:        opt.ReadOnly,
-			FreelistType:    bolt.FreelistMapType,
-			InitialMmapSize: initialMmap(path),
-		})
-		return err
-	})
-	if err != nil {
-		return nil, openError(path, err)
-	}
-	s := &Store{core: &core{db: db, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}}
+	return openStore(eng, path, opt)
+}
+
+// openStore opens the store on an engine: it reads a desk file's own policy, initialises, migrates or re-indexes
+// the store as it needs, and opens the audit chain's key.
+func openStore(eng engine, path string, opt Options) (*Store, error) {
+	s := &Store{core: &core{eng: eng, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}}
 	// A desk file works under the Center's policy, recorded in it, whatever the local config says, and its audit
 	// chain is its own, unkeyed: the Center's key never leaves the Center.
-	err = s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		d, err := loadDesk(tx, path)
 		if err != nil || d == nil {
 			return err
@@ -179,122 +166,10 @@ func Open(path string, opt Options) (*Store, error) {
 		err = s.openChainKey(opt)
 	}
 	if err != nil {
-		db.Close()
+		eng.close()
 		return nil, err
 	}
 	return s, nil
-}
-
-// initialMmap is the size bbolt maps a store at first. A Center's store maps 1 GiB at once, so that its file
-// growing never waits for the readers of the moment to finish; but bbolt then grows the file in 16 MiB steps
-// whatever it holds, and a small store (a desk file, which travels) would be mostly empty pages. A file under
-// 64 MiB is mapped as it is and grows as it fills.
-func initialMmap(path string) int {
-	if fi, err := os.Stat(path); err == nil && fi.Size() >= 64<<20 {
-		return 1 << 30
-	}
-	return 0
-}
-
-func openError(path string, err error) error {
-	var de *damagedError
-	switch {
-	case errors.As(err, &de):
-		return err
-	case errors.Is(err, bolt.ErrTimeout):
-		return fmt.Errorf("store %s is held by another ceedesk process (the server?); stop it, or run the command through the server over SSH: %w", path, err)
-	case errors.Is(err, bolt.ErrInvalid):
-		return fmt.Errorf("store %s is not a ceedesk store: not a bbolt database file", path)
-	case errors.Is(err, bolt.ErrVersionMismatch):
-		return fmt.Errorf("store %s was written by an incompatible bbolt version", path)
-	case errors.Is(err, bolt.ErrChecksum):
-		return fmt.Errorf("store %s is corrupt: both bbolt meta pages fail their checksum", path)
-	case errors.Is(err, os.ErrPermission):
-		return fmt.Errorf("store %s: permission denied: %w", path, err)
-	}
-	return fmt.Errorf("open store %s: %w", path, err)
-}
-
-// precheck reads the bbolt meta pages itself so that a truncated file is refused with a clear error before bbolt
-// maps it (touching a page past the end of a mapped file is a fatal SIGBUS, not an error).
-func precheck(path string, readOnly bool) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		if readOnly {
-			return fmt.Errorf("store %s does not exist", path)
-		}
-		return nil
-	}
-	if err != nil {
-		return openError(path, err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return openError(path, err)
-	}
-	if info.IsDir() {
-		return fmt.Errorf("store %s is a directory, not a ceedesk store", path)
-	}
-	size := info.Size()
-	if size == 0 {
-		if readOnly {
-			return fmt.Errorf("store %s is empty", path)
-		}
-		return nil
-	}
-	// Meta page 0 is at offset 0 and names the page size; meta page 1 follows one page later. If page 0 is
-	// damaged, look for page 1 at every page size bbolt supports, as bbolt does.
-	var best *boltMeta
-	consider := func(off int64) {
-		if m, ok := readMeta(f, off); ok && (best == nil || m.txid > best.txid) {
-			best = &m
-		}
-	}
-	consider(0)
-	if best != nil {
-		consider(int64(best.pageSize))
-	} else {
-		for i := 0; i <= 14; i++ {
-			consider(1024 << i)
-		}
-	}
-	if best == nil {
-		if size < 1024 {
-			return fmt.Errorf("store %s is not a ceedesk store: %d bytes, too short to be a bbolt database file", path, size)
-		}
-		return fmt.Errorf("store %s is not a ceedesk store: not a bbolt database file", path)
-	}
-	if need := int64(best.pgid) * int64(best.pageSize); size < need {
-		return fmt.Errorf("store %s is truncated: the file is %d bytes but its database needs %d; restore it from a backup", path, size, need)
-	}
-	return nil
-}
-
-type boltMeta struct {
-	pageSize uint32
-	pgid     uint64
-	txid     uint64
-}
-
-// readMeta decodes a bbolt meta page at off (16-byte page header, then magic, version, page size, flags, root
-// bucket, freelist, high-water page id, txid and an FNV-64a checksum of what precedes it).
-func readMeta(f *os.File, off int64) (boltMeta, bool) {
-	var buf [16 + 64]byte
-	if _, err := f.ReadAt(buf[:], off); err != nil {
-		return boltMeta{}, false
-	}
-	m := buf[16:]
-	le := binary.LittleEndian
-	if le.Uint32(m[0:]) != 0xED0CDAED || le.Uint32(m[4:]) != 2 {
-		return boltMeta{}, false
-	}
-	h := fnv.New64a()
-	h.Write(m[:56])
-	if h.Sum64() != le.Uint64(m[56:]) {
-		return boltMeta{}, false
-	}
-	return boltMeta{pageSize: le.Uint32(m[8:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}, true
 }
 
 func policyFingerprint(p cases.Policy) []byte {
@@ -308,11 +183,11 @@ func policyFingerprint(p cases.Policy) []byte {
 func (s *Store) init() error {
 	var fresh, reindex, migrate bool
 	var schema uint64
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
 			empty := true
-			tx.ForEach(func(name []byte, _ *bolt.Bucket) error { empty = false; return nil })
+			tx.ForEach(func(name []byte, _ kvBucket) error { empty = false; return nil })
 			if !empty {
 				return fmt.Errorf("store %s is not a ceedesk store: a bbolt file without ceedesk's meta bucket", s.path)
 			}
@@ -361,7 +236,7 @@ func (s *Store) init() error {
 		return nil
 	}
 	if fresh {
-		return s.boltUpdate(func(tx *bolt.Tx) error {
+		return s.boltUpdate(func(tx kvTx) error {
 			for _, b := range allBuckets {
 				if _, err := tx.CreateBucket(b); err != nil {
 					return err
@@ -381,7 +256,7 @@ func (s *Store) init() error {
 		if err := s.migrate(schema); err != nil {
 			return err
 		}
-		err := s.view(func(tx *bolt.Tx) error {
+		err := s.view(func(tx kvTx) error {
 			meta := tx.Bucket(bMeta)
 			reindex = !bytes.Equal(meta.Get(mPolicyFP), policyFingerprint(s.policy)) || meta.Get(mDirty) != nil
 			return nil
@@ -391,7 +266,7 @@ func (s *Store) init() error {
 		}
 	}
 	if reindex {
-		return s.boltUpdate(func(tx *bolt.Tx) error { return s.rebuild(tx, true) })
+		return s.boltUpdate(func(tx kvTx) error { return s.rebuild(tx, true) })
 	}
 	return nil
 }
@@ -404,7 +279,7 @@ func (s *Store) WithKey(fingerprint string) *Store { return &Store{core: s.core,
 // Close closes the store. Subscribers' channels are closed.
 func (s *Store) Close() error {
 	s.feed.closeAll()
-	return s.db.Close()
+	return s.eng.close()
 }
 
 // Path is the file the store was opened from.
@@ -416,7 +291,7 @@ func (s *Store) Policy() cases.Policy { return s.policy }
 func (s *Store) clock() time.Time { return s.now().UTC() }
 
 // update runs fn in one write transaction, serialised with Load.
-func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+func (s *Store) update(fn func(tx kvTx) error) error {
 	if s.readOnly {
 		return fmt.Errorf("store %s is open read-only", s.path)
 	}
@@ -431,7 +306,7 @@ func be64(v uint64) []byte {
 	return b[:]
 }
 
-func metaUint(tx *bolt.Tx, key []byte) uint64 {
+func metaUint(tx kvTx, key []byte) uint64 {
 	v := tx.Bucket(bMeta).Get(key)
 	if len(v) != 8 {
 		return 0
@@ -442,11 +317,7 @@ func metaUint(tx *bolt.Tx, key []byte) uint64 {
 // Backup writes a consistent copy of the whole store to w from one read transaction; writers continue meanwhile.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
-	})
+	n, err := s.eng.backup(w)
 	if err != nil {
 		return n, fmt.Errorf("backup of %s: %w", s.path, err)
 	}

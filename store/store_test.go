@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 	"ceedesk/cases/synth"
 )
@@ -65,7 +63,7 @@ func fixture(t testing.TB, n int) (*Store, []*cases.Case) {
 func addCases(t testing.TB, s *Store, cs ...*cases.Case) {
 	t.Helper()
 	now := s.clock()
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx kvTx) error {
 		a := s.openAudit(tx)
 		for _, c := range cs {
 			stamp(c, Operator, now) // as Load does for ceedesk seed

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -22,7 +20,7 @@ type Key struct {
 	Revoked       bool      `json:"revoked,omitempty"`
 }
 
-func getUser(tx *bolt.Tx, name string) (cases.User, error) {
+func getUser(tx kvTx, name string) (cases.User, error) {
 	v := tx.Bucket(bUsers).Get([]byte(name))
 	if v == nil {
 		return cases.User{}, fmt.Errorf("user %s: %w", name, cases.ErrNotFound)
@@ -34,7 +32,7 @@ func getUser(tx *bolt.Tx, name string) (cases.User, error) {
 	return u, nil
 }
 
-func putUser(tx *bolt.Tx, u cases.User) error {
+func putUser(tx kvTx, u cases.User) error {
 	v, err := json.Marshal(u)
 	if err != nil {
 		return err
@@ -44,7 +42,7 @@ func putUser(tx *bolt.Tx, u cases.User) error {
 
 // actorUser loads the acting user for case work; an unknown or disabled actor is forbidden, and so is any actor
 // of a store seen through a key (WithKey) that is revoked or not the actor's.
-func (s *Store) actorUser(tx *bolt.Tx, name string) (cases.User, error) {
+func (s *Store) actorUser(tx kvTx, name string) (cases.User, error) {
 	if err := s.checkKey(tx, name); err != nil {
 		return cases.User{}, err
 	}
@@ -66,7 +64,7 @@ func (s *Store) actorUser(tx *bolt.Tx, name string) (cases.User, error) {
 
 // checkKey refuses an actor when the store is seen through a key that is not on record, is revoked, or belongs to
 // someone else. Without a key (a local desk, the operator) it allows everyone.
-func (s *Store) checkKey(tx *bolt.Tx, name string) error {
+func (s *Store) checkKey(tx kvTx, name string) error {
 	if s.key == "" {
 		return nil
 	}
@@ -88,7 +86,7 @@ func (s *Store) checkKey(tx *bolt.Tx, name string) error {
 }
 
 // checkAdmin allows the operator (never through a key) and enabled admins.
-func (s *Store) checkAdmin(tx *bolt.Tx, actor string) error {
+func (s *Store) checkAdmin(tx kvTx, actor string) error {
 	if actor == Operator && s.key == "" {
 		return nil
 	}
@@ -140,7 +138,7 @@ func (s *Store) AddUser(actor string, u cases.User) error {
 	if err := checkUserFields(&u); err != nil {
 		return err
 	}
-	return s.adminWrite(actor, "user_add", func(tx *bolt.Tx, now time.Time) (string, error) {
+	return s.adminWrite(actor, "user_add", func(tx kvTx, now time.Time) (string, error) {
 		if tx.Bucket(bUsers).Get([]byte(u.Name)) != nil {
 			return "", fmt.Errorf("%w: user %s already exists", cases.ErrInvalid, u.Name)
 		}
@@ -154,13 +152,13 @@ func (s *Store) AddUser(actor string, u cases.User) error {
 
 // adminWrite is one admin-only transaction that changes users or keys: write makes the change and says what it
 // was, for one audit event, or "" when there was nothing to change (no event, no publication).
-func (s *Store) adminWrite(actor, action string, write func(tx *bolt.Tx, now time.Time) (string, error)) error {
+func (s *Store) adminWrite(actor, action string, write func(tx kvTx, now time.Time) (string, error)) error {
 	if err := s.notOnDesk(action); err != nil {
 		return err
 	}
 	var seq uint64
 	now := s.clock()
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx kvTx) error {
 		if err := s.checkAdmin(tx, actor); err != nil {
 			return err
 		}
@@ -187,7 +185,7 @@ func (s *Store) SetUser(actor string, u cases.User) error {
 	if err := checkUserFields(&u); err != nil {
 		return err
 	}
-	return s.adminWrite(actor, "user_change", func(tx *bolt.Tx, now time.Time) (string, error) {
+	return s.adminWrite(actor, "user_change", func(tx kvTx, now time.Time) (string, error) {
 		old, err := getUser(tx, u.Name)
 		if err != nil {
 			return "", err
@@ -207,7 +205,7 @@ func (s *Store) SetUser(actor string, u cases.User) error {
 // workstation's user, the local --as); what a user may see of others goes through Users and Keys.
 func (s *Store) User(name string) (cases.User, error) {
 	var u cases.User
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		var err error
 		u, err = getUser(tx, name)
 		return err
@@ -219,7 +217,7 @@ func (s *Store) User(name string) (cases.User, error) {
 // everyone, a supervisor their Center's users, a reviewer themselves), sorted by name.
 func (s *Store) Users(actor, center string) ([]cases.User, error) {
 	var out []cases.User
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		scope, self, err := s.directory(tx, actor)
 		if err != nil {
 			return err
@@ -236,7 +234,7 @@ func (s *Store) Users(actor, center string) ([]cases.User, error) {
 }
 
 // directory is the actor's cases.DirectoryScope.
-func (s *Store) directory(tx *bolt.Tx, actor string) (center, self string, err error) {
+func (s *Store) directory(tx kvTx, actor string) (center, self string, err error) {
 	u, err := s.reader(tx, actor)
 	if err != nil {
 		return "", "", err
@@ -245,7 +243,7 @@ func (s *Store) directory(tx *bolt.Tx, actor string) (center, self string, err e
 }
 
 // usersOf lists the users of a Center ("" = all) in name order, with no read rule: for the store's own use.
-func usersOf(tx *bolt.Tx, center string) ([]cases.User, error) {
+func usersOf(tx kvTx, center string) ([]cases.User, error) {
 	var out []cases.User
 	err := tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
 		var u cases.User
@@ -263,14 +261,14 @@ func usersOf(tx *bolt.Tx, center string) ([]cases.User, error) {
 // CanAdmin reports whether actor may do an admin's work (users, keys, imports, backups: a backup is a copy of
 // the whole store): an enabled admin, or the operator. The store checks again inside each such write.
 func (s *Store) CanAdmin(actor string) error {
-	return s.view(func(tx *bolt.Tx) error { return s.checkAdmin(tx, actor) })
+	return s.view(func(tx kvTx) error { return s.checkAdmin(tx, actor) })
 }
 
 // SetDisabled disables or enables a user (admin or operator only); disabling ends what the user may do at once,
 // since every read and write loads the acting user in its own transaction.
 func (s *Store) SetDisabled(actor, name string, disabled bool) error {
 	action := map[bool]string{true: "disabled", false: "enabled"}[disabled]
-	return s.adminWrite(actor, "user_change", func(tx *bolt.Tx, now time.Time) (string, error) {
+	return s.adminWrite(actor, "user_change", func(tx kvTx, now time.Time) (string, error) {
 		u, err := getUser(tx, name)
 		if err != nil {
 			return "", err
@@ -293,7 +291,7 @@ func (s *Store) AddKey(actor, user, fingerprint, authorizedKey string) error {
 	if !strings.HasPrefix(fingerprint, "SHA256:") || len(fingerprint) < 10 {
 		return fmt.Errorf("%w: key fingerprint %q: want SHA256:... as ssh.FingerprintSHA256 prints it", cases.ErrInvalid, fingerprint)
 	}
-	return s.adminWrite(actor, "key_add", func(tx *bolt.Tx, now time.Time) (string, error) {
+	return s.adminWrite(actor, "key_add", func(tx kvTx, now time.Time) (string, error) {
 		if _, err := getUser(tx, user); err != nil {
 			return "", err
 		}
@@ -311,7 +309,7 @@ func (s *Store) AddKey(actor, user, fingerprint, authorizedKey string) error {
 }
 
 // putKey writes a key record.
-func putKey(tx *bolt.Tx, k Key) error {
+func putKey(tx kvTx, k Key) error {
 	v, err := json.Marshal(k)
 	if err != nil {
 		return err
@@ -321,7 +319,7 @@ func putKey(tx *bolt.Tx, k Key) error {
 
 // RevokeKey marks a key revoked; it stays on record so it cannot be re-added. Admin or Operator only.
 func (s *Store) RevokeKey(actor, fingerprint string) error {
-	return s.adminWrite(actor, "key_revoke", func(tx *bolt.Tx, now time.Time) (string, error) {
+	return s.adminWrite(actor, "key_revoke", func(tx kvTx, now time.Time) (string, error) {
 		v := tx.Bucket(bKeys).Get([]byte(fingerprint))
 		if v == nil {
 			return "", fmt.Errorf("key %s: %w", fingerprint, cases.ErrNotFound)
@@ -342,7 +340,7 @@ func (s *Store) RevokeKey(actor, fingerprint string) error {
 // may see (cases.DirectoryScope).
 func (s *Store) Keys(actor, user string) ([]Key, error) {
 	var out []Key
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		scope, self, err := s.directory(tx, actor)
 		if err != nil {
 			return err
@@ -376,7 +374,7 @@ func (s *Store) Keys(actor, user string) ([]Key, error) {
 // a disabled user wraps cases.ErrForbidden.
 func (s *Store) UserByKey(fingerprint string) (cases.User, error) {
 	var u cases.User
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx kvTx) error {
 		v := tx.Bucket(bKeys).Get([]byte(fingerprint))
 		if v == nil {
 			return fmt.Errorf("key %s: %w", fingerprint, cases.ErrNotFound)

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"ceedesk/cases"
 )
 
@@ -23,7 +21,7 @@ type edit struct {
 // nothing a person can see (StartReview of a case already in review) writes nothing. On a desk file the op is
 // kept as a pending change in the same transaction; a change checked in from a desk records that it landed, also
 // in the same transaction (desk.go). After commit it publishes one cases.Change.
-func (s *Store) change(actorName, action, reason string, edits []edit, prep func(tx *bolt.Tx) error, w *writeCtx) ([]*cases.Case, error) {
+func (s *Store) change(actorName, action, reason string, edits []edit, prep func(tx kvTx) error, w *writeCtx) ([]*cases.Case, error) {
 	var out []*cases.Case
 	var changed []string
 	var seq uint64
@@ -39,7 +37,7 @@ func (s *Store) change(actorName, action, reason string, edits []edit, prep func
 	if s.desk != nil && (w == nil || w.op == nil) {
 		return nil, fmt.Errorf("%w: a desk file takes the work on its own cases (decisions, notes, requests, notices); %s at the Center", cases.ErrInvalid, action)
 	}
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx kvTx) error {
 		out, changed = out[:0], changed[:0]
 		actor, err := s.actorUser(tx, actorName)
 		if err != nil {
@@ -205,7 +203,7 @@ func (s *Store) Assign(actor string, ids []string, versions []uint64, to, reason
 			edits[i].version = versions[i]
 		}
 	}
-	return s.change(actor, "assign", strings.TrimSpace(reason), edits, func(tx *bolt.Tx) error {
+	return s.change(actor, "assign", strings.TrimSpace(reason), edits, func(tx kvTx) error {
 		var err error
 		target, err = getUser(tx, to)
 		return err
