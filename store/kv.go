@@ -1,6 +1,9 @@
 package store
 
-import "io"
+import (
+	"context"
+	"io"
+)
 
 // The store is written once, over a small ordered key-value engine: nested buckets of ordered keys, a read view
 // that stays consistent for its whole transaction, and a read-write transaction that commits atomically or not at
@@ -72,4 +75,13 @@ type engine interface {
 type kvLimits struct {
 	Ops   int // keys written or deleted
 	Bytes int // keys and values written
+}
+
+// watcher is an engine that several processes share (etcd): a store on it learns of every commit, its own and
+// other processes', through watch, and takes no single-process lock.
+type watcher interface {
+	// watch calls fn, in commit order, with the key and value of every key put into the top-level bucket named
+	// (not into buckets nested in it), from now on, by any process. It returns when ctx ends (nil) or when the
+	// watch cannot go on (the error says why); a store then reopens it.
+	watch(ctx context.Context, bucket []byte, fn func(key, value []byte)) error
 }
