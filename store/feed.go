@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"encoding/json"
 	"sync"
+	"time"
 
 	"ceedesk/cases"
 )
@@ -13,6 +16,10 @@ type feed struct {
 	mu     sync.Mutex
 	subs   map[*subscriber]struct{}
 	closed bool
+	// watched is set on an engine shared by several processes: every change, this process's own included,
+	// comes from the engine's watch of the audit log (watchAudit), in commit order, and the commits' own
+	// publish calls are ignored, so that no change is told twice or out of order.
+	watched bool
 }
 
 type subscriber struct {
@@ -83,6 +90,20 @@ func (sub *subscriber) forward() {
 func (f *feed) publish(ch cases.Change) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.watched {
+		return
+	}
+	f.send(ch)
+}
+
+// publishWatched publishes a change the engine's watch reported.
+func (f *feed) publishWatched(ch cases.Change) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.send(ch)
+}
+
+func (f *feed) send(ch cases.Change) {
 	for sub := range f.subs {
 		sub.mu.Lock()
 		sub.pending = append(sub.pending, ch)
@@ -120,4 +141,61 @@ func (f *feed) closeAll() {
 		sub.stop()
 	}
 	f.subs = nil
+}
+
+// watchAudit follows the audit log of a store on a shared engine and publishes one change per event, whoever
+// committed it, until ctx ends; a watch that fails is opened again after a pause (a member restarting, a
+// connection lost), and the events missed meanwhile are read from the log itself, so none is skipped.
+func (s *Store) watchAudit(ctx context.Context, w watcher) {
+	var last uint64
+	if seq, _, err := s.AuditHead(); err == nil {
+		last = seq
+	}
+	publish := func(e cases.Event) {
+		if e.Seq <= last {
+			return
+		}
+		last = e.Seq
+		ch := cases.Change{Seq: e.Seq, Action: e.Action, Actor: e.Actor, At: e.At}
+		if e.Case != "" {
+			ch.Cases = []string{e.Case}
+		}
+		s.feed.publishWatched(ch)
+	}
+	for ctx.Err() == nil {
+		err := w.watch(ctx, bAudit, func(_, v []byte) {
+			var e cases.Event
+			if json.Unmarshal(v, &e) == nil {
+				if e.Seq > last+1 { // a gap: the watch started after events we have not told yet
+					s.catchUp(last, e.Seq, publish)
+				}
+				publish(e)
+			}
+		})
+		if ctx.Err() != nil || err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+		if seq, _, err := s.AuditHead(); err == nil && seq > last {
+			s.catchUp(last, seq+1, publish)
+		}
+	}
+}
+
+// catchUp publishes the audit events after seq from up to (not including) until, read from the log.
+func (s *Store) catchUp(from, until uint64, publish func(cases.Event)) {
+	s.view(func(tx kvTx) error {
+		c := tx.Bucket(bAudit).Cursor()
+		for k, v := c.Seek(be64(from + 1)); k != nil && binaryUint(k) < until; k, v = c.Next() {
+			var e cases.Event
+			if json.Unmarshal(v, &e) == nil {
+				publish(e)
+			}
+		}
+		return nil
+	})
 }

@@ -28,6 +28,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -88,7 +89,9 @@ type core struct {
 	chain *chainKey // the audit chain's key, or where it is made; nil: the chain is not keyed and has no key path
 
 	desk *deskState // the checkout a desk file holds; nil for a Center store (desk.go)
-	cimu sync.Mutex // one check-in at a time (checkin.go)
+
+	stopWatch func()     // ends the watch of a shared engine's audit log (feed.go)
+	cimu      sync.Mutex // one check-in at a time (checkin.go)
 
 	feed feed
 }
@@ -168,6 +171,16 @@ func openStore(eng engine, path string, opt Options) (*Store, error) {
 	if err != nil {
 		eng.close()
 		return nil, err
+	}
+	if w, ok := eng.(watcher); ok {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		s.feed.watched = true
+		go func() {
+			defer close(done)
+			s.watchAudit(ctx, w)
+		}()
+		s.stopWatch = func() { cancel(); <-done }
 	}
 	return s, nil
 }
@@ -266,7 +279,7 @@ func (s *Store) init() error {
 		}
 	}
 	if reindex {
-		return s.boltUpdate(func(tx kvTx) error { return s.rebuild(tx, true) })
+		return s.updateLarge(func(tx kvTx) error { return s.rebuild(tx, true) })
 	}
 	return nil
 }
@@ -278,6 +291,9 @@ func (s *Store) WithKey(fingerprint string) *Store { return &Store{core: s.core,
 
 // Close closes the store. Subscribers' channels are closed.
 func (s *Store) Close() error {
+	if s.stopWatch != nil {
+		s.stopWatch()
+	}
 	s.feed.closeAll()
 	return s.eng.close()
 }

@@ -203,9 +203,41 @@ func (s *Store) Assign(actor string, ids []string, versions []uint64, to, reason
 			edits[i].version = versions[i]
 		}
 	}
-	return s.change(actor, "assign", strings.TrimSpace(reason), edits, func(tx kvTx) error {
+	prep := func(tx kvTx) error {
 		var err error
 		target, err = getUser(tx, to)
 		return err
-	}, nil)
+	}
+	per := casesPerTx(s.eng.limits())
+	if len(edits) <= per {
+		return s.change(actor, "assign", strings.TrimSpace(reason), edits, prep, nil)
+	}
+	// An engine whose transactions are bounded (etcd) takes a large reassignment in parts, each whole: a part
+	// that fails stops the rest, and what the parts before it did stands, as the error says.
+	var out []*cases.Case
+	for i := 0; i < len(edits); i += per {
+		part, err := s.change(actor, "assign", strings.TrimSpace(reason), edits[i:min(i+per, len(edits))], prep, nil)
+		if err != nil {
+			if i == 0 {
+				return nil, err
+			}
+			return out, fmt.Errorf("%d of %d cases were reassigned (in parts of %d, each whole); the other %d were not: %w", i, len(edits), per, len(edits)-i, err)
+		}
+		out = append(out, part...)
+	}
+	return out, nil
+}
+
+// opsPerCase is a generous count of the keys one case's change writes (the case, its row, its index entries in
+// every sort of its holder's and its Center's queues, statistics, importer and decision keys, its audit event and
+// history, meta), for splitting bulk work on an engine with bounded transactions.
+const opsPerCase = 120
+
+// casesPerTx is how many cases one transaction of an engine with limits lim may change (every case, when it has
+// none).
+func casesPerTx(lim kvLimits) int {
+	if lim.Ops == 0 {
+		return int(^uint(0) >> 1)
+	}
+	return max(1, lim.Ops*9/10/opsPerCase)
 }
