@@ -16,7 +16,15 @@ type limitedEngine struct {
 
 func (e *limitedEngine) limits() kvLimits { return e.lim }
 
+// limitedFault, when set, is called before each transaction of a limitedEngine, which fails with its error.
+var limitedFault func() error
+
 func (e *limitedEngine) update(fn func(tx kvTx) error) error {
+	if limitedFault != nil {
+		if err := limitedFault(); err != nil {
+			return err
+		}
+	}
 	e.commits++
 	c := &countingTx{kvTx: nil}
 	return e.engine.update(func(tx kvTx) error {

@@ -56,6 +56,9 @@ type Options struct {
 	Policy   cases.Policy     // zero value means cases.DefaultPolicy()
 	Now      func() time.Time // clock for event timestamps; nil = time.Now
 	ReadOnly bool
+	// Migrating opens a store whose copy into it (CopyInto) was cut off, for CopyInto to start over; Open refuses
+	// such a store otherwise.
+	Migrating bool
 
 	// AuditKey is the file holding the audit chain's key, as the operator named it (auditkey.go has the format).
 	// A keyed chain is opened only with its own key: when AuditKey is "", the file the store recorded when its
@@ -78,11 +81,12 @@ type Store struct {
 
 // core is what every view of one open store shares.
 type core struct {
-	eng      engine
-	path     string
-	policy   cases.Policy
-	now      func() time.Time
-	readOnly bool
+	eng       engine
+	path      string
+	policy    cases.Policy
+	now       func() time.Time
+	readOnly  bool
+	migrating bool // opened for CopyInto to start over (Options.Migrating)
 
 	wmu sync.Mutex // serialises this package's writers, so Load can switch off fsync safely
 
@@ -146,7 +150,7 @@ func Open(path string, opt Options) (*Store, error) {
 // openStore opens the store on an engine: it reads a desk file's own policy, initialises, migrates or re-indexes
 // the store as it needs, and opens the audit chain's key.
 func openStore(eng engine, path string, opt Options) (*Store, error) {
-	s := &Store{core: &core{eng: eng, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly}}
+	s := &Store{core: &core{eng: eng, path: path, policy: opt.Policy, now: opt.Now, readOnly: opt.ReadOnly, migrating: opt.Migrating}}
 	// A desk file works under the Center's policy, recorded in it, whatever the local config says, and its audit
 	// chain is its own, unkeyed: the Center's key never leaves the Center.
 	err := s.view(func(tx kvTx) error {
@@ -194,7 +198,7 @@ func policyFingerprint(p cases.Policy) []byte {
 // init checks the schema of an existing store, initialises a new one, and re-indexes when the policy changed or a
 // bulk load was interrupted.
 func (s *Store) init() error {
-	var fresh, reindex, migrate bool
+	var fresh, reindex, migrate, cutOff bool
 	var schema uint64
 	err := s.view(func(tx kvTx) error {
 		meta := tx.Bucket(bMeta)
@@ -205,6 +209,13 @@ func (s *Store) init() error {
 				return fmt.Errorf("store %s is not a ceedesk store: a bbolt file without ceedesk's meta bucket", s.path)
 			}
 			fresh = true
+			return nil
+		}
+		if meta.Get(mMigrating) != nil {
+			if !s.migrating {
+				return fmt.Errorf("store %s: %w (ceedesk migrate); run the migrate again, which starts over", s.path, ErrMigrating)
+			}
+			cutOff = true // a partial copy: nothing in it is looked at before CopyInto starts over
 			return nil
 		}
 		v := meta.Get(mSchema)
@@ -233,7 +244,7 @@ func (s *Store) init() error {
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil || cutOff {
 		return err
 	}
 	if s.readOnly {
