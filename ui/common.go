@@ -30,6 +30,11 @@ type common struct {
 
 	width, height int // the whole screen
 
+	// offline is what the desk file the session works on says of itself (cases checked out of a Center), read
+	// again after every change committed; nil for a Center's store. A session on a desk file shows it in a
+	// banner under the title bar.
+	offline *cases.OfflineInfo
+
 	status    string
 	statusBad bool
 
@@ -40,8 +45,33 @@ type common struct {
 
 type rowPaints struct{ cursor, marked, overdue, dueSoon, text, head paint }
 
-// bodyHeight is the lines a pane has: the screen less the title bar, the status line and the footer.
-func (c *common) bodyHeight() int { return max(c.height-3, 1) }
+// bodyHeight is the lines a pane has: the screen less the title bar, the offline banner on a desk file, the
+// status line and the footer.
+func (c *common) bodyHeight() int { return max(c.height-3-c.bannerLines(), 1) }
+
+// bodyTop is the screen line the pane's body begins on (from 0): under the title bar and the offline banner.
+func (c *common) bodyTop() int { return 1 + c.bannerLines() }
+
+// bannerLines is the lines the offline banner takes: one on a desk file, none at a Center.
+func (c *common) bannerLines() int {
+	if c.offline != nil {
+		return 1
+	}
+	return 0
+}
+
+// readOffline reads again what the desk file says of itself (its changes to check in above all); at a Center it
+// leaves offline nil. A store is a desk file or not for the whole session, so the banner's line never comes or
+// goes under the panes' layout.
+func (c *common) readOffline() {
+	od, ok := c.desk.(offlineDesk)
+	if !ok {
+		return
+	}
+	if info, ok := od.Offline(); ok {
+		c.offline = &info
+	}
+}
 
 // say puts a message in the status line.
 func (c *common) say(format string, a ...any) {

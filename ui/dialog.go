@@ -245,7 +245,7 @@ func (m *Model) keepDialogAsNote() {
 func (d *dialog) layout(m *Model) {
 	d.ta.SetWidth(max(min(m.width-8, 100), 20))
 	if d.multiline {
-		d.ta.SetHeight(clamp(m.height-12-2*(d.fields()-1), 3, 12))
+		d.ta.SetHeight(clamp(m.height-12-m.bannerLines()-2*(d.fields()-1), 3, 12))
 	} else {
 		d.ta.SetHeight(2)
 	}

@@ -84,6 +84,7 @@ func New(opt Options) tea.Model {
 		m.keys = newKeyMap()
 		m.fail(fmt.Errorf("config: %v; the default keys are in use", err))
 	}
+	m.readOffline()
 	m.applyRole()
 	m.cmd = m.newInput(":")
 	for p := range m.panes {
@@ -163,6 +164,9 @@ func (m *Model) reload() { m.changed(cases.Change{}) }
 // told, in the registry's order. A write in progress (the decision pane, a dialog, a confirmation) keeps showing
 // what its user saw and says who changed the case since: the write is checked against the version they saw.
 func (m *Model) changed(c cases.Change) {
+	if m.offline != nil {
+		m.readOffline() // a change on a desk file is one more to check in
+	}
 	for _, p := range m.panes {
 		p.Changed(c)
 	}
@@ -328,6 +332,9 @@ func (m *Model) setFilter(text string) error { return m.q.setFilter(text) }
 
 // caseWritten shows the case as the store returned it after a write, and says what was done.
 func (m *Model) caseWritten(c *cases.Case, msg string) {
+	if m.offline != nil {
+		m.readOffline() // the banner counts the change before the change feed brings it
+	}
 	m.d.show(c)
 	m.say("%s", msg)
 	m.q.refresh()
@@ -367,6 +374,10 @@ func (m *Model) View() string {
 	b.Grow((m.width + 16) * m.height)
 	b.WriteString(m.titleBar())
 	b.WriteByte('\n')
+	if m.offline != nil {
+		b.WriteString(m.banner())
+		b.WriteByte('\n')
+	}
 	b.WriteString(frame(body, m.width, bodyH))
 	b.WriteByte('\n')
 	b.WriteString(m.statusLine())
@@ -399,6 +410,25 @@ func (m *Model) titleBar() string {
 		return m.st.Header.Render(fit(left, m.width))
 	}
 	return m.st.Header.Render(left + strings.Repeat(" ", gap) + right)
+}
+
+// banner says, on a desk file, that the session is offline: whose cases from which Center, until when, and how
+// many changes wait to be checked in. It is reverse video and bold in every theme, so that it reads without colour.
+func (m *Model) banner() string {
+	return m.st.Warn.Reverse(true).Bold(true).Render(bannerLine(one(m.offline.Banner(m.today())), m.width))
+}
+
+// bannerLine fits the banner to w cells. Cut, it loses the end of what was checked out from where and when, not
+// the end of the lease or the changes still to check in (what follows the first "; ").
+func bannerLine(s string, w int) string {
+	s = " " + s
+	if width(s) <= w {
+		return fit(s, w)
+	}
+	if head, tail, ok := strings.Cut(s, "; "); ok && width(tail)+2+len(" Offline desk") <= w {
+		return fit(head, w-width(tail)-2) + "; " + tail
+	}
+	return fit(s, w)
 }
 
 func (m *Model) statusLine() string {

@@ -670,7 +670,7 @@ func (q *queuePane) mouse(msg tea.MouseMsg) tea.Cmd {
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelDown:
 		q.move(3)
 	case msg.Action == tea.MouseActionRelease && msg.Button == tea.MouseButtonLeft:
-		if msg.Y == 1 { // the tab line, under the title bar
+		if msg.Y == q.bodyTop() { // the tab line, first of the body
 			if i := q.tabAt(msg.X); i >= 0 {
 				return tea.Batch(q.switchView(i), q.countLater())
 			}
@@ -682,7 +682,7 @@ func (q *queuePane) mouse(msg tea.MouseMsg) tea.Cmd {
 }
 
 func (q *queuePane) click(y int) tea.Cmd {
-	first := 1 + queueChrome // title bar, then chrome
+	first := q.bodyTop() + queueChrome // title bar (and banner), then chrome
 	i := q.top + y - first
 	if y < first || i >= q.total || i >= q.top+q.height {
 		return nil

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"ceedesk/cases"
+	"ceedesk/store"
+)
+
+// leaseUntil is the last day of a checkout made in the tests: the default lease, from testToday.
+var leaseUntil = testToday.AddDays(cases.DefaultLeaseDays - 1)
+
+// checkOut checks cases of the test store out to who's desk file (all their open cases when ids is empty) and
+// returns the checkout and the desk file's path.
+func checkOut(t testing.TB, s *store.Store, who string, ids ...string) (*store.CheckoutRecord, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), who+".desk")
+	rec, err := s.Checkout(who, store.CheckoutRequest{IDs: ids, Today: testToday}, path)
+	if err != nil {
+		t.Fatalf("checkout: %v", err)
+	}
+	return rec, path
+}
+
+// openDesk opens a desk file as `ceedesk --db FILE` does, on a clock that starts the day after the checkout, so
+// that a change made on the desk has a time of its own.
+func openDesk(t testing.TB, path string) *store.Store {
+	t.Helper()
+	clock := &testClock{t: time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)}
+	d, err := store.Open(path, store.Options{NoSync: true, Now: clock.now, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// deskOf is a desk file of alice's open cases checked out of a fresh test store, opened, with the Center's store.
+func deskOf(t testing.TB) (center, desk *store.Store, rec *store.CheckoutRecord) {
+	t.Helper()
+	center = newTestStore(t)
+	rec, path := checkOut(t, center, "alice")
+	return center, openDesk(t, path), rec
+}
+
+// screenLines is the screen as lines, checked to be the size of the screen.
+func screenLines(t testing.TB, m *Model) []string {
+	t.Helper()
+	v := m.View()
+	lines := strings.Split(v, "\n")
+	if len(lines) != m.height {
+		t.Errorf("screen has %d lines, want %d", len(lines), m.height)
+	}
+	for i, l := range lines {
+		if w := width(l); w > m.width {
+			t.Errorf("line %d is %d cells wide, screen %d: %q", i+1, w, m.width, l)
+		}
+	}
+	return lines
+}
+
+// On a desk file every pane has the banner under the title bar, and it counts the changes to check in as they are
+// made; at a Center there is none.
+func TestOfflineBannerOnEveryPane(t *testing.T) {
+	_, desk, rec := deskOf(t)
+	m := run(t, testOptions(t, desk, "alice"), 120, 30)
+	want := "Offline desk: " + plural(len(rec.Cases), "case", "cases") + " checked out from ELEC on 2026-03-02; lease ends " +
+		leaseUntil.String() + " · nothing to check in yet"
+	banner := func(what string) {
+		t.Helper()
+		if got := strings.TrimSpace(screenLines(t, m)[1]); got != want {
+			t.Fatalf("%s: line 2 is %q, want the banner %q", what, got, want)
+		}
+	}
+	banner("queue")
+	press(m, "enter")
+	banner("case pane")
+	press(m, "?")
+	banner("help")
+	press(m, "esc", "n")
+	typeText(m, "Called the broker; waiting for the invoice.")
+	banner("note dialog")
+	press(m, "ctrl+s")
+	if !strings.Contains(m.status, "note added") {
+		t.Fatalf("status %q", m.status)
+	}
+	want = strings.Replace(want, "nothing to check in yet", "1 change to check in", 1)
+	banner("case pane after a note")
+	press(m, "d")
+	banner("decision pane")
+
+	// at 80 cells what was checked out is cut, not the lease's end or the changes to check in
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	l := screenLines(t, m)[1]
+	if !strings.HasPrefix(l, " Offline desk: ") || !strings.HasSuffix(l, "…; lease ends "+leaseUntil.String()+" · 1 change to check in") {
+		t.Fatalf("banner at 80 cells: %q", l)
+	}
+
+	center := newTestStore(t)
+	m = run(t, testOptions(t, center, "alice"), 80, 24)
+	if l := screenLines(t, m)[1]; strings.Contains(l, "Offline") {
+		t.Fatalf("a Center's store shows a banner: %q", l)
+	}
+}
+
+// The banner's line comes out of the body: on a short screen the queue shows one row fewer, and the row under
+// the cursor stays on screen as the cursor moves down.
+func TestOfflineBannerTakesALineFromThePanes(t *testing.T) {
+	_, desk, _ := deskOf(t)
+	m := newTestModel(t, desk, "alice", 80, 11) // title, banner, 4 lines of queue chrome, 3 rows, status, footer
+	if m.q.height != 3 {
+		t.Fatalf("the queue shows %d rows on 11 lines with the banner, want 3", m.q.height)
+	}
+	press(m, "j", "j", "j")
+	lines := screenLines(t, m)
+	cur := m.q.current()
+	if cur == nil || !strings.HasPrefix(lines[8], ">") || !strings.Contains(lines[8], cur.ID) {
+		t.Fatalf("the cursor row %v should be the last row on screen:\n%s", cur, strings.Join(lines, "\n"))
+	}
+	press(m, "enter")
+	lines = screenLines(t, m)
+	if !strings.Contains(lines[2], cur.ID) {
+		t.Fatalf("the case pane should begin under the banner:\n%s", strings.Join(lines, "\n"))
+	}
+}
