@@ -443,6 +443,9 @@ func (m *Model) statusLine() string {
 		return fit(line+"  "+m.completionNote(m.width-width(line)-3), m.width)
 	}
 	if m.status == "" {
+		if m.pane == paneQueue && !m.help && m.dlg == nil && m.ask == nil {
+			return m.q.cursorNote(m.width)
+		}
 		return ""
 	}
 	if m.statusBad {
