@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -80,7 +82,28 @@ func (c *common) say(format string, a ...any) {
 
 // fail puts an error in the status line, as text safe for the terminal.
 func (c *common) fail(err error) {
-	c.status, c.statusBad = says(err), true
+	c.status, c.statusBad = c.refusal(err), true
+}
+
+// refusal is says(err), except that a write refused because the case is checked out to someone's desk says so
+// first, in words that fit a status line, and how the session's user may go on: the store's words end with the
+// command line's way to break the checkout.
+func (c *common) refusal(err error) string {
+	s := says(err)
+	var le *cases.LeaseError
+	if !errors.As(err, &le) {
+		return s
+	}
+	words := fmt.Sprintf("case %s is %s: its work comes back at check-in", one(le.ID), one(le.Lease.String()))
+	if b := c.keys.BreakCheckout; b.Enabled() {
+		words += "; " + b.Help().Key + " on the case breaks the checkout"
+	} else {
+		words += "; a supervisor of the Center may break the checkout"
+	}
+	if full := says(le); strings.Contains(s, full) {
+		return strings.Replace(s, full, words, 1) // what the error said before the refusal stays
+	}
+	return words
 }
 
 // refuse puts the reason a key does nothing in the status line.

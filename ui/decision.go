@@ -421,7 +421,7 @@ func (d *decisionPane) write() {
 			return
 		}
 		d.fail(err)
-		d.err = says(err)
+		d.err = d.refusal(err)
 		return
 	}
 	noApprover := d.noApprover

@@ -74,3 +74,127 @@ func TestQueueMarksLeasedRows(t *testing.T) {
 		t.Errorf("an ended lease: status line %q", got)
 	}
 }
+
+// The case pane says a case is checked out, to whom, until when and by which checkout; to anyone but the
+// holder the case is read-only, and a write the store refuses for the lease says so in words that fit.
+func TestCasePaneShowsTheLease(t *testing.T) {
+	s, rec := leasedStore(t)
+	m := run(t, testOptions(t, s, "sofia"), 80, 24, openKeys(leasedIDs[0])...)
+	lines := screenLines(t, m)
+	want := leaseMark + " Checked out to alice until " + leaseUntil.String() + " (checkout " + rec.ID + ")"
+	if strings.TrimSpace(lines[3]) != want {
+		t.Fatalf("line 4 of the case pane is %q, want %q", lines[3], want)
+	}
+	if !strings.Contains(lines[2], "read-only: its work is on alice's desk file until it is checked in") {
+		t.Errorf("line 3: %q", lines[2])
+	}
+	press(m, "n")
+	if m.dlg != nil || !strings.Contains(m.status, "its work is on alice's desk file") {
+		t.Errorf("n on a case checked out to another: dialog %v, status %q", m.dlg != nil, m.status)
+	}
+
+	// the holder works the case at the Center as before
+	m = run(t, testOptions(t, s, "alice"), 80, 24, openKeys(leasedIDs[0])...)
+	lines = screenLines(t, m)
+	if strings.TrimSpace(lines[3]) != want || strings.Contains(lines[2], "read-only") {
+		t.Errorf("alice's own leased case:\n%s", strings.Join(lines[:5], "\n"))
+	}
+
+	// reassigning it is refused by the store: the status line says why within 80 cells
+	m = run(t, testOptions(t, s, "sofia"), 80, 24, append(openKeys(leasedIDs[0]), append(append([]string{"r", "j", "enter"}, chars("leave")...), "enter", "y")...)...)
+	if !m.statusBad || !strings.Contains(m.status, "case 2704-26-100123 is checked out to alice until "+leaseUntil.String()+": its work comes back at check-in; B on the case breaks the checkout") {
+		t.Fatalf("status %q", m.status)
+	}
+	if l := screenLines(t, m)[22]; !strings.Contains(l, "checked out to alice until "+leaseUntil.String()) {
+		t.Errorf("the status line on screen: %q", l)
+	}
+	if c, _ := s.Case(store.Operator, leasedIDs[0]); c.Assignee != "alice" {
+		t.Fatalf("the leased case went to %s", c.Assignee)
+	}
+
+	// once the lease has ended, the case is the Center's to work again
+	opt := testOptions(t, s, "sofia")
+	opt.Today = func() cases.Date { return leaseUntil.AddDays(1) }
+	m = run(t, opt, 80, 24, openKeys(leasedIDs[0])...)
+	lines = screenLines(t, m)
+	if !strings.HasPrefix(lines[3], " "+leaseMark+" Checked out to alice (lease ended "+leaseUntil.String()+", checkout "+rec.ID[:10]) ||
+		!strings.HasSuffix(lines[3], "…)") || strings.Contains(lines[2], "read-only") {
+		t.Errorf("an ended lease:\n%s", strings.Join(lines[:5], "\n"))
+	}
+}
+
+// A supervisor of the case's Center breaks its checkout with B: a reason is asked, then a confirmation; the lease
+// is gone, and the case's history shows the break with the reason. A reviewer is not offered the key.
+func TestSupervisorBreaksACheckout(t *testing.T) {
+	s, rec := leasedStore(t)
+	m := run(t, testOptions(t, s, "sofia"), 80, 24, openKeys(leasedIDs[0])...)
+	if f := screenLines(t, m)[23]; !strings.Contains(f, "B break checkout") {
+		t.Fatalf("the footer should offer B: %q", f)
+	}
+	press(m, "?")
+	if v := m.View(); !strings.Contains(v, "B            break the case's checkout to a desk") {
+		t.Fatalf("help should list B:\n%s", v)
+	}
+	press(m, "esc", "B")
+	if m.dlg == nil || m.dlg.kind != dialogBreak || !strings.Contains(m.View(), "Break the checkout of case 2704-26-100123") {
+		t.Fatalf("B should ask for a reason:\n%s", m.View())
+	}
+	press(m, "enter")
+	if m.dlg == nil || m.dlg.err != "breaking a checkout needs a reason: the audit log keeps it" {
+		t.Fatalf("an empty reason: %+v", m.dlg)
+	}
+	typeText(m, "alice is on leave; the importer is waiting")
+	press(m, "enter")
+	if m.ask == nil || !strings.Contains(m.ask.body, "Checkout:  "+rec.ID+" · checked out to alice until "+leaseUntil.String()) ||
+		!strings.Contains(m.ask.body, "alice is on leave; the importer is waiting") {
+		t.Fatalf("confirmation %+v", m.ask)
+	}
+	if l, _ := s.Case(store.Operator, leasedIDs[0]); l.Lease == nil {
+		t.Fatal("the lease was broken before the confirmation")
+	}
+	press(m, "y")
+	if m.statusBad || m.status != "checkout of case 2704-26-100123 to alice broken; the audit log keeps your reason" {
+		t.Fatalf("status %q", m.status)
+	}
+	if c, _ := s.Case(store.Operator, leasedIDs[0]); c.Lease != nil {
+		t.Fatalf("the lease is still there: %+v", c.Lease)
+	}
+	hist, err := s.History(store.Operator, leasedIDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := hist[len(hist)-1]; last.Action != "checkout_break" || last.Actor != "sofia" || last.Reason != "alice is on leave; the importer is waiting" {
+		t.Fatalf("last audit event %+v", last)
+	}
+	press(m, "G")
+	v := m.View()
+	if strings.Contains(v, "Checked out to") || strings.Contains(v, "read-only") || !strings.Contains(v, "sofia      checkout_break checkout: alice until "+leaseUntil.String()) {
+		t.Fatalf("after the break the case pane shows no lease and its history the break:\n%s", v)
+	}
+	if f := screenLines(t, m)[23]; strings.Contains(f, "break checkout") {
+		t.Errorf("footer after the break: %q", f)
+	}
+	press(m, "B")
+	if m.dlg != nil || m.status != "case 2704-26-100123 is not checked out to a desk" {
+		t.Errorf("B on a case not checked out: dialog %v, status %q", m.dlg != nil, m.status)
+	}
+
+	// a reviewer, even the holder, is not offered it, and is told why when pressing it
+	for _, who := range []string{"alice", "bob"} {
+		m := run(t, testOptions(t, s, who), 80, 24, openKeys(leasedIDs[1])...)
+		if f := screenLines(t, m)[23]; strings.Contains(f, "break") {
+			t.Errorf("%s's footer offers the break: %q", who, f)
+		}
+		press(m, "?")
+		if strings.Contains(m.View(), "break the case's checkout") {
+			t.Errorf("%s's help offers the break:\n%s", who, m.View())
+		}
+		press(m, "esc", "B")
+		if m.dlg != nil || m.status != "only a supervisor of the case's Center can break a checkout" {
+			t.Errorf("%s presses B: dialog %v, status %q", who, m.dlg != nil, m.status)
+		}
+	}
+	if c, _ := s.Case(store.Operator, leasedIDs[1]); c.Lease == nil {
+		t.Fatal("a reviewer broke a lease")
+	}
+}

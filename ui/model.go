@@ -110,9 +110,13 @@ func (m *Model) applyRole() {
 		k.Rebalance.disable("only supervisors can rebalance")
 		k.Approve.disable("only supervisors can approve decisions")
 		k.Return.disable("only supervisors can return decisions")
+		k.BreakCheckout.disable("only a supervisor of the case's Center can break a checkout")
+	}
+	if m.offline != nil {
+		k.BreakCheckout.disable("a desk file has no checkouts of its own; a supervisor breaks a checkout at the Center")
 	}
 	if m.readOnly {
-		for _, b := range []*binding{k.Decide, k.BeginReview, k.KeepNote, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return} {
+		for _, b := range []*binding{k.Decide, k.BeginReview, k.KeepNote, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return, k.BreakCheckout} {
 			b.disable("this session is read-only")
 		}
 	}
