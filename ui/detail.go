@@ -543,6 +543,10 @@ func (c *common) caseRecord(cs *cases.Case, hist []cases.Event, rel *relatedCase
 		if ev.Reason != "" {
 			text += " — " + ev.Reason
 		}
+		if !ev.Offline.IsZero() {
+			// checked in from a desk file: the rules' clocks ran on the day it was made
+			text += " · made offline " + ev.Offline.Format("2006-01-02 15:04") + " · checked in " + ev.At.Format("2006-01-02 15:04")
+		}
 		b.WriteString(st.Label.Render(fmt.Sprintf("  %s %s", ev.At.Format("2006-01-02 15:04"), fit(one(ev.Actor), 10))))
 		lines := strings.Split(wrap(cases.CleanLine(text), max(w-30, 20)), "\n")
 		for i, l := range lines {

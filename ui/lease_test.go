@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"ceedesk/cases"
 	"ceedesk/store"
@@ -196,5 +197,44 @@ func TestSupervisorBreaksACheckout(t *testing.T) {
 	}
 	if c, _ := s.Case(store.Operator, leasedIDs[1]); c.Lease == nil {
 		t.Fatal("a reviewer broke a lease")
+	}
+}
+
+// A change checked in from a desk file shows in the history when it was made offline and when it was checked in.
+func TestHistoryShowsOfflineAndCheckinTimes(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)}
+	s := newTestStoreOn(t, clock)
+	_, path := checkOut(t, s, "alice", leasedIDs[1])
+	desk := openDeskFile(t, path)
+	if _, err := desk.AddNote("alice", leasedIDs[1], 0, "Broker confirmed the assist by phone."); err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.Close(); err != nil {
+		t.Fatal(err)
+	}
+	clock.set(time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC))
+	if rep, err := s.Checkin("alice", path, nil); err != nil || !rep.OK() {
+		t.Fatalf("checkin: %+v %v", rep, err)
+	}
+	hist, err := s.History(store.Operator, leasedIDs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note cases.Event
+	for _, e := range hist {
+		if !e.Offline.IsZero() {
+			note = e
+		}
+	}
+	if note.Offline.IsZero() || !note.At.After(note.Offline) {
+		t.Fatalf("no event checked in from the desk: %+v", hist)
+	}
+	m := run(t, testOptions(t, s, "alice"), 120, 40, append(openKeys(leasedIDs[1]), "G")...)
+	want := "made offline " + note.Offline.Format("2006-01-02 15:04") + " · checked in " + note.At.Format("2006-01-02 15:04")
+	if v := strings.Join(strings.Fields(m.View()), " "); !strings.Contains(v, want) {
+		t.Fatalf("history should say %q:\n%s", want, m.View())
+	}
+	if strings.Count(m.View(), "made offline") != 1 {
+		t.Errorf("only the change checked in was made offline:\n%s", m.View())
 	}
 }

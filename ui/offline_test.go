@@ -27,16 +27,23 @@ func checkOut(t testing.TB, s *store.Store, who string, ids ...string) (*store.C
 	return rec, path
 }
 
-// openDesk opens a desk file as `ceedesk --db FILE` does, on a clock that starts the day after the checkout, so
-// that a change made on the desk has a time of its own.
+// openDesk opens a desk file as `ceedesk --db FILE` does, for the rest of the test.
 func openDesk(t testing.TB, path string) *store.Store {
+	t.Helper()
+	d := openDeskFile(t, path)
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// openDeskFile opens a desk file on a clock that starts the day after the checkout, so that a change made on the
+// desk has a time of its own; the caller closes it.
+func openDeskFile(t testing.TB, path string) *store.Store {
 	t.Helper()
 	clock := &testClock{t: time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)}
 	d, err := store.Open(path, store.Options{NoSync: true, Now: clock.now, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
 	return d
 }
 
