@@ -424,7 +424,7 @@ func (c *common) caseRecord(cs *cases.Case, hist []cases.Event, rel *relatedCase
 	today := c.today()
 	st := c.st
 	var b strings.Builder
-	r := record{b: &b, st: st, w: w}
+	r := record{b: &b, st: st, w: w, offline: c.offline}
 	section, field, para := r.section, r.field, r.para
 
 	section("CASE")
@@ -682,6 +682,8 @@ type record struct {
 	b  *strings.Builder
 	st themes.Styles
 	w  int
+	// offline is the desk file the record is drawn on, if it is: a decision there goes to approval at check-in
+	offline *cases.OfflineInfo
 }
 
 func (r record) section(title string) {
@@ -798,6 +800,8 @@ func decisionText(r record, d cases.Decision) {
 	switch {
 	case d.Approver != "":
 		field("Approved by", one(d.Approver)+" at "+d.Approved.Format("2006-01-02 15:04"))
+	case d.Approval && r.offline != nil:
+		field("Approval", "at check-in, at the "+one(r.offline.Center)+" Center (this desk is offline)")
 	case d.Approval:
 		field("Approval", "waits for a supervisor's approval")
 	}

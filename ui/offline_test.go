@@ -135,3 +135,46 @@ func TestOfflineBannerTakesALineFromThePanes(t *testing.T) {
 		t.Fatalf("the case pane should begin under the banner:\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// On a desk file a decision that needs a second person is recorded pending approval and goes to approval at
+// check-in: the pane says so, not that no one may approve it (the desk has no other users).
+func TestDeskDecisionGoesToApprovalAtCheckin(t *testing.T) {
+	_, desk, _ := deskOf(t)
+	keys := decideKeys(t, desk, leasedIDs[0], cases.OutcomeDenied, "The classification stands; 19 U.S.C. 1514.")
+	m := run(t, testOptions(t, desk, "alice"), 120, 40, keys...)
+	v := strings.Join(strings.Fields(m.View()), " ")
+	if !strings.Contains(v, "This record will be written") || !strings.Contains(v, "goes to approval at check-in, at the ELEC Center") ||
+		strings.Contains(v, "can approve this") {
+		t.Fatalf("the record to be written on a desk:\n%s", m.View())
+	}
+	press(m, "y")
+	if m.statusBad || m.status != "case 2704-26-100123: denied recorded on this desk; it goes to approval at check-in, at the ELEC Center" {
+		t.Fatalf("status %q", m.status)
+	}
+	if c, _ := desk.Case("alice", leasedIDs[0]); c.Status != cases.StatusPendingApproval {
+		t.Fatalf("the case on the desk is %s", c.Status)
+	}
+	if v := m.caseText(m.d.c, m.d.hist, 120); !strings.Contains(v, "Approval            at check-in, at the ELEC Center (this desk is offline)") {
+		t.Errorf("the case pane's decision should say where its approval is:\n%s", v)
+	}
+}
+
+// decideKeys are the keys that open case id, choose outcome o and give the reasons, up to the record to confirm.
+func decideKeys(t testing.TB, desk Desk, id string, o cases.Outcome, reasons string) []string {
+	t.Helper()
+	c, err := desk.Case("alice", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := append(openKeys(id), "d")
+	for i, spec := range cases.Outcomes(c) {
+		if spec.Outcome == o {
+			break
+		}
+		if i == len(cases.Outcomes(c))-1 {
+			t.Fatalf("case %s has no outcome %s", id, o)
+		}
+		keys = append(keys, "j")
+	}
+	return append(append(append(keys, "enter"), chars(reasons)...), "ctrl+s")
+}
