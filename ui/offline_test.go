@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"ceedesk/cases"
 	"ceedesk/store"
@@ -136,6 +138,9 @@ func TestOfflineBannerTakesALineFromThePanes(t *testing.T) {
 	}
 }
 
+// fixedCheckout stands for a checkout's id, which is random, on a golden screen.
+const fixedCheckout = "c0ffeec0ffeec0ffeec0ffee"
+
 // On a desk file a decision that needs a second person is recorded pending approval and goes to approval at
 // check-in: the pane says so, not that no one may approve it (the desk has no other users).
 func TestDeskDecisionGoesToApprovalAtCheckin(t *testing.T) {
@@ -177,4 +182,64 @@ func decideKeys(t testing.TB, desk Desk, id string, o cases.Outcome, reasons str
 		keys = append(keys, "j")
 	}
 	return append(append(append(keys, "enter"), chars(reasons)...), "ctrl+s")
+}
+
+// TestOfflineScreens compares the leased queue, case pane and break dialog at a Center, and the queue and a
+// decision on a desk file, with their golden screens (go test ./ui -update rewrites them).
+func TestOfflineScreens(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	onDesk := func(t *testing.T) (Desk, []string) {
+		_, desk, rec := deskOf(t)
+		return desk, []string{rec.ID}
+	}
+	atCenter := func(t *testing.T) (Desk, []string) {
+		s, rec := leasedStore(t)
+		return s, []string{rec.ID}
+	}
+	checkedIn := func(t *testing.T) (Desk, []string) {
+		clock := &testClock{t: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)}
+		s := newTestStoreOn(t, clock)
+		rec, path := checkOut(t, s, "alice", leasedIDs[1])
+		desk := openDeskFile(t, path)
+		if _, err := desk.AddNote("alice", leasedIDs[1], 0, "Broker confirmed the assist by phone."); err != nil {
+			t.Fatal(err)
+		}
+		desk.Close()
+		clock.set(time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC))
+		if _, err := s.Checkin("alice", path, nil); err != nil {
+			t.Fatal(err)
+		}
+		return s, []string{rec.ID}
+	}
+	screens := []struct {
+		name string
+		who  string
+		desk func(t *testing.T) (Desk, []string)
+		keys func(d Desk) []string
+	}{
+		{"queue-leased", "sofia", atCenter, func(Desk) []string { return []string{"G", "k"} }},
+		{"detail-leased", "sofia", atCenter, func(Desk) []string { return []string{"G", "k", "enter"} }},
+		{"break-dialog", "sofia", atCenter, func(Desk) []string {
+			return append([]string{"G", "k", "enter", "B"}, chars("alice is on leave")...)
+		}},
+		{"desk-queue", "alice", onDesk, func(Desk) []string { return nil }},
+		{"desk-decision-confirm", "alice", onDesk, func(d Desk) []string {
+			return decideKeys(t, d, leasedIDs[0], cases.OutcomeDenied, "The classification stands; 19 U.S.C. 1514.")
+		}},
+		{"history-checked-in", "alice", checkedIn, func(Desk) []string { return append(openKeys(leasedIDs[1]), "G") }},
+	}
+	for _, size := range bothSizes {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				desk, ids := sc.desk(t)
+				m := run(t, testOptions(t, desk, sc.who), size[0], size[1], sc.keys(desk)...)
+				screenLines(t, m)
+				view := m.View()
+				for _, id := range ids {
+					view = strings.ReplaceAll(view, id, fixedCheckout)
+				}
+				golden.RequireEqual(t, []byte(view))
+			})
+		}
+	}
 }
