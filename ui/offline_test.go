@@ -243,3 +243,25 @@ func TestOfflineScreens(t *testing.T) {
 		}
 	}
 }
+
+// Under the banner a click still selects the row it lands on, and a click on the tab line still shows its view.
+func TestOfflineBannerMouseRows(t *testing.T) {
+	_, desk, _ := deskOf(t)
+	m := newTestModel(t, desk, "alice", 120, 40)
+	lines := screenLines(t, m)
+	for y, l := range lines {
+		if strings.Contains(l, m.q.rows[2].ID) {
+			m.Update(tea.MouseMsg{X: 10, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionRelease})
+			break
+		}
+	}
+	if m.q.cursor != 2 {
+		t.Fatalf("a click on the third row selected row %d", m.q.cursor)
+	}
+	tabs := lines[2]
+	at := strings.Index(tabs, "2 Due this week")
+	m.Update(tea.MouseMsg{X: width(tabs[:at]), Y: 2, Button: tea.MouseButtonLeft, Action: tea.MouseActionRelease})
+	if m.q.view != 1 {
+		t.Fatalf("a click on the second tab shows view %d", m.q.view+1)
+	}
+}
