@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -30,6 +32,11 @@ type common struct {
 
 	width, height int // the whole screen
 
+	// offline is what the desk file the session works on says of itself (cases checked out of a Center), read
+	// again after every change committed; nil for a Center's store. A session on a desk file shows it in a
+	// banner under the title bar.
+	offline *cases.OfflineInfo
+
 	status    string
 	statusBad bool
 
@@ -40,8 +47,33 @@ type common struct {
 
 type rowPaints struct{ cursor, marked, overdue, dueSoon, text, head paint }
 
-// bodyHeight is the lines a pane has: the screen less the title bar, the status line and the footer.
-func (c *common) bodyHeight() int { return max(c.height-3, 1) }
+// bodyHeight is the lines a pane has: the screen less the title bar, the offline banner on a desk file, the
+// status line and the footer.
+func (c *common) bodyHeight() int { return max(c.height-3-c.bannerLines(), 1) }
+
+// bodyTop is the screen line the pane's body begins on (from 0): under the title bar and the offline banner.
+func (c *common) bodyTop() int { return 1 + c.bannerLines() }
+
+// bannerLines is the lines the offline banner takes: one on a desk file, none at a Center.
+func (c *common) bannerLines() int {
+	if c.offline != nil {
+		return 1
+	}
+	return 0
+}
+
+// readOffline reads again what the desk file says of itself (its changes to check in above all); at a Center it
+// leaves offline nil. A store is a desk file or not for the whole session, so the banner's line never comes or
+// goes under the panes' layout.
+func (c *common) readOffline() {
+	od, ok := c.desk.(offlineDesk)
+	if !ok {
+		return
+	}
+	if info, ok := od.Offline(); ok {
+		c.offline = &info
+	}
+}
 
 // say puts a message in the status line.
 func (c *common) say(format string, a ...any) {
@@ -50,7 +82,28 @@ func (c *common) say(format string, a ...any) {
 
 // fail puts an error in the status line, as text safe for the terminal.
 func (c *common) fail(err error) {
-	c.status, c.statusBad = says(err), true
+	c.status, c.statusBad = c.refusal(err), true
+}
+
+// refusal is says(err), except that a write refused because the case is checked out to someone's desk says so
+// first, in words that fit a status line, and how the session's user may go on: the store's words end with the
+// command line's way to break the checkout.
+func (c *common) refusal(err error) string {
+	s := says(err)
+	var le *cases.LeaseError
+	if !errors.As(err, &le) {
+		return s
+	}
+	words := fmt.Sprintf("case %s is %s: its work comes back at check-in", one(le.ID), one(le.Lease.String()))
+	if b := c.keys.BreakCheckout; b.Enabled() {
+		words += "; " + b.Help().Key + " on the case breaks the checkout"
+	} else {
+		words += "; a supervisor of the Center may break the checkout"
+	}
+	if full := says(le); strings.Contains(s, full) {
+		return strings.Replace(s, full, words, 1) // what the error said before the refusal stays
+	}
+	return words
 }
 
 // refuse puts the reason a key does nothing in the status line.

@@ -398,7 +398,8 @@ func (d *decisionPane) review() {
 	d.record = rec
 	d.late, _ = cases.LateDecision(d.c, rec, d.desk.Policy(), d.today())
 	d.noApprover = ""
-	if rec.Approval {
+	// on a desk file no one else may approve: the decision goes to approval at the Center when it is checked in
+	if rec.Approval && d.offline == nil {
 		if a, err := d.desk.Approvers(d.user.Name, d.c.ID); err == nil {
 			d.noApprover = a.Warning()
 		}
@@ -421,20 +422,24 @@ func (d *decisionPane) write() {
 			return
 		}
 		d.fail(err)
-		d.err = says(err)
+		d.err = d.refusal(err)
 		return
 	}
 	noApprover := d.noApprover
 	*d = decisionPane{common: d.common} // written: no draft to come back to
 	d.ws.show(paneDetail)
 	spec, _ := cases.Spec(rec.Outcome)
-	if got.Status == cases.StatusPendingApproval {
+	switch {
+	case got.Status == cases.StatusPendingApproval && d.offline != nil:
+		d.ws.caseWritten(got, fmt.Sprintf("case %s: %s recorded on this desk; it goes to approval at check-in, at the %s Center",
+			one(got.ID), strings.ToLower(spec.Title), one(d.offline.Center)))
+	case got.Status == cases.StatusPendingApproval:
 		msg := fmt.Sprintf("case %s: %s recorded; it waits for a supervisor's approval", one(got.ID), strings.ToLower(spec.Title))
 		if noApprover != "" {
 			msg += "; " + noApprover
 		}
 		d.ws.caseWritten(got, msg)
-	} else {
+	default:
 		d.ws.caseWritten(got, fmt.Sprintf("case %s decided: %s", one(got.ID), strings.ToLower(spec.Title)))
 	}
 }
@@ -680,10 +685,14 @@ func (d *decisionPane) View() string {
 		}
 	case stageConfirm:
 		b.WriteString(" " + st.Section.Render("This record will be written to case "+one(c.ID)+":") + "\n")
-		decisionText(record{b: &b, st: st, w: d.width}, d.record)
+		decisionText(record{b: &b, st: st, w: d.width, offline: d.offline}, d.record)
 		b.WriteString("\n")
 		if d.record.Approval {
 			b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", approvalWhy(c, d.record, d.desk.Policy()), d.width), "\n")) + "\n")
+			if d.offline != nil {
+				b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", fmt.Sprintf("This desk is offline: the decision waits here, pending approval, and goes to approval at check-in, at the %s Center.",
+					one(d.offline.Center)), d.width), "\n")) + "\n")
+			}
 			if d.noApprover != "" {
 				b.WriteString(st.Warn.Render(strings.TrimSuffix(paragraph(" ▲ ", capital(d.noApprover)+".", d.width), "\n")) + "\n")
 			}
@@ -705,7 +714,7 @@ func (d *decisionPane) View() string {
 		b.WriteString(st.Bad.Render(wrap(" ✗ "+d.err, d.width-1)) + "\n")
 		b.WriteString(st.Warn.Render(wrap(" Nothing was written, and you cannot decide the case now: "+d.stale+".", d.width-1)) + "\n\n")
 		b.WriteString(" " + st.Section.Render("Your record, as you wrote it:") + "\n")
-		decisionText(record{b: &b, st: st, w: d.width}, d.record)
+		decisionText(record{b: &b, st: st, w: d.width, offline: d.offline}, d.record)
 		k := d.keys
 		b.WriteString("\n" + st.Key.Render(" esc") + " back to the case   " + st.Key.Render(k.KeepNote.Help().Key) + " keep it as a note   " +
 			st.Key.Render(k.Copy.Help().Key) + " copy it")

@@ -39,8 +39,19 @@ type Desk interface {
 	Report(actor, center string, today cases.Date) (cases.Report, error)
 	ApprovalRows(actor, center string) ([]cases.ApprovalRow, error)
 	Approvers(actor, id string) (cases.ApproverSet, error)
+	// BreakLease ends the checkout of a case to someone's desk before it is checked in (cases.CanBreakLease:
+	// a supervisor of the case's Center, with a reason the audit log keeps) and returns the lease it ended.
+	BreakLease(actor, id, reason string) (*cases.Lease, error)
 	Subscribe() (<-chan cases.Change, func())
 	Policy() cases.Policy
+}
+
+// offlineDesk is a Desk that may be a desk file: cases checked out of a Center to work on with no network
+// (*store.Store is one). Offline reports what the file says of itself, and false for a Center's store. The shell
+// asks for it by a type assertion, so a Desk that is never a desk file (a session served at the Center) need not
+// have it.
+type offlineDesk interface {
+	Offline() (cases.OfflineInfo, bool)
 }
 
 // Options configure one workstation session.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"ceedesk/cases"
 	"ceedesk/themes"
@@ -24,15 +25,23 @@ type detailPane struct {
 	back   pane           // where esc returns to
 }
 
-// detail header lines above the viewport
+// detail header lines above the viewport; a case checked out to a desk has one more, which says so
 const detailChrome = 2
 
 func newDetail(c *common) *detailPane { return &detailPane{common: c} }
 
+// chrome is the header lines above the viewport for the open case.
+func (d *detailPane) chrome() int {
+	if d.c != nil && d.c.Lease != nil {
+		return detailChrome + 1
+	}
+	return detailChrome
+}
+
 // SetSize implements component.
 func (d *detailPane) SetSize(w, h int) {
 	d.vp.Width = w
-	d.vp.Height = max(h-detailChrome, 1)
+	d.vp.Height = max(h-d.chrome(), 1)
 	if d.c != nil {
 		d.vp.SetContent(d.caseRecord(d.c, d.hist, &d.rel, w))
 	}
@@ -108,6 +117,9 @@ func (d *detailPane) workReason(c *cases.Case) string {
 	}
 	if !c.Status.Open() {
 		return "the case is decided"
+	}
+	if cases.CanWriteLeased(d.user, c.ID, c.Lease, d.today()) != nil {
+		return "its work is on " + one(c.Lease.User) + "'s desk file until it is checked in"
 	}
 	return ""
 }
@@ -190,6 +202,12 @@ func (d *detailPane) Update(msg tea.KeyMsg) tea.Cmd {
 		d.stepCase(-1)
 	case d.is(msg, k.Reassign):
 		ws.sup.startReassign([]caseRef{{id: d.c.ID, version: d.c.Version}})
+	case d.is(msg, k.BreakCheckout):
+		if why := d.breakWhy(); why != "" {
+			d.refuse("%s", why)
+			return nil
+		}
+		return ws.openDialog(dialogBreak)
 	case d.is(msg, k.Importer):
 		if d.c == nil {
 			return nil
@@ -225,6 +243,26 @@ func (d *detailPane) beginReview() {
 	d.ws.caseWritten(got, "review started on case "+one(got.ID))
 }
 
+// breakWhy says why this user may not break the open case's checkout, or "" when they may. The rule is
+// cases.CanBreakLease, asked before the reason is typed (the dialog asks for it, and the store asks the rule again
+// with it).
+func (d *detailPane) breakWhy() string {
+	k := d.keys.BreakCheckout
+	switch {
+	case !k.Enabled():
+		return k.why
+	case d.c == nil:
+		return "no case is open"
+	case d.c.Lease == nil:
+		return "case " + one(d.c.ID) + " is not checked out to a desk"
+	}
+	const reasonToCome = "the reason the dialog asks for"
+	if err := cases.CanBreakLease(d.user, d.c, reasonToCome); err != nil {
+		return says(err)
+	}
+	return ""
+}
+
 // mayWork reports whether the open case can be worked, saying why not in the status line.
 func (d *detailPane) mayWork() bool {
 	if d.why != "" {
@@ -257,8 +295,12 @@ func (d *detailPane) Keys() [][]*binding {
 	if d.notice != nil {
 		return [][]*binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom}, {k.Notice, k.Back}, append(k.views(), k.everywhere()...)}
 	}
+	work := []*binding{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign}
+	if d.breakWhy() == "" {
+		work = append(work, k.BreakCheckout)
+	}
 	return [][]*binding{
-		{k.Decide, k.BeginReview, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Notice, k.Reassign},
+		work,
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.NextCase, k.PrevCase},
 		{k.Importer, k.Back, k.NextPane, k.PrevPane},
 		append(k.views(), k.everywhere()...),
@@ -276,6 +318,9 @@ func (d *detailPane) Hints() (h hints) {
 		h.add("back to the case", k.Back)
 		h.helpQuit(k)
 		return h
+	}
+	if d.breakWhy() == "" {
+		h.add("break checkout", k.BreakCheckout)
 	}
 	if d.why == "" {
 		h.add("decide", k.Decide)
@@ -331,12 +376,35 @@ func (d *detailPane) View() string {
 		}
 		sub = d.st.Muted.Render(sub)
 	}
-	d.vp.Height = max(h-detailChrome, 1)
+	d.vp.Height = max(h-d.chrome(), 1)
 	pct := ""
 	if d.vp.TotalLineCount() > d.vp.Height {
 		pct = fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
 	}
-	return fit(head, d.width-len(pct)) + d.st.Muted.Render(pct) + "\n" + fit(sub, d.width) + "\n" + d.vp.View()
+	top := fit(head, d.width-len(pct)) + d.st.Muted.Render(pct) + "\n" + fit(sub, d.width) + "\n"
+	if c.Lease != nil {
+		top += d.st.Warn.Render(fit(" "+leaseMark+" "+leaseLine(c.Lease, d.today(), d.width-3), d.width)) + "\n"
+	}
+	return top + d.vp.View()
+}
+
+// leaseLine is the case pane's line for a case checked out to a desk, in w cells at most when it can be: "Checked
+// out to alice until 2026-12-08 (checkout 1f…)", or for a lease whose last day has passed "Checked out to alice
+// (lease ended 2026-12-08, checkout 1f…)". Where it does not fit, the checkout's id is cut, not the rest.
+func leaseLine(l *cases.Lease, today cases.Date, w int) string {
+	label := capital(one(l.Label(today)))
+	form := func(id string) string {
+		if l.Active(today) {
+			return label + " (checkout " + id + ")"
+		}
+		return strings.TrimSuffix(label, ")") + ", checkout " + id + ")"
+	}
+	id := one(l.Checkout)
+	s := form(id)
+	if over := width(s) - w; over > 0 && over+4 < width(id) {
+		s = form(ansi.Truncate(id, width(id)-over, "…"))
+	}
+	return s
 }
 
 // caseText renders a case for the detail pane, all outside text cleaned, wrapped to w cells.
@@ -356,7 +424,7 @@ func (c *common) caseRecord(cs *cases.Case, hist []cases.Event, rel *relatedCase
 	today := c.today()
 	st := c.st
 	var b strings.Builder
-	r := record{b: &b, st: st, w: w}
+	r := record{b: &b, st: st, w: w, offline: c.offline}
 	section, field, para := r.section, r.field, r.para
 
 	section("CASE")
@@ -471,9 +539,13 @@ func (c *common) caseRecord(cs *cases.Case, hist []cases.Event, rel *relatedCase
 		b.WriteString(st.Muted.Render("  no events") + "\n")
 	}
 	for _, ev := range hist {
-		text := fit(ev.Action, 12) + " " + ev.Change
+		text := fit(ev.Action, max(width(ev.Action), 12)) + " " + ev.Change // a long action is not cut (checkout_release)
 		if ev.Reason != "" {
 			text += " — " + ev.Reason
+		}
+		if !ev.Offline.IsZero() {
+			// checked in from a desk file: the rules' clocks ran on the day it was made
+			text += " · made offline " + ev.Offline.Format("2006-01-02 15:04") + " · checked in " + ev.At.Format("2006-01-02 15:04")
 		}
 		b.WriteString(st.Label.Render(fmt.Sprintf("  %s %s", ev.At.Format("2006-01-02 15:04"), fit(one(ev.Actor), 10))))
 		lines := strings.Split(wrap(cases.CleanLine(text), max(w-30, 20)), "\n")
@@ -610,6 +682,8 @@ type record struct {
 	b  *strings.Builder
 	st themes.Styles
 	w  int
+	// offline is the desk file the record is drawn on, if it is: a decision there goes to approval at check-in
+	offline *cases.OfflineInfo
 }
 
 func (r record) section(title string) {
@@ -726,6 +800,8 @@ func decisionText(r record, d cases.Decision) {
 	switch {
 	case d.Approver != "":
 		field("Approved by", one(d.Approver)+" at "+d.Approved.Format("2006-01-02 15:04"))
+	case d.Approval && r.offline != nil:
+		field("Approval", "at check-in, at the "+one(r.offline.Center)+" Center (this desk is offline)")
 	case d.Approval:
 		field("Approval", "waits for a supervisor's approval")
 	}

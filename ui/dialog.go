@@ -23,6 +23,7 @@ const (
 	dialogAnswer // the importer's answer to the latest open request for information
 	dialogNotice // a notice of action, proposed or taken
 	dialogReply  // the importer's reply to the latest notice of action without one
+	dialogBreak  // the reason a supervisor breaks a case's checkout to a desk
 )
 
 // Fields of a dialog that asks more than its text, in the order tab moves through them.
@@ -108,6 +109,16 @@ func (m *Model) openDialog(kind dialogKind) tea.Cmd {
 		d.hint = fmt.Sprintf("Replies to the notice of %s sent %s: %s", noticeKind(n), n.Sent, one(n.Action))
 		d.ta = m.newTextarea("the importer's reply, as received")
 		d.withDate(m, "Received on")
+	case dialogBreak:
+		c := m.d.c
+		d.caseID, d.version = c.ID, c.Version
+		d.title = "Break the checkout of case " + one(c.ID)
+		holder := one(c.Lease.User)
+		d.hint = fmt.Sprintf("Case %s is %s (checkout %s). Breaking the checkout gives the case back to the Center now; "+
+			"%s's changes to it on the desk file conflict at check-in once it changes here. The audit log keeps the reason.",
+			one(c.ID), one(c.Lease.Label(m.today())), one(c.Lease.Checkout), holder)
+		d.multiline = false
+		d.ta = m.newTextarea("reason (" + holder + " is away, the importer is waiting, ...)")
 	case dialogReason:
 		d.title = fmt.Sprintf("Reassign %s to %s", plural(len(m.sup.reassignIDs), "case", "cases"), one(m.sup.reassignTo))
 		d.hint = "Reassignment is recorded with its reason."
@@ -180,7 +191,7 @@ func (d *dialog) draftKey() string { return fmt.Sprintf("%d:%s", d.kind, d.caseI
 // what is what the dialog writes, for messages.
 func (d *dialog) what() string {
 	return [...]string{dialogNote: "note", dialogInfo: "request", dialogApprove: "approval", dialogReturn: "return", dialogReason: "reason",
-		dialogAnswer: "answer", dialogNotice: "notice", dialogReply: "reply"}[d.kind]
+		dialogAnswer: "answer", dialogNotice: "notice", dialogReply: "reply", dialogBreak: "reason"}[d.kind]
 }
 
 // changed reports whether the dialog's case changed since it opened, as far as the dialog has seen.
@@ -191,7 +202,7 @@ func (d *dialog) noteHead() string {
 	return [...]string{dialogNote: "", dialogInfo: "Request for information not sent: ", dialogApprove: "Approval comment not written: ",
 		dialogReturn: "Return comment not written: ", dialogReason: "Reassignment reason not written: ",
 		dialogAnswer: "Importer's answer not recorded: ", dialogNotice: "Notice of action not recorded: ",
-		dialogReply: "Importer's reply not recorded: "}[d.kind]
+		dialogReply: "Importer's reply not recorded: ", dialogBreak: "Reason for breaking the checkout not written: "}[d.kind]
 }
 
 // seen notes a change committed to the dialog's case after it opened: what changed and who changed it. The text
@@ -245,7 +256,7 @@ func (m *Model) keepDialogAsNote() {
 func (d *dialog) layout(m *Model) {
 	d.ta.SetWidth(max(min(m.width-8, 100), 20))
 	if d.multiline {
-		d.ta.SetHeight(clamp(m.height-12-2*(d.fields()-1), 3, 12))
+		d.ta.SetHeight(clamp(m.height-12-m.bannerLines()-2*(d.fields()-1), 3, 12))
 	} else {
 		d.ta.SetHeight(2)
 	}
@@ -434,7 +445,41 @@ func (m *Model) submitDialog() {
 		}
 		m.dlg = nil
 		m.sup.confirmReassign(text)
+	case dialogBreak:
+		if text == "" {
+			d.err = "breaking a checkout needs a reason: the audit log keeps it"
+			return
+		}
+		if c := m.d.c; c != nil && c.ID == d.caseID {
+			if err := cases.CanBreakLease(m.user, c, text); err != nil {
+				d.err = says(err)
+				return
+			}
+		}
+		m.dlg = nil
+		m.confirmBreak(d.caseID, d.version, text)
 	}
+}
+
+// confirmBreak asks before breaking the checkout of case id (at the version the supervisor saw) with the reason
+// given, and breaks it on yes.
+func (m *Model) confirmBreak(id string, version uint64, reason string) {
+	if m.d.c == nil || m.d.c.ID != id || m.d.c.Lease == nil {
+		m.refuse("case %s is no longer checked out (it was checked in or released); nothing was written", one(id))
+		return
+	}
+	l := m.d.c.Lease
+	body := fmt.Sprintf("Case:      %s\nCheckout:  %s · %s\nReason:    %s", one(id), one(l.Checkout), one(l.Label(m.today())), one(reason))
+	m.confirm(fmt.Sprintf("Break the checkout of case %s to %s?", one(id), one(l.User)), body, func() {
+		got, err := m.desk.BreakLease(m.user.Name, id, reason)
+		if err != nil {
+			m.refused(err)
+			return
+		}
+		m.reload()
+		m.say("checkout of case %s to %s broken; the audit log keeps your reason", one(id), one(got.User))
+	})
+	m.ask.caseID, m.ask.version, m.ask.what = id, version, "break of the checkout"
 }
 
 // dialogRefused keeps the dialog open with the store's reason. After a conflict it reloads the case and keeps the
@@ -463,7 +508,7 @@ func (m *Model) dialogRefused(err error) {
 		}
 		return
 	}
-	d.err = says(err)
+	d.err = m.refusal(err)
 }
 
 func isConflict(err error) bool {

@@ -139,10 +139,22 @@ func testCases() []*cases.Case {
 	return out
 }
 
+// set moves the clock to t, for a test that needs time to pass (a desk file checked in days after its changes).
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
 // newTestStore opens a real store in t.TempDir() holding testUsers and testCases.
 func newTestStore(t testing.TB) *store.Store {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)}
+	return newTestStoreOn(t, &testClock{t: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)})
+}
+
+// newTestStoreOn is newTestStore with its clock in the test's hands.
+func newTestStoreOn(t testing.TB, clock *testClock) *store.Store {
+	t.Helper()
 	s, err := store.Open(filepath.Join(t.TempDir(), "ceedesk.db"), store.Options{NoSync: true, Now: clock.now})
 	if err != nil {
 		t.Fatal(err)

@@ -268,8 +268,9 @@ func (p *importerPane) mouse(msg tea.MouseMsg) tea.Cmd {
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelDown:
 		p.move(3)
 	case msg.Action == tea.MouseActionRelease && msg.Button == tea.MouseButtonLeft:
-		li := p.top + msg.Y - 1 - p.listY // the title bar is above the body
-		if msg.Y-1 < p.listY || li >= len(p.lines) || li >= p.top+p.listHeight() || p.lines[li].row < 0 {
+		y := msg.Y - p.bodyTop() // the title bar (and the offline banner) are above the body
+		li := p.top + y - p.listY
+		if y < p.listY || li >= len(p.lines) || li >= p.top+p.listHeight() || p.lines[li].row < 0 {
 			return nil
 		}
 		for i, x := range p.cases {

@@ -97,6 +97,7 @@ func TestSwappedKeysMoveTheQueue(t *testing.T) {
 // its context here would leave a conflict with it unchecked.
 func TestKeyContextsCoverEveryPane(t *testing.T) {
 	s := newTestStore(t)
+	checkOut(t, s, "alice", "PSC-25-000001") // the case pane offers its supervisor the break of the checkout
 	states := []struct {
 		who     string
 		keys    []string
@@ -104,6 +105,7 @@ func TestKeyContextsCoverEveryPane(t *testing.T) {
 	}{
 		{"alice", nil, "the queue"},
 		{"alice", []string{"j", "j", "j", "j", "enter"}, "the case pane"},
+		{"sofia", openKeys("PSC-25-000001"), "the case pane"},
 		{"alice", []string{"j", "j", "j", "j", "d"}, "the list of outcomes"},
 		{"alice", []string{"j", "j", "j", "j", "d", "j", "j", "enter"}, "the decision's entry lines"},
 		{"alice", []string{"j", "j", "j", "j", "enter", "n"}, "dialogs"},

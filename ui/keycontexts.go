@@ -36,7 +36,7 @@ func (k *keyMap) contexts() []keyContext {
 			k.SortReverse, k.Mark, k.Reassign, k.Back, k.Views, k.Importer, k.Yank})},
 		{name: "the case pane", bindings: join(shell, global, scroll, []*binding{k.Notice, k.Decide, k.BeginReview,
 			k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.NextCase, k.PrevCase, k.Reassign, k.Back,
-			k.Importer, k.Yank})},
+			k.Importer, k.Yank, k.BreakCheckout})},
 		{name: "the list of outcomes", bindings: join(shell, rescue, []*binding{k.Down, k.Up, k.Open, k.Back, k.Quit})},
 		{name: "the decision's text fields", typing: true, fixed: map[string]string{"enter": "start a new line"},
 			bindings: join(always, rescue, []*binding{k.Back, k.Save, k.NextField, k.PrevField})},

@@ -28,7 +28,7 @@ type keyMap struct {
 	Approve, Return, KeepNote, Copy                     *binding
 	Command, Help, Redraw                               *binding
 	SortReverse, Views, Importer, Yank                  *binding
-	TakeSuggestion                                      *binding
+	TakeSuggestion, BreakCheckout                       *binding
 	HistoryBack, HistoryForward, Complete, CompleteBack *binding
 	Save, Confirm, Cancel, NextField, PrevField, Toggle *binding
 	all                                                 []*binding
@@ -95,6 +95,7 @@ func newKeyMap() *keyMap {
 	k.Complete = def("complete", []string{"tab"}, "tab", "command line: complete a command or case id; again for the next")
 	k.CompleteBack = def("complete_back", []string{"shift+tab"}, "shift+tab", "command line: the completion before")
 	k.TakeSuggestion = def("take_suggestion", []string{"y"}, "y", "take the suggested reviewers")
+	k.BreakCheckout = def("break_checkout", []string{"B"}, "B", "break the case's checkout to a desk, with a reason (supervisor)")
 	return k
 }
 

@@ -84,6 +84,7 @@ func New(opt Options) tea.Model {
 		m.keys = newKeyMap()
 		m.fail(fmt.Errorf("config: %v; the default keys are in use", err))
 	}
+	m.readOffline()
 	m.applyRole()
 	m.cmd = m.newInput(":")
 	for p := range m.panes {
@@ -109,9 +110,13 @@ func (m *Model) applyRole() {
 		k.Rebalance.disable("only supervisors can rebalance")
 		k.Approve.disable("only supervisors can approve decisions")
 		k.Return.disable("only supervisors can return decisions")
+		k.BreakCheckout.disable("only a supervisor of the case's Center can break a checkout")
+	}
+	if m.offline != nil {
+		k.BreakCheckout.disable("a desk file has no checkouts of its own; a supervisor breaks a checkout at the Center")
 	}
 	if m.readOnly {
-		for _, b := range []*binding{k.Decide, k.BeginReview, k.KeepNote, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return} {
+		for _, b := range []*binding{k.Decide, k.BeginReview, k.KeepNote, k.Note, k.Info, k.Answer, k.NoticeOfAction, k.Reply, k.Reassign, k.Rebalance, k.Approve, k.Return, k.BreakCheckout} {
 			b.disable("this session is read-only")
 		}
 	}
@@ -163,6 +168,9 @@ func (m *Model) reload() { m.changed(cases.Change{}) }
 // told, in the registry's order. A write in progress (the decision pane, a dialog, a confirmation) keeps showing
 // what its user saw and says who changed the case since: the write is checked against the version they saw.
 func (m *Model) changed(c cases.Change) {
+	if m.offline != nil {
+		m.readOffline() // a change on a desk file is one more to check in
+	}
 	for _, p := range m.panes {
 		p.Changed(c)
 	}
@@ -328,6 +336,9 @@ func (m *Model) setFilter(text string) error { return m.q.setFilter(text) }
 
 // caseWritten shows the case as the store returned it after a write, and says what was done.
 func (m *Model) caseWritten(c *cases.Case, msg string) {
+	if m.offline != nil {
+		m.readOffline() // the banner counts the change before the change feed brings it
+	}
 	m.d.show(c)
 	m.say("%s", msg)
 	m.q.refresh()
@@ -367,6 +378,10 @@ func (m *Model) View() string {
 	b.Grow((m.width + 16) * m.height)
 	b.WriteString(m.titleBar())
 	b.WriteByte('\n')
+	if m.offline != nil {
+		b.WriteString(m.banner())
+		b.WriteByte('\n')
+	}
 	b.WriteString(frame(body, m.width, bodyH))
 	b.WriteByte('\n')
 	b.WriteString(m.statusLine())
@@ -401,6 +416,25 @@ func (m *Model) titleBar() string {
 	return m.st.Header.Render(left + strings.Repeat(" ", gap) + right)
 }
 
+// banner says, on a desk file, that the session is offline: whose cases from which Center, until when, and how
+// many changes wait to be checked in. It is reverse video and bold in every theme, so that it reads without colour.
+func (m *Model) banner() string {
+	return m.st.Warn.Reverse(true).Bold(true).Render(bannerLine(one(m.offline.Banner(m.today())), m.width))
+}
+
+// bannerLine fits the banner to w cells. Cut, it loses the end of what was checked out from where and when, not
+// the end of the lease or the changes still to check in (what follows the first "; ").
+func bannerLine(s string, w int) string {
+	s = " " + s
+	if width(s) <= w {
+		return fit(s, w)
+	}
+	if head, tail, ok := strings.Cut(s, "; "); ok && width(tail)+2+len(" Offline desk") <= w {
+		return fit(head, w-width(tail)-2) + "; " + tail
+	}
+	return fit(s, w)
+}
+
 func (m *Model) statusLine() string {
 	if m.cmdActive {
 		if m.comp == nil {
@@ -413,6 +447,9 @@ func (m *Model) statusLine() string {
 		return fit(line+"  "+m.completionNote(m.width-width(line)-3), m.width)
 	}
 	if m.status == "" {
+		if m.pane == paneQueue && !m.help && m.dlg == nil && m.ask == nil {
+			return m.q.cursorNote(m.width)
+		}
 		return ""
 	}
 	if m.statusBad {

@@ -198,7 +198,8 @@ func (q *queuePane) drawPreview(r *cases.QueueRow, c *cases.Case, hist []cases.E
 		p.lines = []string{"", q.st.Bad.Render(fit(" ✗ "+says(err), w))}
 		return
 	}
-	lines := append(q.previewHeading(r, w)[:2], strings.Split(q.caseText(c, hist, w), "\n")...)
+	head := q.previewHeading(r, w)
+	lines := append(head[:len(head)-2:len(head)-2], strings.Split(q.caseText(c, hist, w), "\n")...)
 	if len(lines) > h {
 		lines = lines[:h]
 	}
@@ -206,7 +207,8 @@ func (q *queuePane) drawPreview(r *cases.QueueRow, c *cases.Case, hist []cases.E
 }
 
 // previewHeading is the preview's first lines, from the queue row: the case, its kind, status and assignee, its
-// importer and entry number; and, until the case is read, a line that says it is coming.
+// importer and entry number, its checkout to a desk if it has one; and, until the case is read, a blank line and
+// one that says it is coming (the last two).
 func (q *queuePane) previewHeading(r *cases.QueueRow, w int) []string {
 	who := "unassigned"
 	if r.Assignee != "" {
@@ -214,5 +216,9 @@ func (q *queuePane) previewHeading(r *cases.QueueRow, w int) []string {
 	}
 	head := fit(fmt.Sprintf(" %s  %s · %s · %s", q.st.Title.Render(one(r.ID)), r.Kind.Title(), r.Status.Title(), who), w)
 	sub := q.st.Muted.Render(fit(" "+one(r.Importer)+" · entry "+one(r.Entry)+" · enter opens the case", w))
-	return []string{head, sub, "", q.st.Muted.Render("  …")}
+	lines := []string{head, sub}
+	if r.Lease != nil {
+		lines = append(lines, q.st.Warn.Render(fit(" "+leaseMark+" "+capital(one(r.Lease.Label(q.today()))), w)))
+	}
+	return append(lines, "", q.st.Muted.Render("  …"))
 }

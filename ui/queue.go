@@ -212,6 +212,8 @@ func (q *queuePane) helpNotes() []string {
 		"   kind:protest,psc  status:review  status:open  due:<7d  due:overdue  due:week",
 		"   importer:acme  assignee:bob  assignee:none  center:ELEC  amount:>10000",
 		`   a OR b  -term  NOT term  (a OR b) c  due:..2026-12-31  importer:"acme corp"`,
+		"", q.st.Section.Render(" Marks"),
+		"   ! overdue   • due within 7 days   * marked   " + leaseMark + " checked out to a desk",
 		"", q.st.Section.Render(" Commands"),
 		"   :open CASE   :filter QUERY   :sort due|kind|case|importer|assignee|entry|status|amount|received",
 		"   :theme NAME   :queue   :workload   :approvals   :help   :q"}
@@ -670,7 +672,7 @@ func (q *queuePane) mouse(msg tea.MouseMsg) tea.Cmd {
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelDown:
 		q.move(3)
 	case msg.Action == tea.MouseActionRelease && msg.Button == tea.MouseButtonLeft:
-		if msg.Y == 1 { // the tab line, under the title bar
+		if msg.Y == q.bodyTop() { // the tab line, first of the body
 			if i := q.tabAt(msg.X); i >= 0 {
 				return tea.Batch(q.switchView(i), q.countLater())
 			}
@@ -682,7 +684,7 @@ func (q *queuePane) mouse(msg tea.MouseMsg) tea.Cmd {
 }
 
 func (q *queuePane) click(y int) tea.Cmd {
-	first := 1 + queueChrome // title bar, then chrome
+	first := q.bodyTop() + queueChrome // title bar (and banner), then chrome
 	i := q.top + y - first
 	if y < first || i >= q.total || i >= q.top+q.height {
 		return nil
@@ -971,9 +973,44 @@ func (q *queuePane) line(m *Model, r *cases.QueueRow, cur bool, c columns, today
 		q.field(&t, one(r.Entry), 13, spans.of(2), p)
 	}
 	t.raw(" ", 1)
-	t.cell(statusWord(r.Status, c.status), c.status)
+	if r.Lease != nil {
+		leasedStatus(&t, r.Status, c.status)
+	} else {
+		t.cell(statusWord(r.Status, c.status), c.status)
+	}
 	t.cellLeft(stakeText(r.Revenue, c.stake), c.stake)
 	return p.on(t.fit(q.listWidth()))
+}
+
+// leaseMark marks a case checked out to a desk, before its status in the queue: the row under the cursor says to
+// whom and until when (the status line, or the preview beside the queue).
+const leaseMark = "⇱"
+
+// leasedStatus writes the status of a case checked out to a desk in w cells, after the lease mark: with a space
+// after the mark and the words of a column two cells narrower (the titles, cut where they must be, in the widest
+// column); in the narrowest column, the shortest words right after the mark.
+func leasedStatus(t *rowText, s cases.Status, w int) {
+	t.raw(leaseMark, 1)
+	if w < 8 {
+		t.cell(statusWord(s, w-1), w-1)
+		return
+	}
+	t.raw(" ", 1)
+	v := w - 2
+	if w >= 16 {
+		v = w
+	}
+	t.cell(statusWord(s, v), w-2)
+}
+
+// cursorNote is what the status line says, when it has nothing else to say, of the row under the cursor: that its
+// case is checked out to a desk, to whom and until when. The preview, when it is beside the queue, says it instead.
+func (q *queuePane) cursorNote(w int) string {
+	r := q.current()
+	if r == nil || r.Lease == nil || q.previewOn() || q.err != nil {
+		return ""
+	}
+	return q.st.Warn.Render(fit(" "+leaseMark+" case "+one(r.ID)+" is "+one(r.Lease.Label(q.today())), w))
 }
 
 // rowText is a row of the queue as it is written, with the cells it takes so far: exact while every part was
@@ -1085,7 +1122,14 @@ func statusWord(s cases.Status, w int) string {
 	case cases.StatusAssigned:
 		return "asgnd"
 	case cases.StatusPendingApproval:
+		if w < 6 {
+			return "apprv"
+		}
 		return "apprvl"
+	case cases.StatusInReview:
+		if w < 6 {
+			return "revw"
+		}
 	case cases.StatusDecided:
 		return "done"
 	}

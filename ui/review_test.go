@@ -144,14 +144,14 @@ func TestBeginReviewKey(t *testing.T) {
 	}
 
 	opt := testOptions(t, desk, "alice")
-	opt.Config.Keys = map[string][]string{"begin_review": {"B"}}
+	opt.Config.Keys = map[string][]string{"begin_review": {"E"}} // B is break_checkout's
 	m = run(t, opt, 160, 48, "j", "enter", "?")
-	if v := m.View(); !strings.Contains(v, "B            begin review (assigned → in review)") {
+	if v := m.View(); !strings.Contains(v, "E            begin review (assigned → in review)") {
 		t.Fatalf("help should list the remapped key:\n%s", v)
 	}
-	m = run(t, opt, 160, 48, "j", "enter", "e", "B")
+	m = run(t, opt, 160, 48, "j", "enter", "e", "E")
 	if c, _ := s.Case(store.Operator, m.d.c.ID); c.Status != cases.StatusInReview || !strings.Contains(m.status, "review started") {
-		t.Fatalf("B should begin the review of %s: %s (%q)", m.d.c.ID, c.Status, m.status)
+		t.Fatalf("E should begin the review of %s: %s (%q)", m.d.c.ID, c.Status, m.status)
 	}
 
 	ro := testOptions(t, desk, "alice")
