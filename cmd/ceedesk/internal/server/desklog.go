@@ -152,6 +152,17 @@ func (d *loggedDesk) RecordReply(actor, id string, version uint64, replied cases
 	return c, nil
 }
 
+// BreakLease logs a supervisor's break of a checkout, with whose checkout it was.
+func (d *loggedDesk) BreakLease(actor, id, reason string) (*cases.Lease, error) {
+	l, err := d.Desk.BreakLease(actor, id, reason)
+	if err != nil {
+		d.refused("break checkout", actor, err, "case", logText(id))
+		return l, err
+	}
+	d.wrote("break checkout", actor, "case", logText(id), "holder", l.User, "checkout", l.Checkout, "until", l.Until.String())
+	return l, nil
+}
+
 // Assign logs the cases in the order given, with each one's new version.
 func (d *loggedDesk) Assign(actor string, ids []string, versions []uint64, to, reason string, today cases.Date) ([]*cases.Case, error) {
 	cs, err := d.Desk.Assign(actor, ids, versions, to, reason, today)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -66,6 +67,20 @@ func TestDeskWritesAreLogged(t *testing.T) {
 	adverse := cases.Decision{Outcome: adverseOutcome(pending), Reasons: "the goods were not excluded"}
 	stale := plain.Version
 	late, lateAck := lateCase(t, fx, "sofia", plain.ID, pending.ID, other.ID)
+	page, err := fx.st.Queue(store.Operator, cases.QueueQuery{Assignee: "alice", OpenOnly: true, Limit: 100, Today: testToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var leased string
+	for _, r := range page.Rows {
+		if r.ID != plain.ID && r.ID != pending.ID && r.ID != late.ID && r.Status != cases.StatusPendingApproval {
+			leased = r.ID
+			break
+		}
+	}
+	if _, err := fx.st.Checkout("alice", store.CheckoutRequest{IDs: []string{leased}, Today: testToday}, filepath.Join(t.TempDir(), "alice.desk")); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, step := range []struct {
 		name  string
@@ -128,6 +143,10 @@ func TestDeskWritesAreLogged(t *testing.T) {
 			_, err := alice.Assign("alice", []string{other.ID}, nil, "alice", "mine now", testToday)
 			return err
 		}, []string{"WARN", "assign refused", "user=alice", "case=" + other.ID, "only a supervisor"}},
+		{"break a checkout as a reviewer", func() error { _, err := alice.BreakLease("alice", leased, "mine"); return err },
+			[]string{"WARN", "break checkout refused", "case=" + leased, "only a supervisor"}},
+		{"break a checkout", func() error { _, err := sofia.BreakLease("sofia", leased, "the importer called"); return err },
+			[]string{"INFO", "break checkout", "user=sofia", "case=" + leased, "holder=alice", "checkout="}},
 		{"acting as someone else", func() error { _, err := alice.AddNote("bob", other.ID, 0, "hello\x1b[2J"); return err },
 			[]string{"WARN", "note refused", "user=alice", "actor=bob", "case=" + other.ID}},
 	} {
