@@ -527,3 +527,40 @@ func checkinRows(t *testing.T, out string) []checkinRow {
 	}
 	return rows
 }
+
+// TestOfflineDeskUnderFixedToday runs the Center, the checkout, the desk and the check-in all with one --today
+// (the ceedesk helper's, as every other test of the command does, and as a Center trying out a date would): the
+// checkout leases the case until that day and six more, the decision on the desk is judged as of that day, and
+// its check-in, judged as of the same day, lands it.
+//
+// On this branch it fails whenever the wall clock's date is not that --today: the check-in compares the date the
+// change was judged by (the desk's --today) with the wall-clock date of the checkout and the Center store's
+// wall-clock date (store.Checkin, whose caller cannot give it a date, unlike CheckoutRequest.Today), and refuses
+// the change as "the desk's clock was wrong".
+func TestOfflineDeskUnderFixedToday(t *testing.T) {
+	db := seeded(t, "300")
+	id := firstCase(t, db, "alice", "status:assigned,review")
+	desk := filepath.Join(t.TempDir(), "alice.desk")
+	r := ceedesk(t, db, "", "checkout", "--as", "alice", "--cases", id, "--out", desk)
+	until := cases.NewDate(2026, 11, 28).AddDays(cases.DefaultLeaseDays - 1).String()
+	if r.code != 0 || !strings.Contains(r.stdout, "checked out 1 cases to alice until "+until) {
+		t.Fatalf("checkout --out: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	var c cases.Case
+	if j := ceedesk(t, desk, "", "case", id, "--json"); j.code != 0 || json.Unmarshal([]byte(j.stdout), &c) != nil {
+		t.Fatalf("case --json on the desk: %d %s", j.code, j.stderr)
+	}
+	decided := false
+	for _, o := range cases.Outcomes(&c) {
+		if !decided && !o.Amount && !o.Lines {
+			decided = ceedesk(t, desk, "", "decide", id, "--outcome", string(o.Outcome), "--reason", "reviewed offline", "--acknowledge-late").code == 0
+		}
+	}
+	if !decided {
+		t.Fatalf("no decision of %s is accepted on the desk file", id)
+	}
+	in := ceedesk(t, db, "", "checkin", desk)
+	if in.code != 0 || !strings.Contains(in.stdout, "1 landed, 0 conflicts, 0 refused, 0 landed at an earlier check-in; 1 lease released") {
+		t.Errorf("check-in under --today %s (the wall clock says %s): exit %d\n%s%s", today, cases.DateOf(time.Now()), in.code, in.stdout, in.stderr)
+	}
+}
