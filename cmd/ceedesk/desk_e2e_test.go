@@ -263,7 +263,7 @@ func TestOfflineDeskEndToEnd(t *testing.T) {
 		t.Fatalf("pending on the fresh desk file: %d\n%s%s", p.code, p.stdout, p.stderr)
 	}
 
-	// the Center shows each case checked out to alice, to alice and to sofia
+	// the Center shows each case checked out to alice, to her and to sofia
 	lease := "checked out to alice until " + until
 	for _, who := range []deskKey{alice, sofia} {
 		q := who.ssh(t, addr, nil, "queue alice --limit 500")
