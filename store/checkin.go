@@ -93,7 +93,10 @@ const checkinClockSkew = 10 * time.Minute
 // Only the reviewer the desk file is for, or the operator, may check it in. A file that is not a desk file, is
 // damaged, was checked out of another store or was altered since (its checkout record or its pending changes)
 // is refused before anything is replayed.
-func (s *Store) Checkin(actor, path string, progress func(done, total int)) (*CheckinReport, error) {
+//
+// today is the date the rules judge the check-in by (0: the store's today); each change must be dated between the
+// checkout's date and it, and made between the checkout's time and now.
+func (s *Store) Checkin(actor, path string, today cases.Date, progress func(done, total int)) (*CheckinReport, error) {
 	if s.desk != nil {
 		return nil, fmt.Errorf("%w: %s is itself a desk file; check in at the Center's store", cases.ErrInvalid, s.path)
 	}
@@ -117,7 +120,13 @@ func (s *Store) Checkin(actor, path string, progress func(done, total int)) (*Ch
 		expect[co.ID] = co.Version
 	}
 	failed := map[string]uint64{} // case -> the first of its changes that did not land
-	today := s.today()
+	if today == 0 {
+		today = s.today()
+	}
+	from := rec.Today
+	if from == 0 {
+		from = cases.DateOf(rec.At)
+	}
 	for i, p := range pending {
 		row := CheckinRow{Seq: p.Seq, Case: p.Op.Case, Action: p.Op.Action, Made: p.Made}
 		var l *landing
@@ -128,9 +137,9 @@ func (s *Store) Checkin(actor, path string, progress func(done, total int)) (*Ch
 		case l != nil:
 			row.Outcome = Outcome{State: Landed, At: l.At, CenterSeq: l.Seq, Earlier: true, Detail: "landed at an earlier check-in"}
 			expect[p.Op.Case] = l.Version
-		case p.Op.Today < cases.DateOf(rec.At) || p.Op.Today > today || p.Made.Before(rec.At.Add(-checkinClockSkew)) || p.Made.After(s.clock().Add(checkinClockSkew)):
-			row.Outcome = Outcome{State: Refused, Detail: fmt.Sprintf("made on %s (dated %s), outside the checkout's time (%s to now): the desk's clock was wrong",
-				p.Made.UTC().Format("2006-01-02 15:04"), p.Op.Today, rec.At.UTC().Format("2006-01-02 15:04"))}
+		case p.Op.Today < from || p.Op.Today > today || p.Made.Before(rec.At.Add(-checkinClockSkew)) || p.Made.After(s.clock().Add(checkinClockSkew)):
+			row.Outcome = Outcome{State: Refused, Detail: fmt.Sprintf("made %s and dated %s, outside the checkout (checked out %s, dated %s; checked in dated %s): the desk's clock or date was wrong",
+				p.Made.UTC().Format("2006-01-02 15:04"), p.Op.Today, rec.At.UTC().Format("2006-01-02 15:04"), from, today)}
 		case failed[p.Op.Case] != 0 && !p.Op.versionFree():
 			row.Outcome = Outcome{State: Conflict, Detail: fmt.Sprintf("made after change %d to this case, which did not land", failed[p.Op.Case])}
 		default:

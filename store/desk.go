@@ -49,6 +49,7 @@ type CheckoutRecord struct {
 	Center string       `json:"center"`
 	Store  string       `json:"store"` // the identity of the Center store (Store.ID)
 	At     time.Time    `json:"at"`
+	Today  cases.Date   `json:"today"` // the date the rules used at checkout (the lease runs from it)
 	Until  cases.Date   `json:"until"`
 	Cases  []CheckedOut `json:"cases"`
 	// CheckedIn is when the checkout was last checked in at the Center (Center's copy only).
@@ -277,7 +278,7 @@ func (s *Store) Checkout(actor string, req CheckoutRequest, path string) (*Check
 		return nil, err
 	}
 	now := s.clock()
-	rec := &CheckoutRecord{ID: hex.EncodeToString(b[:]), At: now, Until: today.AddDays(days - 1)}
+	rec := &CheckoutRecord{ID: hex.EncodeToString(b[:]), At: now, Today: today, Until: today.AddDays(days - 1)}
 	tmp := path + ".part"
 	os.Remove(tmp)
 	var seq uint64

@@ -159,7 +159,7 @@ func benchCheckin(b *testing.B, template string, noSync bool) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := s.Checkin("alice", desk, nil)
+		rep, err := s.Checkin("alice", desk, 0, nil)
 		b.StopTimer()
 		if err != nil {
 			b.Fatal(err)

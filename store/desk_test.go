@@ -137,10 +137,10 @@ func TestCheckoutWorkCheckin(t *testing.T) {
 	if _, err := s.Assign("sofia", []string{a.ID}, nil, "bob", "urgent while alice is away", today); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Checkin("bob", path, nil); !errors.Is(err, cases.ErrForbidden) {
+	if _, err := s.Checkin("bob", path, 0, nil); !errors.Is(err, cases.ErrForbidden) {
 		t.Fatalf("bob checked in alice's desk: %v", err)
 	}
-	rep, err := s.Checkin("alice", path, nil)
+	rep, err := s.Checkin("alice", path, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestCheckoutWorkCheckin(t *testing.T) {
 	}
 	mustCheck(t, s)
 
-	again, err := s.Checkin("alice", path, nil)
+	again, err := s.Checkin("alice", path, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestCheckinRefusesAlteredAndForeignFiles(t *testing.T) {
 		{s, plain, "not a desk file"},
 		{s, filepath.Join(t.TempDir(), "none.desk"), "does not exist"},
 	} {
-		_, err := tc.st.Checkin("alice", tc.path, nil)
+		_, err := tc.st.Checkin("alice", tc.path, 0, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", filepath.Base(tc.path), err, tc.want)
 		}
@@ -251,7 +251,7 @@ func TestCheckinRefusesAlteredAndForeignFiles(t *testing.T) {
 	if seq, _, _ := s.AuditHead(); seq != headSeq {
 		t.Fatalf("refused check-ins wrote %d audit events", seq-headSeq)
 	}
-	rep, err := s.Checkin(Operator, path, nil)
+	rep, err := s.Checkin(Operator, path, 0, nil)
 	if err != nil || rep.Landed != 1 || len(rep.Released) != 1 {
 		t.Fatalf("the operator's check-in of the real file: %+v %v", rep, err)
 	}
@@ -308,7 +308,7 @@ search:
 	if _, err := s.Decide(c.Assignee, c.ID, 0, d, day+5); err == nil {
 		t.Fatal("the same decision made at the Center on the check-in day was not late; the test proves nothing")
 	}
-	rep, err := s.Checkin(c.Assignee, path, nil)
+	rep, err := s.Checkin(c.Assignee, path, 0, nil)
 	if err != nil || rep.Landed != 1 {
 		t.Fatalf("check-in: %+v %v", rep, err)
 	}
@@ -348,7 +348,7 @@ func TestCheckinSendsDecisionsToApproval(t *testing.T) {
 		t.Fatal("the reviewer approved their own decision on the desk")
 	}
 	d.Close()
-	rep, err := s.Checkin(c.Assignee, path, nil)
+	rep, err := s.Checkin(c.Assignee, path, 0, nil)
 	if err != nil || rep.Landed != 1 {
 		t.Fatalf("check-in: %+v %v", rep, err)
 	}
@@ -369,7 +369,7 @@ func TestDeskFileRefusesCenterWork(t *testing.T) {
 		"key add":  d.AddKey(Operator, "alice", "SHA256:abcdefghijkl", "ssh-ed25519 AAAA"),
 		"import":   func() error { _, err := d.Import(strings.NewReader(""), "x.jsonl", Operator); return err }(),
 		"checkout": func() error { _, err := d.Checkout("alice", CheckoutRequest{}, path+"2"); return err }(),
-		"checkin":  func() error { _, err := d.Checkin("alice", path, nil); return err }(),
+		"checkin":  func() error { _, err := d.Checkin("alice", path, 0, nil); return err }(),
 		"break":    func() error { _, err := d.BreakLease("alice", cs[0].ID, "x"); return err }(),
 	} {
 		if !errors.Is(err, cases.ErrInvalid) || !strings.Contains(err.Error(), "desk file") {

@@ -213,7 +213,7 @@ func TestHistoryShowsOfflineAndCheckinTimes(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.set(time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC))
-	if rep, err := s.Checkin("alice", path, nil); err != nil || !rep.OK() {
+	if rep, err := s.Checkin("alice", path, 0, nil); err != nil || !rep.OK() {
 		t.Fatalf("checkin: %+v %v", rep, err)
 	}
 	hist, err := s.History(store.Operator, leasedIDs[1])

@@ -206,7 +206,7 @@ func TestOfflineScreens(t *testing.T) {
 		}
 		desk.Close()
 		clock.set(time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC))
-		if _, err := s.Checkin("alice", path, nil); err != nil {
+		if _, err := s.Checkin("alice", path, 0, nil); err != nil {
 			t.Fatal(err)
 		}
 		return s, []string{rec.ID}

@@ -420,6 +420,18 @@ func TestOfflineDeskEndToEnd(t *testing.T) {
 	if n := sofiaAudit(t, sofia, addr); n != afterCheckin {
 		t.Errorf("the second check-in wrote %d audit events", n-afterCheckin)
 	}
+	// over SSH the desk file can come back with the outcomes recorded in it
+	back := alice.ssh(t, addr, deskFile, "checkin --updated")
+	updated := filepath.Join(t.TempDir(), "alice.updated.desk")
+	if err := os.WriteFile(updated, back.stdout, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p := deskRun(t, updated, "", "pending"); p.code != 0 || !strings.Contains(p.stdout, "1 change to check in") || strings.Count(p.stdout, "landed at an earlier check-in") != changes-1 {
+		t.Errorf("the desk file sent back by checkin --updated: exit %d\n%s%s", p.code, p.stdout, p.stderr)
+	}
+	if !strings.Contains(back.stderr, "landed before") {
+		t.Errorf("checkin --updated: the table is not on standard error:\n%s", back.stderr)
+	}
 	if c := alice.ssh(t, addr, nil, "checkout list"); c.code != 0 || !strings.Contains(string(c.stdout), "no case you may see is checked out") {
 		t.Errorf("alice's checkouts after check-in: %d\n%s%s", c.code, c.stdout, c.stderr)
 	}

@@ -169,6 +169,7 @@ func cmdCheckoutList(env *Env, args []string) error {
 // cmdCheckin is `checkin FILE`, over SSH `checkin < FILE`.
 func cmdCheckin(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("checkin")
+	updated := fs.Bool("updated", false, "over SSH: send back the desk file with the outcomes recorded, on standard output (the table goes to standard error): ssh ... checkin --updated < FILE > FILE.new")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -213,24 +214,41 @@ func cmdCheckin(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	}
-	rep, err := env.Store.Checkin(who(env), path, progress)
+	table := env.Stdout
+	if *updated {
+		if !env.Remote() {
+			return usagef("--updated is for a check-in over SSH; a local check-in records the outcomes in FILE itself")
+		}
+		table = env.Stderr
+	}
+	rep, err := env.Store.Checkin(who(env), path, env.Today, progress)
 	if err != nil && env.Remote() {
 		// the server's temporary copy means nothing to the client
 		err = errors.New(strings.ReplaceAll(err.Error(), path, "the desk file sent on standard input"))
 	}
 	if rep != nil && len(rep.Rows) > 0 {
-		WriteCheckin(env.Stdout, rep)
+		WriteCheckin(table, rep)
+	}
+	if rep != nil && *updated {
+		f, oerr := os.Open(path)
+		if oerr == nil {
+			_, oerr = io.Copy(env.Stdout, f)
+			f.Close()
+		}
+		if oerr != nil && err == nil {
+			err = fmt.Errorf("the check-in is done, but the updated desk file could not be sent back: %v", oerr)
+		}
 	}
 	if err != nil {
 		return err
 	}
 	if len(rep.Rows) == 0 {
-		fmt.Fprintf(env.Stdout, "checkout %s (%s, %d cases): no changes to check in; %d leases released\n", rep.Checkout.ID, rep.Checkout.User, len(rep.Checkout.Cases), len(rep.Released))
+		fmt.Fprintf(table, "checkout %s (%s, %d cases): no changes to check in; %d leases released\n", rep.Checkout.ID, rep.Checkout.User, len(rep.Checkout.Cases), len(rep.Released))
 		return nil
 	}
 	if !rep.OK() {
-		return fmt.Errorf("%d of %d changes did not land (see the table); they stay in the desk file (ceedesk --db FILE pending) and their cases stay checked out: "+
-			"redo at the Center what still applies, then release those cases (ceedesk checkout release CASE,...)", rep.Conflict+rep.Refused, len(rep.Rows))
+		return fmt.Errorf("%d of %d changes did not land (see the table); they stay in the desk file (ceedesk --db FILE pending), and their cases stay checked out "+
+			"unless a supervisor broke the checkout: redo at the Center what still applies, then release those cases (ceedesk checkout release CASE,...)", rep.Conflict+rep.Refused, len(rep.Rows))
 	}
 	return nil
 }
