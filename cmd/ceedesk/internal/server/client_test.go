@@ -183,6 +183,20 @@ func (w terminalStderr) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// settle waits until no output has arrived for quiet (at most 10 seconds).
+func (term *terminal) settle(quiet time.Duration) {
+	deadline := time.Now().Add(10 * time.Second)
+	last := term.mark()
+	for time.Now().Before(deadline) {
+		time.Sleep(quiet)
+		n := term.mark()
+		if n == last {
+			return
+		}
+		last = n
+	}
+}
+
 // mark is a position in the output; waitFor looks only at what arrived after it.
 func (term *terminal) mark() int {
 	term.mu.Lock()
