@@ -75,6 +75,10 @@ func runRestore(g *globals, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: ceedesk restore FILE [--db PATH] [--force]")
 		return cli.ExitUsage
 	}
+	if g.onEtcd() {
+		fmt.Fprintln(stderr, "ceedesk restore: a store on etcd is not a file to replace; copy the backup into an empty prefix instead: ceedesk migrate --db BACKUP --etcd URLS --etcd-prefix NEW/")
+		return cli.ExitUsage
+	}
 	cfg, err := loadConfig(g)
 	if err != nil {
 		fmt.Fprintf(stderr, "ceedesk restore: %v\n", err)

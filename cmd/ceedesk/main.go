@@ -31,6 +31,9 @@ type globals struct {
 	today    string
 	config   string
 	auditKey string
+
+	// the etcd engine, when --etcd names a cluster (etcd.go)
+	etcd, etcdPrefix, etcdCACert, etcdCert, etcdKey, etcdUser, etcdMaxTxnOps, etcdMaxRequestBytes string
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -40,6 +43,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.today, "today", g.today, "the date the rules use, YYYY-MM-DD (default: the real date)")
 	fs.StringVar(&g.config, "config", g.config, "config file (default $XDG_CONFIG_HOME/ceedesk/config.toml)")
 	fs.StringVar(&g.auditKey, "audit-key", g.auditKey, "audit chain key file (default: config audit_key, else the file the store recorded, else audit.key beside the store)")
+	g.registerEtcd(fs)
 }
 
 func main() {
@@ -59,10 +63,12 @@ usage:
   ceedesk serve [--listen ADDR] [--host-key PATH]  the workstation for a whole Center over SSH
   ceedesk seed --cases N [--seed S]                deterministic synthetic caseload (and demo users)
   ceedesk restore FILE                             replace the store with a backup (not while in use)
+  ceedesk migrate --etcd URLS [--etcd-prefix P]    copy the store (--db) into an empty etcd prefix, and verify it
   ceedesk COMMAND ...                              data work, below
 
 global flags (before or after the command): --db PATH, --as USER, --today YYYY-MM-DD, --config FILE, --theme NAME,
-  --audit-key FILE
+  --audit-key FILE; a Center on etcd: --etcd URL[,URL...] [--etcd-prefix P] [--etcd-cacert FILE --etcd-cert FILE
+  --etcd-key FILE] [--etcd-user NAME:PASSWORD] [--etcd-max-txn-ops N] [--etcd-max-request-bytes N]
 
 commands:
 `
@@ -107,6 +113,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runSeed(ctx, g, rest, stdout, stderr)
 	case "restore":
 		return runRestore(g, rest, stdout, stderr)
+	case "migrate":
+		return runMigrate(g, rest, stdout, stderr)
 	}
 	if !cli.Has(name) {
 		fmt.Fprintf(stderr, "ceedesk: unknown command %q\n", name)
@@ -137,6 +145,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // arguments.
 func pullGlobals(g *globals, args []string) ([]string, error) {
 	targets := map[string]*string{"db": &g.db, "as": &g.as, "theme": &g.theme, "today": &g.today, "config": &g.config, "audit-key": &g.auditKey}
+	for name, p := range g.etcdFlags() {
+		targets[name] = p
+	}
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -244,6 +255,9 @@ func loadConfig(g *globals) (ui.Config, error) {
 }
 
 func openStore(g *globals, cfg ui.Config, opt store.Options) (*store.Store, error) {
+	if g.etcd != "" {
+		return openEtcd(g, cfg, opt)
+	}
 	path := g.dbPath()
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store %s: %v", path, err)

@@ -52,6 +52,11 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	defer st.Close()
 	if *hostKey == "" {
 		*hostKey = filepath.Join(filepath.Dir(st.Path()), "host_ed25519")
+		if g.onEtcd() {
+			// every front end of a Center on etcd is its own SSH host; give them one key (--host-key) so that
+			// reviewers' clients know them all as one
+			*hostKey = filepath.Join(dataDir(), "host_ed25519")
+		}
 	}
 	if *idle == 0 {
 		*idle = cfg.IdleTimeout
@@ -83,7 +88,9 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "ceedesk serve: listen on %s: %v\n", *listen, err)
 		return cli.ExitFail
 	}
-	if unrecord, err := recordServing(st.Path(), ln.Addr().String()); err != nil {
+	if g.onEtcd() {
+		// no lock to hold: other front ends and commands share the store
+	} else if unrecord, err := recordServing(st.Path(), ln.Addr().String()); err != nil {
 		logger.Warn("commands run here while the server holds the store will not be told its address", "err", err)
 	} else {
 		defer unrecord()
