@@ -356,9 +356,33 @@ func (s *Store) changedSince(id string, rec *CheckoutRecord) string {
 	return "changed at the Center since checkout: " + strings.Join(parts, "; ")
 }
 
-// releaseCheckedIn releases, in one transaction, the leases this checkout still holds on cases none of whose
-// changes failed, and stamps the checkout as checked in.
+// releaseCheckedIn releases the leases this checkout still holds on cases none of whose changes failed, and
+// stamps the checkout as checked in: in one transaction, or on an engine with bounded transactions in parts (each
+// whole; a check-in run again releases what a cut-off one left).
 func (s *Store) releaseCheckedIn(rec *CheckoutRecord, failed map[string]uint64) ([]string, error) {
+	var todo []string
+	for _, co := range rec.Cases {
+		if failed[co.ID] == 0 {
+			todo = append(todo, co.ID)
+		}
+	}
+	per := len(todo) + 1
+	if lim := s.eng.limits(); lim.Ops > 0 {
+		per = max(1, (lim.Ops*9/10-checkoutFixed)/checkoutKeys)
+	}
+	var released []string
+	for i := 0; i == 0 || i < len(todo); i += per {
+		part, err := s.releaseLeases(rec, todo[i:min(i+per, len(todo))], i+per >= len(todo))
+		released = append(released, part...)
+		if err != nil {
+			return released, err
+		}
+	}
+	return released, nil
+}
+
+// releaseLeases releases this checkout's leases on ids in one transaction, and when last stamps the checkout.
+func (s *Store) releaseLeases(rec *CheckoutRecord, ids []string, last bool) ([]string, error) {
 	var released []string
 	var seq uint64
 	now := s.clock()
@@ -366,33 +390,32 @@ func (s *Store) releaseCheckedIn(rec *CheckoutRecord, failed map[string]uint64) 
 		released = released[:0]
 		a := s.openAudit(tx)
 		leases := tx.Bucket(bLeases)
-		for _, co := range rec.Cases {
-			if failed[co.ID] != 0 {
-				continue
-			}
-			l, err := getLease(tx, co.ID)
+		for _, id := range ids {
+			l, err := getLease(tx, id)
 			if err != nil {
 				return err
 			}
 			if l == nil || l.Checkout != rec.ID {
 				continue
 			}
-			if err := leases.Delete([]byte(co.ID)); err != nil {
+			if err := leases.Delete([]byte(id)); err != nil {
 				return err
 			}
-			if err := leaseEvent(a, now, rec.User, "checkin", co.ID, l, nil, ""); err != nil {
+			if err := leaseEvent(a, now, rec.User, "checkin", id, l, nil, ""); err != nil {
 				return err
 			}
-			released = append(released, co.ID)
+			released = append(released, id)
 		}
-		cr := *rec
-		if v := tx.Bucket(bCheckouts).Get([]byte(rec.ID)); v != nil {
-			json.Unmarshal(v, &cr)
-		}
-		cr.CheckedIn = now
-		v, _ := json.Marshal(cr)
-		if err := tx.Bucket(bCheckouts).Put([]byte(rec.ID), v); err != nil {
-			return err
+		if last {
+			cr := *rec
+			if v := tx.Bucket(bCheckouts).Get([]byte(rec.ID)); v != nil {
+				json.Unmarshal(v, &cr)
+			}
+			cr.CheckedIn = now
+			v, _ := json.Marshal(cr)
+			if err := tx.Bucket(bCheckouts).Put([]byte(rec.ID), v); err != nil {
+				return err
+			}
 		}
 		seq = a.seq
 		return a.flush()

@@ -273,6 +273,12 @@ func (s *Store) Checkout(actor string, req CheckoutRequest, path string) (*Check
 	if len(ids) > MaxCheckout {
 		return nil, fmt.Errorf("%w: %d cases match; one checkout takes at most %d (narrow the filter)", cases.ErrInvalid, len(ids), MaxCheckout)
 	}
+	// A checkout is one transaction (its leases stand or fall together with the desk file): on an engine whose
+	// transactions are bounded, that bounds a checkout.
+	if most := checkoutsPerTx(s.eng.limits()); len(ids) > most {
+		return nil, fmt.Errorf("%w: %d cases match, and this store's engine takes at most %d in one checkout (etcd's --max-txn-ops is %d); narrow the filter, or check out in parts",
+			cases.ErrInvalid, len(ids), most, s.eng.limits().Ops)
+	}
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
@@ -346,6 +352,18 @@ func (s *Store) Checkout(actor string, req CheckoutRequest, path string) (*Check
 		return rec, fmt.Errorf("checkout %s is recorded but its desk file could not be put in place (%v); it is %s", rec.ID, err, tmp)
 	}
 	return rec, nil
+}
+
+// checkoutKeys is what a checkout writes for each case (its lease, audit event and history entry), and
+// checkoutFixed what it writes once (the checkout record, the audit head, the store's identity).
+const checkoutKeys, checkoutFixed = 3, 8
+
+// checkoutsPerTx is how many cases one checkout may take on an engine with limits lim.
+func checkoutsPerTx(lim kvLimits) int {
+	if lim.Ops == 0 {
+		return MaxCheckout
+	}
+	return max(1, (lim.Ops*9/10-checkoutFixed)/checkoutKeys)
 }
 
 // checkoutIDs are the cases a checkout request names: those its filter finds among the open cases actor may check

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -145,4 +146,28 @@ func TestLargeReassignmentGoesInParts(t *testing.T) {
 		}
 	}
 	mustCheck(t, s)
+}
+
+// On an engine with bounded transactions a checkout is bounded too, and says so; a check-in releases the leases
+// of a large checkout in parts within the limit.
+func TestCheckoutAndCheckinWithinTheEnginesLimits(t *testing.T) {
+	s, cs := fixture(t, 400)
+	mine := openCases(cs, "alice")
+	le := &limitedEngine{engine: s.eng, lim: kvLimits{Ops: 40, Bytes: 1 << 20}}
+	s.eng = le
+	defer func() { s.eng = le.engine }()
+	if _, err := s.Checkout("alice", CheckoutRequest{}, t.TempDir()+"/all.desk"); err == nil || !strings.Contains(err.Error(), "at most 9 in one checkout") {
+		t.Fatalf("a checkout of %d cases on an engine of 40 keys a transaction: %v", len(mine), err)
+	}
+	var ids []string
+	for _, c := range mine[:9] {
+		ids = append(ids, c.ID)
+	}
+	le.lim.Ops = 100
+	_, path := checkout(t, s, "alice", CheckoutRequest{IDs: ids})
+	le.lim.Ops = 40
+	rep, err := s.Checkin("alice", path, 0, nil)
+	if err != nil || len(rep.Released) != 9 || le.most > 40 {
+		t.Fatalf("check-in: %+v %v; largest transaction %d", rep, err, le.most)
+	}
 }
