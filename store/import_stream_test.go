@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path/filepath"
 	"strings"
@@ -620,4 +621,29 @@ func TestImportKeepsWithinTheEngineLimits(t *testing.T) {
 	t.Logf("%d transactions, the largest %d ops and %d bytes (limits %+v)", eng.txs-txs, eng.maxOps, eng.maxLen, eng.lim)
 	mustCheck(t, s)
 	mustVerifyHistory(t, s, 1500)
+}
+
+// The ids of an import are told apart by their content, also when their hashes are the same.
+func TestImportIDSetTellsCollidingIDsApart(t *testing.T) {
+	s := newIDSet()
+	if _, dup := s.add("PSC-26-000001", 3); dup {
+		t.Fatal("the first id is a duplicate")
+	}
+	if l, dup := s.add("PSC-26-000001", 9); !dup || l != 3 {
+		t.Fatalf("the same id again = %d, %v", l, dup)
+	}
+	// make another id's hash find the first id's entry, as a collision would
+	other := "VAL-26-000001"
+	s.at[maphash.String(s.seed, other)] = s.at[maphash.String(s.seed, "PSC-26-000001")]
+	if _, dup := s.add(other, 11); dup {
+		t.Fatal("an id whose hash another has is taken for that one")
+	}
+	if l, dup := s.add(other, 12); !dup || l != 11 {
+		t.Fatalf("the colliding id again = %d, %v", l, dup)
+	}
+	long := strings.Repeat("X", 3<<20)
+	s.add(long, 20)
+	if l, dup := s.add(long, 21); !dup || l != 20 {
+		t.Fatalf("a 3 MiB id again = %d, %v", l, dup)
+	}
 }

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path/filepath"
 	"runtime"
@@ -209,13 +211,13 @@ func (s *Store) ImportWith(r io.Reader, name, actor string, opt ImportOptions) (
 		return 0, fmt.Errorf("import %s: %s; nothing imported", base, j.refusal())
 	}
 	now := s.clock()
-	k := &importCheck{s: s, actor: actor, now: now, users: users, journal: j, firstLine: map[string]int32{},
+	k := &importCheck{s: s, actor: actor, now: now, users: users, journal: j, ids: newIDSet(),
 		spool: newImportSpool(s.tempDir()), progress: opt.Progress}
 	defer k.spool.discard()
 	if err := k.run(r, scan, base); err != nil {
 		return 0, err
 	}
-	k.firstLine, k.pending = nil, nil // for the write, the memory they held
+	k.ids, k.pending = nil, nil // for the write, the memory they held
 	if len(k.bad) > 0 {
 		slices.SortStableFunc(k.bad, func(a, b RowError) int { return a.Line - b.Line })
 		return 0, &ImportError{File: base, Rows: k.bad, Omitted: k.omitted}
@@ -403,7 +405,7 @@ func checkImport(rows []parsedCase, bad *[]RowError, users map[string]cases.User
 // and check the cases of a chunk, each on its own, and build the record of every good one (the encoded case, its
 // queue row, the change its audit event records, its importer and decision keys: all a write needs, so that
 // nothing is decoded twice); the calling goroutine takes the chunks back in file order for what needs the whole
-// file: ids unique within it (a map of the ids, about 45 bytes each), ids new to the store (looked up lookupBatch
+// file: ids unique within it (idSet), ids new to the store (looked up lookupBatch
 // at a time, in short read transactions), the report of every bad row in line order, and the records, into the
 // spool. Once a row is bad nothing more is spooled, but every row is still checked.
 
@@ -437,6 +439,50 @@ func (c *importChunk) add(row importRow) {
 
 func (c *importChunk) full() bool { return len(c.rows) >= chunkRows || len(c.arena) >= chunkBytes }
 
+// idSet is the ids of an import file, each with the line it is first on: a map from a hash of the id to where
+// the id and its line are kept, in chunks of bytes, with a map of its own for an id whose hash another has. It
+// holds no pointers the garbage collector must follow, and about 40 bytes an id.
+type idSet struct {
+	seed   maphash.Seed
+	at     map[uint64]uint64 // hash -> chunk<<20 | offset of uvarint line, uvarint length, id
+	chunks [][]byte
+	more   map[string]int32
+}
+
+func newIDSet() *idSet {
+	return &idSet{seed: maphash.MakeSeed(), at: map[uint64]uint64{}, more: map[string]int32{}}
+}
+
+// add records that id is on line, unless it is already in the set: then it returns the line it was first on.
+func (s *idSet) add(id string, line int) (first int, dup bool) {
+	h := maphash.String(s.seed, id)
+	if ref, ok := s.at[h]; ok {
+		b := s.chunks[ref>>20][ref&(1<<20-1):]
+		l, n := binary.Uvarint(b)
+		size, m := binary.Uvarint(b[n:])
+		if string(b[n+m:n+m+int(size)]) == id {
+			return int(l), true
+		}
+		if l, ok := s.more[id]; ok {
+			return int(l), true
+		}
+		s.more[id] = int32(line)
+		return 0, false
+	}
+	need := 2*binary.MaxVarintLen64 + len(id)
+	last := len(s.chunks) - 1
+	if last < 0 || cap(s.chunks[last])-len(s.chunks[last]) < need {
+		s.chunks = append(s.chunks, make([]byte, 0, max(1<<20, need)))
+		last++
+	}
+	c := s.chunks[last]
+	s.at[h] = uint64(last)<<20 | uint64(len(c))
+	c = binary.AppendUvarint(c, uint64(line))
+	c = binary.AppendUvarint(c, uint64(len(id)))
+	s.chunks[last] = append(c, id...)
+	return 0, false
+}
+
 // checkedRow is a row after the checks that need only itself.
 type checkedRow struct {
 	line      int
@@ -455,15 +501,15 @@ type importCheck struct {
 	journal  *ImportJournal // an unfinished import of a file of this name, which this may be the rest of
 	progress func(ImportProgress)
 
-	firstLine map[string]int32
-	pending   []checkedRow
-	bad       []RowError
-	omitted   int
-	failed    atomic.Bool // a row is bad: nothing more is spooled
-	spool     *importSpool
-	skipped   int // cases of the file that the unfinished import imported
-	rows      int
-	err       error // a failure of the check itself (the store, the spool)
+	ids     *idSet
+	pending []checkedRow
+	bad     []RowError
+	omitted int
+	failed  atomic.Bool // a row is bad: nothing more is spooled
+	spool   *importSpool
+	skipped int // cases of the file that the unfinished import imported
+	rows    int
+	err     error // a failure of the check itself (the store, the spool)
 
 	sum  string // the file's SHA-256, hex
 	size int64
@@ -567,10 +613,8 @@ func (k *importCheck) work(c *importChunk) {
 // take adds a checked row, in file order, to the check of the whole file.
 func (k *importCheck) take(row checkedRow) {
 	if row.id != "" {
-		if l, ok := k.firstLine[row.id]; ok {
-			row.dupOf = int(l)
-		} else {
-			k.firstLine[row.id] = int32(row.line)
+		if l, dup := k.ids.add(row.id, row.line); dup {
+			row.dupOf = l
 		}
 	}
 	k.pending = append(k.pending, row)

@@ -275,10 +275,10 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 
 // importBatchSize is how many cases one transaction of a large import writes on an engine without limits (bbolt);
 // a variable so tests can lower it. An engine with limits gets as many as fit them.
-var importBatchSize = 10000
+var importBatchSize = 5000
 
 // indexTxEntries and indexTxBytes bound a transaction that adds index entries on an engine without limits.
-var indexTxEntries, indexTxBytes = 200000, 12 << 20
+var indexTxEntries, indexTxBytes = 100000, 8 << 20
 
 // spoolChunk is how much of an import's records the check gathers before it sorts them and writes them out as a
 // run; a variable so tests can lower it. An import under it never touches the disk.
@@ -682,6 +682,30 @@ type importBatch struct {
 	arenas [][]byte
 	ops    int
 	bytes  int
+	stats  batchStats // what the batch adds to the statistics
+}
+
+type batchStats struct {
+	totals map[string]*totals
+	hist   map[string]uint64
+}
+
+// fold adds b to s.
+func (s *batchStats) fold(b batchStats) {
+	if s.totals == nil {
+		s.totals, s.hist = map[string]*totals{}, map[string]uint64{}
+	}
+	for k, t := range b.totals {
+		a := s.totals[k]
+		if a == nil {
+			a = new(totals)
+			s.totals[k] = a
+		}
+		a.All, a.Open, a.Pending, a.Revenue = a.All+t.All, a.Open+t.Open, a.Pending+t.Pending, a.Revenue+t.Revenue
+	}
+	for k, n := range b.hist {
+		s.hist[k] += n
+	}
 }
 
 func (b *importBatch) add(rec []byte) (spoolRec, error) {
@@ -719,7 +743,8 @@ func (s *Store) readBatches(sp *importSpool, lim kvLimits, runs *indexRuns, acto
 	}
 	b := new(importBatch)
 	flush := func() error {
-		if err := runs.add(b.recs); err != nil {
+		var err error
+		if b.stats, err = runs.add(b.recs); err != nil {
 			return err
 		}
 		select {
@@ -817,10 +842,14 @@ func (s *Store) importBulk(sp *importSpool, resume *ImportJournal, j *ImportJour
 		readErr = s.readBatches(sp, lim, runs, actor, base, batches, stop)
 	}()
 	written, nb := 0, 0
+	var stats batchStats // of the batches written
 	var seq uint64
 	var ids []string
 	var writeErr error
 	total := int64(j.Cases - j.Written)
+	if progress != nil {
+		progress(ImportProgress{Phase: "writing", Total: total})
+	}
 	for b := range batches {
 		if importFault != nil {
 			if writeErr = importFault("batch", nb); writeErr != nil {
@@ -877,6 +906,7 @@ func (s *Store) importBulk(sp *importSpool, resume *ImportJournal, j *ImportJour
 		}
 		*j = next
 		nb++
+		stats.fold(b.stats)
 		for i := 0; i < len(b.recs) && len(ids) < maxCoalesce; i++ {
 			ids = append(ids, string(b.recs[i].id))
 		}
@@ -897,7 +927,7 @@ func (s *Store) importBulk(sp *importSpool, resume *ImportJournal, j *ImportJour
 	// Index what was written, and close the journal if that is all of the file.
 	var idxErr error
 	if nb > 0 || writeErr == nil {
-		idxErr = s.writeIndexRuns(runs, nb, lim, writeErr == nil, progress)
+		idxErr = s.writeIndexRuns(runs, nb, stats, lim, writeErr == nil, progress)
 		if errors.Is(idxErr, errImportCrash) {
 			return written, idxErr
 		}
@@ -974,8 +1004,6 @@ type derivedBucket struct{ top, nested []byte }
 type indexRun struct {
 	off, size int64
 	entries   int
-	totals    map[string]totals
-	hist      map[string]uint64
 }
 
 func (x *indexRuns) bucketID(top, nested []byte) uint32 {
@@ -989,13 +1017,13 @@ func (x *indexRuns) bucketID(top, nested []byte) uint32 {
 	return id
 }
 
-// add writes the run of one batch: what putCase would add to the index, importers and decisions buckets and the
-// statistics for its cases, as rebuild and Check derive it (expected, caseKeySet).
-func (x *indexRuns) add(recs []spoolRec) error {
+// add writes the run of one batch: what putCase would add to the index, importers and decisions buckets for its
+// cases, as rebuild and Check derive it (expected, caseKeySet); it returns what they add to the statistics.
+func (x *indexRuns) add(recs []spoolRec) (batchStats, error) {
 	if x.f == nil {
 		var err error
 		if x.f, x.remove, err = tempFile(x.dir); err != nil {
-			return fmt.Errorf("a temporary file for the import's index entries: %w", err)
+			return batchStats{}, fmt.Errorf("a temporary file for the import's index entries: %w", err)
 		}
 		x.w = bufio.NewWriterSize(x.f, 256<<10)
 	}
@@ -1004,7 +1032,7 @@ func (x *indexRuns) add(recs []spoolRec) error {
 	var r cases.QueueRow
 	for i := range recs {
 		if err := decodeRowView(recs[i].row, &r); err != nil {
-			return fmt.Errorf("case %s: %w", recs[i].id, err)
+			return batchStats{}, fmt.Errorf("case %s: %w", recs[i].id, err)
 		}
 		e.add(&r)
 		for _, k := range recs[i].keys {
@@ -1031,7 +1059,7 @@ func (x *indexRuns) add(recs []spoolRec) error {
 		}
 	}
 	slices.SortFunc(gs, func(a, b group) int { return cmp.Compare(a.id, b.id) })
-	run := indexRun{off: x.off, totals: map[string]totals{}, hist: e.hist}
+	run := indexRun{off: x.off}
 	var hdr [3 * binary.MaxVarintLen64]byte
 	for _, g := range gs {
 		var ks, vs [][]byte
@@ -1050,18 +1078,15 @@ func (x *indexRuns) add(recs []spoolRec) error {
 			m := binary.PutUvarint(hdr[:], uint64(len(vs[i])))
 			x.w.Write(hdr[:m])
 			if _, err := x.w.Write(vs[i]); err != nil {
-				return fmt.Errorf("the import's temporary file: %w", err)
+				return batchStats{}, fmt.Errorf("the import's temporary file: %w", err)
 			}
 			x.off += int64(n + len(ks[i]) + m + len(vs[i]))
 			run.entries++
 		}
 	}
-	for k, t := range e.totals {
-		run.totals[k] = *t
-	}
 	run.size = x.off - run.off
 	x.runs = append(x.runs, run)
-	return nil
+	return batchStats{e.totals, e.hist}, nil
 }
 
 func (x *indexRuns) discard() { closeTemp(x.f, x.remove) }
@@ -1186,7 +1211,7 @@ func (x *indexRuns) merge(n int, out chan<- *mergedEntries, stop <-chan struct{}
 // writeIndexRuns adds the entries of the first n runs to the store, in key order (a goroutine merges the runs
 // while this one writes), then their statistics, then clears the mark that the indexes are incomplete and, when
 // finish is set, the import journal.
-func (s *Store) writeIndexRuns(x *indexRuns, n int, lim kvLimits, finish bool, progress func(ImportProgress)) error {
+func (s *Store) writeIndexRuns(x *indexRuns, n int, stats batchStats, lim kvLimits, finish bool, progress func(ImportProgress)) error {
 	var total int64
 	if n > 0 {
 		if err := x.w.Flush(); err != nil {
@@ -1195,6 +1220,9 @@ func (s *Store) writeIndexRuns(x *indexRuns, n int, lim kvLimits, finish bool, p
 		for _, r := range x.runs[:n] {
 			total += int64(r.entries)
 		}
+	}
+	if progress != nil {
+		progress(ImportProgress{Phase: "indexing", Total: total})
 	}
 	chunks := make(chan *mergedEntries, 2)
 	stop := make(chan struct{})
@@ -1280,19 +1308,8 @@ func (s *Store) writeIndexRuns(x *indexRuns, n int, lim kvLimits, finish bool, p
 	if mergeErr != nil {
 		return mergeErr
 	}
-	// statistics: the runs' totals and histograms, added to the store's
-	tot := map[string]totals{}
-	hist := map[string]uint64{}
-	for _, r := range x.runs[:n] {
-		for k, t := range r.totals {
-			a := tot[k]
-			a.All, a.Open, a.Pending, a.Revenue = a.All+t.All, a.Open+t.Open, a.Pending+t.Pending, a.Revenue+t.Revenue
-			tot[k] = a
-		}
-		for k, c := range r.hist {
-			hist[k] += c
-		}
-	}
+	// statistics: the batches' totals and histograms, added to the store's
+	tot, hist := stats.totals, stats.hist
 	keys := make([]string, 0, len(tot)+len(hist))
 	for k := range tot {
 		keys = append(keys, k)
