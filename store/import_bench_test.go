@@ -76,9 +76,11 @@ func TestImportMeasure(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestImportMeasureChild$", "-test.v")
 	cmd.Env = append(os.Environ(), "CEEDESK_IMPORT_CHILD="+db+string(os.PathListSeparator)+file)
 	cmd.Stderr = os.Stderr
+	load0, _ := os.ReadFile("/proc/loadavg")
 	start := time.Now()
 	out, err := cmd.Output()
 	wall := time.Since(start)
+	load1, _ := os.ReadFile("/proc/loadavg")
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
@@ -90,9 +92,10 @@ func TestImportMeasure(t *testing.T) {
 		}
 	}
 	st, _ := os.Stat(db)
-	t.Logf("%d cases, %.0f MB of .jsonl: imported in %v (user %v, sys %v), peak RSS %.0f MB (rusage); store %.0f MB; %s",
+	t.Logf("%d cases, %.0f MB of .jsonl: imported in %v (user %v, sys %v), peak RSS %.0f MB (rusage); store %.0f MB; load average before %s, after %s; %s",
 		n, float64(fi.Size())/1e6, wall.Round(time.Millisecond), time.Duration(ru.Utime.Nano()).Round(time.Millisecond),
-		time.Duration(ru.Stime.Nano()).Round(time.Millisecond), float64(ru.Maxrss)/1024, float64(st.Size())/1e6, got)
+		time.Duration(ru.Stime.Nano()).Round(time.Millisecond), float64(ru.Maxrss)/1024, float64(st.Size())/1e6,
+		loadavg(load0), loadavg(load1), got)
 	if n <= 200_000 {
 		s, err := Open(db, Options{})
 		if err != nil {
@@ -173,14 +176,14 @@ func samplePeaks() func() string {
 			tmp := tempBytes()
 			mu.Lock()
 			temp = max(temp, tmp>>20)
-			if hp := os.Getenv("CEEDESK_IMPORT_HEAPPROFILE"); hp != "" && ms.HeapInuse>>20 > heap+8 {
+			p, _ := phase.Load().(string)
+			if hp := os.Getenv("CEEDESK_IMPORT_HEAPPROFILE"); hp != "" && ms.HeapInuse>>20 > byPhase[p]+8 && p == os.Getenv("CEEDESK_IMPORT_HEAPPHASE") {
 				if f, err := os.Create(hp); err == nil {
 					pprof.WriteHeapProfile(f)
 					f.Close()
 				}
 			}
 			heap, anon, file = max(heap, ms.HeapInuse>>20), max(anon, a>>10), max(file, f>>10)
-			p, _ := phase.Load().(string)
 			byPhase[p] = max(byPhase[p], ms.HeapInuse>>20)
 			mu.Unlock()
 		}
@@ -191,6 +194,14 @@ func samplePeaks() func() string {
 		defer mu.Unlock()
 		return fmt.Sprintf("peaks: Go heap in use %d MB (by phase %v), RssAnon %d MB, RssFile %d MB, temporary files %d MB", heap, byPhase, anon, file, temp)
 	}
+}
+
+// loadavg is the 1-minute load average of a /proc/loadavg: how busy the machine was besides.
+func loadavg(b []byte) string {
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 // tempBytes is the size of the import's temporary files the process has open.

@@ -523,15 +523,25 @@ func (k *importCheck) run(r io.Reader, scan func(io.Reader, func(importRow) erro
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
 	jobs := make(chan *importChunk, workers)
 	order := make(chan *importChunk, 2*workers+2)
+	free := make(chan []byte, 3*workers+3) // the chunks' arenas, used again
+	newChunk := func() *importChunk {
+		c := &importChunk{done: make(chan struct{})}
+		select {
+		case c.arena = <-free:
+		default:
+			c.arena = make([]byte, 0, chunkBytes)
+		}
+		return c
+	}
 	var scanErr error
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		cur := &importChunk{arena: make([]byte, 0, chunkBytes), done: make(chan struct{})}
+		cur := newChunk()
 		send := func() {
 			jobs <- cur
 			order <- cur
-			cur = &importChunk{arena: make([]byte, 0, chunkBytes), done: make(chan struct{})}
+			cur = newChunk()
 		}
 		scanErr = scan(in, func(row importRow) error {
 			cur.add(row)
@@ -551,6 +561,11 @@ func (k *importCheck) run(r io.Reader, scan func(io.Reader, func(importRow) erro
 			defer wg.Done()
 			for c := range jobs {
 				k.work(c)
+				select {
+				case free <- c.arena[:0]:
+				default:
+				}
+				c.rows, c.arena = nil, nil
 				close(c.done)
 			}
 		}()
@@ -607,7 +622,6 @@ func (k *importCheck) work(c *importChunk) {
 			}
 		}
 	}
-	c.rows, c.arena = nil, nil
 }
 
 // take adds a checked row, in file order, to the check of the whole file.

@@ -3,7 +3,6 @@ package store
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"container/heap"
 	"encoding/binary"
 	"encoding/json"
@@ -278,7 +277,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 var importBatchSize = 5000
 
 // indexTxEntries and indexTxBytes bound a transaction that adds index entries on an engine without limits.
-var indexTxEntries, indexTxBytes = 100000, 8 << 20
+var indexTxEntries, indexTxBytes = 50000, 4 << 20
 
 // spoolChunk is how much of an import's records the check gathers before it sorts them and writes them out as a
 // run; a variable so tests can lower it. An import under it never touches the disk.
@@ -832,7 +831,7 @@ func (s *Store) importBulk(sp *importSpool, resume *ImportJournal, j *ImportJour
 		}
 	}()
 	lim := s.eng.limits()
-	runs := &indexRuns{dir: s.tempDir(), ids: map[string]uint32{}}
+	runs := &indexRuns{dir: s.tempDir()}
 	defer runs.discard()
 	batches := make(chan *importBatch)
 	stop := make(chan struct{})
@@ -924,6 +923,7 @@ func (s *Store) importBulk(sp *importSpool, resume *ImportJournal, j *ImportJour
 	if errors.Is(writeErr, errImportCrash) {
 		return written, writeErr // as a killed process leaves the store: the next Open rebuilds the indexes
 	}
+	runs.groups, runs.arena, runs.buf = nil, nil, nil // the batch builder's, no longer needed
 	// Index what was written, and close the journal if that is all of the file.
 	var idxErr error
 	if nb > 0 || writeErr == nil {
@@ -987,7 +987,7 @@ func (s *Store) recheck(sp *importSpool) error {
 }
 
 // indexRuns are the index, importer and decision entries of the batches of a large import, each batch's sorted by
-// bucket and key, in a temporary file; with them each batch's statistics.
+// bucket and key, in a temporary file.
 type indexRuns struct {
 	dir     string
 	f       *os.File
@@ -995,8 +995,13 @@ type indexRuns struct {
 	w       *bufio.Writer
 	off     int64
 	runs    []indexRun
-	ids     map[string]uint32 // bucket (top-level name, 0, nested name) -> its number in the runs
-	buckets []derivedBucket
+	buckets []derivedBucket // by number
+	index   map[string]int  // index bucket name -> number
+	other   [2]int          // the numbers of importers and decisions, once they have one (number+1)
+	groups  [][]runEntry    // a batch's entries by bucket number
+	arena   []byte          // a batch's keys and values
+	buf     []byte          // a batch's run, encoded
+	name    []byte
 }
 
 type derivedBucket struct{ top, nested []byte }
@@ -1006,19 +1011,17 @@ type indexRun struct {
 	entries   int
 }
 
-func (x *indexRuns) bucketID(top, nested []byte) uint32 {
-	key := string(top) + "\x00" + string(nested)
-	id, ok := x.ids[key]
-	if !ok {
-		id = uint32(len(x.buckets))
-		x.ids[key] = id
-		x.buckets = append(x.buckets, derivedBucket{slices.Clone(top), slices.Clone(nested)})
-	}
-	return id
+type runEntry struct{ k, v []byte }
+
+func (x *indexRuns) bucket(top, nested []byte) int {
+	x.buckets = append(x.buckets, derivedBucket{top, slices.Clone(nested)})
+	x.groups = append(x.groups, nil)
+	return len(x.buckets) - 1
 }
 
-// add writes the run of one batch: what putCase would add to the index, importers and decisions buckets for its
-// cases, as rebuild and Check derive it (expected, caseKeySet); it returns what they add to the statistics.
+// add writes the run of one batch: the entries putCase would add to the index, importers and decisions buckets
+// for its cases (index and putCaseKey), derived as expected.add and caseKeys derive them for rebuild and Check, in
+// bucket and key order; it returns what they add to the statistics (expected.addStats).
 func (x *indexRuns) add(recs []spoolRec) (batchStats, error) {
 	if x.f == nil {
 		var err error
@@ -1026,67 +1029,77 @@ func (x *indexRuns) add(recs []spoolRec) (batchStats, error) {
 			return batchStats{}, fmt.Errorf("a temporary file for the import's index entries: %w", err)
 		}
 		x.w = bufio.NewWriterSize(x.f, 256<<10)
+		x.index = map[string]int{}
 	}
-	e := newExpected()
-	ck := newCaseKeySet()
+	st := newExpected()
+	for i := range x.groups {
+		clear(x.groups[i])
+		x.groups[i] = x.groups[i][:0]
+	}
+	x.arena = x.arena[:0]
 	var r cases.QueueRow
 	for i := range recs {
 		if err := decodeRowView(recs[i].row, &r); err != nil {
 			return batchStats{}, fmt.Errorf("case %s: %w", recs[i].id, err)
 		}
-		e.add(&r)
+		open := r.Status.Open()
+		for _, sc := range rowScopes(&r) {
+			for _, so := range sortCodes {
+				if scopeSort(sc, so) != so {
+					continue
+				}
+				x.name = append(x.name[:0], sc...)
+				x.name = append(x.name, 0, splitByte(open), so)
+				id, ok := x.index[string(x.name)]
+				if !ok {
+					id = x.bucket(bIndex, x.name)
+					x.index[string(x.name)] = id
+				}
+				lo := len(x.arena)
+				x.arena = appendIndexKey(x.arena, &r, so)
+				k := x.arena[lo:len(x.arena):len(x.arena)]
+				v := indexValue(&r, sortOther)
+				if so == sortDue {
+					lo = len(x.arena)
+					x.arena = appendDueValue(x.arena, &r)
+					v = x.arena[lo:len(x.arena):len(x.arena)]
+				}
+				x.groups[id] = append(x.groups[id], runEntry{k, v})
+			}
+		}
+		for _, sc := range statScopes(&r) {
+			st.addStats(sc, &r)
+		}
 		for _, k := range recs[i].keys {
-			b := bImporters
+			j, top := 0, bImporters
 			if k.bucket == 'd' {
-				b = bDecisions
+				j, top = 1, bDecisions
 			}
-			ck.add(b, k.k, k.v)
+			if x.other[j] == 0 {
+				x.other[j] = x.bucket(top, nil) + 1
+			}
+			id := x.other[j] - 1
+			x.groups[id] = append(x.groups[id], runEntry{k.k, k.v})
 		}
 	}
-	type group struct {
-		id     uint32
-		name   string
-		ck     []byte // importers or decisions; nil for an index bucket
-		nested string
-	}
-	var gs []group
-	for name := range e.keys {
-		gs = append(gs, group{id: x.bucketID(bIndex, []byte(name)), name: name})
-	}
-	for _, b := range [][]byte{bImporters, bDecisions} {
-		if len(ck.keys[string(b)]) > 0 {
-			gs = append(gs, group{id: x.bucketID(b, nil), ck: b})
-		}
-	}
-	slices.SortFunc(gs, func(a, b group) int { return cmp.Compare(a.id, b.id) })
 	run := indexRun{off: x.off}
-	var hdr [3 * binary.MaxVarintLen64]byte
-	for _, g := range gs {
-		var ks, vs [][]byte
-		if g.ck != nil {
-			ks, vs = ck.sorted(g.ck)
-		} else {
-			ks, vs = e.sorted(g.name)
-			delete(e.keys, g.name)
-			delete(e.vals, g.name)
+	x.buf = x.buf[:0]
+	for id, g := range x.groups {
+		slices.SortFunc(g, func(a, b runEntry) int { return bytes.Compare(a.k, b.k) })
+		for _, e := range g {
+			x.buf = binary.AppendUvarint(x.buf, uint64(id))
+			x.buf = appendField(x.buf, e.k)
+			x.buf = appendField(x.buf, e.v)
 		}
-		for i := range ks {
-			n := binary.PutUvarint(hdr[:], uint64(g.id))
-			n += binary.PutUvarint(hdr[n:], uint64(len(ks[i])))
-			x.w.Write(hdr[:n])
-			x.w.Write(ks[i])
-			m := binary.PutUvarint(hdr[:], uint64(len(vs[i])))
-			x.w.Write(hdr[:m])
-			if _, err := x.w.Write(vs[i]); err != nil {
-				return batchStats{}, fmt.Errorf("the import's temporary file: %w", err)
-			}
-			x.off += int64(n + len(ks[i]) + m + len(vs[i]))
-			run.entries++
-		}
+		run.entries += len(g)
 	}
+	if _, err := x.w.Write(x.buf); err != nil {
+		return batchStats{}, fmt.Errorf("the import's temporary file: %w", err)
+	}
+	x.off += int64(len(x.buf))
 	run.size = x.off - run.off
 	x.runs = append(x.runs, run)
-	return batchStats{e.totals, e.hist}, nil
+	return batchStats{st.totals, st.hist}, nil
 }
 
 func (x *indexRuns) discard() { closeTemp(x.f, x.remove) }
@@ -1145,9 +1158,19 @@ type mergedEntries struct {
 	arena []byte
 }
 
+// mergedEntry is an entry of a bucket, whose key and value follow each other in the arena from lo.
 type mergedEntry struct {
-	bucket uint32
-	k, v   []byte
+	bucket     uint32
+	lo         uint32
+	klen, vlen uint32
+}
+
+func (c *mergedEntries) kv(e *mergedEntry) (k, v []byte) {
+	k = c.arena[e.lo : e.lo+e.klen : e.lo+e.klen]
+	if e.vlen > 0 {
+		v = c.arena[e.lo+e.klen : e.lo+e.klen+e.vlen : e.lo+e.klen+e.vlen]
+	}
+	return k, v
 }
 
 // merge hands out the entries of the first n runs in (bucket, key) order, a chunk at a time.
@@ -1168,11 +1191,11 @@ func (x *indexRuns) merge(n int, out chan<- *mergedEntries, stop <-chan struct{}
 	}
 	heap.Init(&h)
 	const chunk = 1 << 20
-	c := &mergedEntries{arena: make([]byte, 0, chunk)}
+	c := &mergedEntries{arena: make([]byte, 0, chunk), ents: make([]mergedEntry, 0, chunk/32)}
 	send := func() bool {
 		select {
 		case out <- c:
-			c = &mergedEntries{arena: make([]byte, 0, chunk)}
+			c = &mergedEntries{arena: make([]byte, 0, chunk), ents: make([]mergedEntry, 0, chunk/32)}
 			return true
 		case <-stop:
 			return false
@@ -1187,11 +1210,7 @@ func (x *indexRuns) merge(n int, out chan<- *mergedEntries, stop <-chan struct{}
 		}
 		lo := len(c.arena)
 		c.arena = append(append(c.arena, er.k...), er.v...)
-		e := mergedEntry{bucket: er.bucket, k: c.arena[lo : lo+len(er.k) : lo+len(er.k)], v: c.arena[lo+len(er.k) : len(c.arena) : len(c.arena)]}
-		if len(e.v) == 0 {
-			e.v = nil
-		}
-		c.ents = append(c.ents, e)
+		c.ents = append(c.ents, mergedEntry{bucket: er.bucket, lo: uint32(lo), klen: uint32(len(er.k)), vlen: uint32(len(er.v))})
 		ok, err := er.advance()
 		if err != nil {
 			return err
@@ -1267,7 +1286,7 @@ func (s *Store) writeIndexRuns(x *indexRuns, n int, stats batchStats, lim kvLimi
 			var b kvBucket
 			ops, size := 0, 0
 			for e := peek(); e != nil; e = peek() {
-				need := len(e.k) + len(e.v)
+				need := int(e.klen + e.vlen)
 				if e.bucket != bucket {
 					need += len(x.buckets[e.bucket].nested)
 				}
@@ -1288,7 +1307,7 @@ func (s *Store) writeIndexRuns(x *indexRuns, n int, stats batchStats, lim kvLimi
 					b.SetFillPercent(0.9)
 					bucket = e.bucket
 				}
-				if err := b.Put(e.k, e.v); err != nil {
+				if err := b.Put(cur.kv(e)); err != nil {
 					return err
 				}
 				ops++
