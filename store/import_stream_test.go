@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -646,4 +647,91 @@ func TestImportIDSetTellsCollidingIDsApart(t *testing.T) {
 	if l, dup := s.add(long, 21); !dup || l != 20 {
 		t.Fatalf("a 3 MiB id again = %d, %v", l, dup)
 	}
+}
+
+// What an import keeps in its temporary files reads back as written, or not at all: a damaged record, or a
+// damaged run of index entries, is an error, never a case or an entry the store takes.
+func TestImportTemporaryFilesAreChecked(t *testing.T) {
+	streamed(t)
+	s := freshWithUsers(t)
+	sp := newImportSpool(t.TempDir())
+	defer sp.discard()
+	g := synth.New(1, today)
+	for range 300 {
+		rec, err := s.spoolRecord(g.Next(), Operator, s.clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sp.add(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sp.finish(); err != nil || len(sp.runs) < 2 {
+		t.Fatalf("finish = %v with %d runs; want several", err, len(sp.runs))
+	}
+	read := func() (int, error) {
+		it, err := sp.iter()
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for {
+			rec, err := it.next()
+			if rec == nil || err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	if n, err := read(); n != 300 || err != nil {
+		t.Fatalf("read back %d records, %v", n, err)
+	}
+	damage := func(f *os.File, off int64) {
+		var b [1]byte
+		f.ReadAt(b[:], off)
+		b[0] ^= 0x20
+		f.WriteAt(b[:], off)
+	}
+	damage(sp.f, sp.runs[1].off+sp.runs[1].size/2)
+	if _, err := read(); !errors.Is(err, errSpool) {
+		t.Fatalf("a damaged spool reads back with %v", err)
+	}
+
+	x := &indexRuns{dir: t.TempDir()}
+	defer x.discard()
+	var b importBatch
+	it, _ := newSpoolOf(t, s, 50).iter()
+	for {
+		raw, _ := it.next()
+		if raw == nil {
+			break
+		}
+		b.add(raw)
+	}
+	if _, err := x.add(b.recs); err != nil {
+		t.Fatal(err)
+	}
+	x.w.Flush()
+	damage(x.f, x.runs[0].size/3)
+	out := make(chan *mergedEntries, 100)
+	if err := x.merge(1, out, nil); !errors.Is(err, errSpool) {
+		t.Fatalf("a damaged run of index entries merges with %v", err)
+	}
+}
+
+func newSpoolOf(t *testing.T, s *Store, n int) *importSpool {
+	sp := newImportSpool(t.TempDir())
+	t.Cleanup(sp.discard)
+	g := synth.New(2, today)
+	for range n {
+		rec, err := s.spoolRecord(g.Next(), Operator, s.clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp.add(rec)
+	}
+	if err := sp.finish(); err != nil {
+		t.Fatal(err)
+	}
+	return sp
 }

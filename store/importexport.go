@@ -160,8 +160,8 @@ func (s *Store) Import(r io.Reader, name, actor string) (int, error) {
 // before it writes anything: the format, cases.Validate (after cases.Normalize), ids unique within the file and new
 // to the store, the assignee an existing user of the case's Center who can hold cases, everyone else it names a
 // user, and no time it records later than now. If any row is bad it returns an *ImportError listing the bad rows
-// and writes nothing. The checked cases wait in a temporary file beside the store (an import under bulkImport
-// cases, in memory) until the check ends.
+// and writes nothing. The checked cases wait, ready to be written, in a temporary file beside the store (a few
+// thousand, in memory) until the check ends.
 //
 // An import under bulkImport cases is written in one transaction. A larger one is written in batches, in id
 // order, with fsync off until the end (like Load); its index entries are sorted outside the store and added once

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -478,10 +480,12 @@ func (sp *importSpool) flushRun() error {
 		rec := sp.arena[s.lo:s.hi]
 		n := binary.PutUvarint(hdr[:], uint64(len(rec)))
 		sp.w.Write(hdr[:n])
-		if _, err := sp.w.Write(rec); err != nil {
+		sp.w.Write(rec)
+		sum := binary.BigEndian.AppendUint32(hdr[:0], crc32.Checksum(rec, crc32c)) // a record read back is the record written
+		if _, err := sp.w.Write(sum); err != nil {
 			return fmt.Errorf("the import's temporary file: %w", err)
 		}
-		sp.off += int64(n + len(rec))
+		sp.off += int64(n + len(rec) + 4)
 	}
 	sp.runs = append(sp.runs, spoolRun{start, sp.off - start})
 	sp.arena, sp.spans = sp.arena[:0], sp.spans[:0]
@@ -537,9 +541,13 @@ func (rr *runReader) advance() (bool, error) {
 	if n > 1<<30 {
 		return false, errSpool
 	}
-	rr.cur = slices.Grow(rr.cur[:0], int(n))[:n]
+	rr.cur = slices.Grow(rr.cur[:0], int(n)+4)[:n+4]
 	if _, err := io.ReadFull(rr.r, rr.cur); err != nil {
 		return false, fmt.Errorf("%w: %v", errSpool, err)
+	}
+	sum := binary.BigEndian.Uint32(rr.cur[n:])
+	if rr.cur = rr.cur[:n]; crc32.Checksum(rr.cur, crc32c) != sum {
+		return false, fmt.Errorf("%w: a record's checksum does not match", errSpool)
 	}
 	return true, nil
 }
@@ -1009,6 +1017,7 @@ type derivedBucket struct{ top, nested []byte }
 type indexRun struct {
 	off, size int64
 	entries   int
+	sum       uint32 // CRC-32C of the run, checked when the run is read back
 }
 
 type runEntry struct{ k, v []byte }
@@ -1098,6 +1107,7 @@ func (x *indexRuns) add(recs []spoolRec) (batchStats, error) {
 	}
 	x.off += int64(len(x.buf))
 	run.size = x.off - run.off
+	run.sum = crc32.Checksum(x.buf, crc32c)
 	x.runs = append(x.runs, run)
 	return batchStats{st.totals, st.hist}, nil
 }
@@ -1107,17 +1117,32 @@ func (x *indexRuns) discard() { closeTemp(x.f, x.remove) }
 // entryReader reads the entries of one run.
 type entryReader struct {
 	r      *bufio.Reader
+	crc    hash.Hash32 // of what was read
+	sum    uint32      // of the run, as written
+	nb     int         // how many buckets there are
 	bucket uint32
 	k, v   []byte
+}
+
+func newEntryReader(f *os.File, r indexRun, buckets, bufSize int) *entryReader {
+	er := &entryReader{crc: crc32.New(crc32c), sum: r.sum, nb: buckets}
+	er.r = bufio.NewReaderSize(io.TeeReader(io.NewSectionReader(f, r.off, r.size), er.crc), bufSize)
+	return er
 }
 
 func (er *entryReader) advance() (bool, error) {
 	id, err := binary.ReadUvarint(er.r)
 	if err == io.EOF {
+		if er.crc.Sum32() != er.sum {
+			return false, fmt.Errorf("%w: a run of index entries does not match its checksum", errSpool)
+		}
 		return false, nil
 	}
 	if err != nil {
 		return false, err
+	}
+	if id >= uint64(er.nb) {
+		return false, fmt.Errorf("%w: an index entry names bucket %d of %d", errSpool, id, er.nb)
 	}
 	er.bucket = uint32(id)
 	for _, p := range []*[]byte{&er.k, &er.v} {
@@ -1179,7 +1204,7 @@ func (x *indexRuns) merge(n int, out chan<- *mergedEntries, stop <-chan struct{}
 	if n > 0 {
 		bufSize := max(16<<10, min(256<<10, (8<<20)/n))
 		for _, r := range x.runs[:n] {
-			er := &entryReader{r: bufio.NewReaderSize(io.NewSectionReader(x.f, r.off, r.size), bufSize)}
+			er := newEntryReader(x.f, r, len(x.buckets), bufSize)
 			ok, err := er.advance()
 			if err != nil {
 				return err
