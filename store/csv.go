@@ -553,105 +553,121 @@ func cellField(column, path string) string {
 	return column + "." + path
 }
 
-// parseCSV reads the header, then one case per record; every cell problem is a RowError naming its column.
-func parseCSV(r io.Reader, bad *[]RowError) ([]parsedCase, error) {
+// scanCSV reads the header, then hands fn each record with its line (where the record starts) and the column
+// each of its cells is for (cols, the same slice for every record); a record that cannot be read, or whose size or
+// number of fields is wrong, comes with bad set and no cells. Problems with the header are rows of line 1, and end
+// the scan: without the columns no record can be read. fn's record is valid only during the call.
+func scanCSV(r io.Reader, fn func(line int, rec []string, cols []int, bad *RowError) error) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("line 1: %v", err)
+		return fmt.Errorf("line 1: %v", err)
 	}
 	byName := map[string]int{}
 	for i, c := range csvColumns {
 		byName[c.name] = i
 	}
 	cols := make([]int, len(header))
-	headerBad := false
+	var headerBad []RowError
 	seen := map[string]bool{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		j, ok := byName[h]
 		if !ok {
-			*bad = append(*bad, RowError{Line: 1, Field: h, Reason: "unknown column; see docs/import-format.md"})
-			headerBad = true
+			headerBad = append(headerBad, RowError{Line: 1, Field: h, Reason: "unknown column; see docs/import-format.md"})
 			continue
 		}
 		if seen[h] {
-			*bad = append(*bad, RowError{Line: 1, Field: h, Reason: "column given twice"})
-			headerBad = true
+			headerBad = append(headerBad, RowError{Line: 1, Field: h, Reason: "column given twice"})
 		}
 		seen[h] = true
 		cols[i] = j
 	}
-	if headerBad {
-		return nil, nil
+	if len(headerBad) > 0 {
+		for i := range headerBad {
+			if err := fn(1, nil, nil, &headerBad[i]); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	var out []parsedCase
+	nfields := len(header)
 	start := cr.InputOffset()
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return out, nil
+			return nil
 		}
 		end := cr.InputOffset()
 		size := end - start
 		start = end
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				*bad = append(*bad, RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
-				if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-					return out, nil // the reader cannot resynchronise after a broken quote
-				}
-				continue
+			if !errors.As(err, &pe) {
+				return err
 			}
-			return nil, err
+			if err := fn(pe.StartLine, nil, nil, &RowError{Line: pe.StartLine, Reason: pe.Err.Error()}); err != nil {
+				return err
+			}
+			if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+				return nil // the reader cannot resynchronise after a broken quote
+			}
+			continue
 		}
 		line, _ := cr.FieldPos(0) // only after a record was read: FieldPos panics after an error
-		if size > MaxImportRow {
-			*bad = append(*bad, RowError{Line: line, Reason: fmt.Sprintf("the row is over %d MiB, the limit", MaxImportRow>>20)})
-			continue
+		var bad *RowError
+		switch {
+		case size > MaxImportRow:
+			bad = &RowError{Line: line, Reason: fmt.Sprintf("the row is over %d MiB, the limit", MaxImportRow>>20)}
+		case len(rec) != nfields:
+			bad = &RowError{Line: line, Reason: fmt.Sprintf("the row has %d fields, the header %d", len(rec), nfields)}
 		}
-		if len(rec) != len(header) {
-			*bad = append(*bad, RowError{Line: line, Reason: fmt.Sprintf("the row has %d fields, the header %d", len(rec), len(header))})
-			continue
+		if bad != nil {
+			rec = nil
 		}
-		c := new(cases.Case)
-		ok := true
-		for i, v := range rec {
-			col := csvColumns[cols[i]]
-			var inCell cellFieldErrors
-			switch err := col.set(c, v); {
-			case errors.As(err, &inCell):
-				for _, e := range inCell {
-					*bad = append(*bad, RowError{Line: line, Field: cellField(col.name, e.Field), Reason: e.Reason})
-				}
-				ok = false
-			case err != nil:
-				*bad = append(*bad, RowError{Line: line, Field: col.name, Reason: err.Error()})
-				ok = false
-			}
+		if err := fn(line, rec, cols, bad); err != nil {
+			return err
 		}
-		if !ok {
-			continue
-		}
-		// the part of the case's own kind exists even when all its columns are empty, so Validate names what is missing
-		switch c.Kind {
-		case cases.KindProtest:
-			ensureProtest(c)
-		case cases.KindPSC:
-			ensurePSC(c)
-		case cases.KindPEA:
-			ensurePEA(c)
-		case cases.KindDisclosure:
-			ensureDisclosure(c)
-		case cases.KindValidation:
-			ensureValidation(c)
-		}
-		out = append(out, parsedCase{line: line, c: c})
 	}
+}
+
+// csvCase makes a case of one CSV record, whose cells are for the columns cols names; every cell problem is a
+// RowError naming its column (without a line: the caller's).
+func csvCase(rec []string, cols []int) (*cases.Case, []RowError) {
+	c := new(cases.Case)
+	var bad []RowError
+	for i, v := range rec {
+		col := csvColumns[cols[i]]
+		var inCell cellFieldErrors
+		switch err := col.set(c, v); {
+		case errors.As(err, &inCell):
+			for _, e := range inCell {
+				bad = append(bad, RowError{Field: cellField(col.name, e.Field), Reason: e.Reason})
+			}
+		case err != nil:
+			bad = append(bad, RowError{Field: col.name, Reason: err.Error()})
+		}
+	}
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	// the part of the case's own kind exists even when all its columns are empty, so Validate names what is missing
+	switch c.Kind {
+	case cases.KindProtest:
+		ensureProtest(c)
+	case cases.KindPSC:
+		ensurePSC(c)
+	case cases.KindPEA:
+		ensurePEA(c)
+	case cases.KindDisclosure:
+		ensureDisclosure(c)
+	case cases.KindValidation:
+		ensureValidation(c)
+	}
+	return c, nil
 }

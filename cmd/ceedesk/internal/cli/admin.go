@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -217,14 +218,26 @@ func cmdKey(ctx context.Context, env *Env, args []string) error {
 
 func cmdImport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("import")
+	abandon := fs.Bool("abandon", false, "forget an import that stopped before its end; the cases it imported stay")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
 	}
+	if *abandon {
+		if len(pos) != 0 {
+			return usagef("--abandon takes no FILE")
+		}
+		return abandonImport(env)
+	}
 	if len(pos) != 1 {
-		return usagef("one FILE is needed (.jsonl or .csv; over SSH the file comes on standard input and FILE names its format)")
+		return usagef("one FILE is needed (.jsonl or .csv; over SSH the file comes on standard input and FILE names its format), or --abandon")
 	}
 	if err := env.Store.CanAdmin(who(env)); err != nil {
+		return err
+	}
+	base := filepath.Base(pos[0])
+	before, err := env.Store.UnfinishedImport()
+	if err != nil {
 		return err
 	}
 	r, err := open(env, pos[0])
@@ -232,13 +245,54 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer r.Close()
-	in := withProgress(env, r, pos[0], "importing "+filepath.Base(pos[0]))
-	n, err := env.Store.Import(bufio.NewReaderSize(in, 1<<20), filepath.Base(pos[0]), who(env))
+	in := withProgress(env, r, pos[0], "importing "+base)
+	var opt store.ImportOptions
+	pr, shown := in.(*progressReader)
+	if shown {
+		opt.Progress = pr.phase
+	}
+	n, err := env.Store.ImportWith(bufio.NewReaderSize(in, 1<<20), base, who(env), opt)
+	if shown {
+		fmt.Fprintln(env.Stderr)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "imported %d cases from %s\n", n, cases.CleanLine(filepath.Base(pos[0])))
+	if before != nil && before.File == base {
+		fmt.Fprintf(env.Stdout, "imported %d cases from %s, the rest of the import that stopped after %d; all %d of its cases are in\n",
+			n, cases.CleanLine(base), before.Written, before.Cases)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "imported %d cases from %s\n", n, cases.CleanLine(base))
 	return nil
+}
+
+// abandonImport forgets the store's unfinished import, if it has one.
+func abandonImport(env *Env) error {
+	j, err := env.Store.AbandonImport(who(env))
+	if err != nil {
+		return err
+	}
+	if j == nil {
+		fmt.Fprintln(env.Stdout, "no import is unfinished")
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "abandoned the import of %s: %d of its %d cases were imported and stay\n", cases.CleanLine(j.File), j.Written, j.Cases)
+	return nil
+}
+
+// phase shows how far the writing of an import has gone, after the reading (and checking) that Read shows.
+func (p *progressReader) phase(ip store.ImportProgress) {
+	if ip.Phase == "checking" || (time.Since(p.last) < 200*time.Millisecond && ip.Done < ip.Total) {
+		return
+	}
+	p.last = time.Now()
+	switch ip.Phase {
+	case "writing":
+		fmt.Fprintf(p.w, "\r%s: writing: %d of %d cases (%.0f%%)          ", p.what, ip.Done, ip.Total, 100*float64(ip.Done)/float64(max(ip.Total, 1)))
+	default:
+		fmt.Fprintf(p.w, "\r%s: %s: %.0f%%                              ", p.what, ip.Phase, 100*float64(ip.Done)/float64(max(ip.Total, 1)))
+	}
 }
 
 // create opens an output: over SSH always standard output, locally the file (written whole or not at all, never

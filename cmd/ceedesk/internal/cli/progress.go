@@ -33,10 +33,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	p.done += int64(n)
 	if time.Since(p.last) >= 200*time.Millisecond || err == io.EOF {
 		p.last = time.Now()
-		fmt.Fprintf(p.w, "\r%s: read %.0f of %.0f MB (%.0f%%)   ", p.what, float64(p.done)/1e6, float64(p.total)/1e6, 100*float64(p.done)/float64(max(p.total, 1)))
-		if err == io.EOF {
-			fmt.Fprintf(p.w, "\n%s: checking and writing…\n", p.what)
-		}
+		fmt.Fprintf(p.w, "\r%s: checking: read %.0f of %.0f MB (%.0f%%)   ", p.what, float64(p.done)/1e6, float64(p.total)/1e6, 100*float64(p.done)/float64(max(p.total, 1)))
 	}
 	return n, err
 }
