@@ -296,6 +296,12 @@ func (b *etcdBucket) DeleteBucket(name []byte) error {
 		if b.marker != nil && b.Get(name) != nil {
 			return bolt.ErrIncompatibleValue
 		}
+		if len(name) == 0 {
+			// bbolt seeks "" and, in an empty bucket, finds a nil key equal to it, which is not a bucket
+			if k, _ := b.cursor().First(); k == nil {
+				return bolt.ErrIncompatibleValue
+			}
+		}
 		return bolt.ErrBucketNotFound
 	}
 	b.t.delRange(entryKey(b.c, name, tBucket), entryKey(b.c, name, tAfter))
