@@ -15,6 +15,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"ceedesk/cases"
 	"ceedesk/cases/synth"
 )
 
@@ -671,4 +672,53 @@ func TestEtcdStoreOnAClusterLosingAMember(t *testing.T) {
 	if n != 19 {
 		t.Fatalf("%d cases, want 19", n)
 	}
+}
+
+// TestEtcdOpsOfASingleCaseChange measures what one change of one case writes in its transaction on etcd (with the
+// store's transaction counter), which the cluster's --max-txn-ops must take.
+func TestEtcdOpsOfASingleCaseChange(t *testing.T) {
+	s, err := OpenEtcd(freshEtcdOptions(t), Options{Now: testClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	g := seedStore(t, s, 200)
+	var cs []*cases.Case
+	s.view(func(tx kvTx) error {
+		return tx.Bucket(bCases).ForEach(func(k, v []byte) error {
+			c, err := decodeCase(v)
+			cs = append(cs, c)
+			return err
+		})
+	})
+	var last [2]int
+	e := s.eng.(*etcdEngine)
+	e.sent = func(ops, bytes int) { last = [2]int{ops, bytes} }
+	measure := func(what string, fn func() error) {
+		t.Helper()
+		last = [2]int{}
+		if err := fn(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		t.Logf("%-40s %4d etcd operations, %6d bytes", what, last[0], last[1])
+		if last[0] > etcdDefaultMaxTxnOps {
+			t.Errorf("%s writes %d operations, more than etcd's default --max-txn-ops (%d)", what, last[0], etcdDefaultMaxTxnOps)
+		}
+	}
+	c := find(t, cs, func(c *cases.Case) bool { return c.Center == "ELEC" && bigProtest(c) })
+	measure("seed one case (putCase, one audit event)", func() error { addCases(t, s, g.Next()); return nil })
+	var got *cases.Case
+	measure("note", func() (err error) { got, err = s.AddNote(c.Assignee, c.ID, c.Version, "looked at it"); return })
+	measure("decide (goes to approval)", func() (err error) {
+		got, err = s.Decide(c.Assignee, c.ID, got.Version, cases.Decision{Outcome: cases.OutcomeDenied, Reasons: "classified correctly"}, today)
+		return
+	})
+	measure("approve", func() (err error) { got, err = s.Approve("sofia", c.ID, got.Version, "agree", "", today); return })
+	o := find(t, cs, func(x *cases.Case) bool {
+		return x.Center == "ELEC" && x.Status.Open() && x.Assignee != "" && x.Assignee != "bob" && x.ID != c.ID
+	})
+	measure("assign one case", func() error {
+		_, err := s.Assign("sofia", []string{o.ID}, []uint64{o.Version}, "bob", "leave", today)
+		return err
+	})
 }
