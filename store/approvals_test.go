@@ -46,7 +46,7 @@ func reopenWith(t *testing.T, s *Store, p cases.Policy) *Store {
 	t.Helper()
 	path := s.Path()
 	s.Close()
-	s, err := Open(path, Options{NoSync: true, Now: testClock(), Timeout: 200 * time.Millisecond, Policy: p})
+	s, err := openTestEngine(t, path, Options{NoSync: true, Now: testClock(), Timeout: 200 * time.Millisecond, Policy: p})
 	if err != nil {
 		t.Fatal(err)
 	}

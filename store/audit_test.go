@@ -145,7 +145,7 @@ func reopenKeyed(t *testing.T, s *Store, opt Options) *Store {
 	path := s.Path()
 	s.Close()
 	opt.NoSync, opt.Now, opt.Timeout = true, testClock(), 200*time.Millisecond
-	k, err := Open(path, opt)
+	k, err := openTestEngine(t, path, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func metaString(t *testing.T, s *Store, key []byte) string {
 func TestNewStoreIsKeyedFromItsFirstEvent(t *testing.T) {
 	dir := t.TempDir()
 	keyPath := filepath.Join(t.TempDir(), "audit.key")
-	s, err := Open(filepath.Join(dir, "ceedesk.db"), Options{NoSync: true, AuditKeyDefault: keyPath})
+	s, err := openTestEngine(t, filepath.Join(dir, "ceedesk.db"), Options{NoSync: true, AuditKeyDefault: keyPath})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +362,7 @@ func TestKeyedStoreNeedsItsKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	elsewhere := filepath.Join(t.TempDir(), "audit.key")
-	_, err := Open(path, Options{AuditKeyDefault: elsewhere})
+	_, err := openTestEngine(t, path, Options{AuditKeyDefault: elsewhere})
 	if err == nil || !strings.Contains(err.Error(), keyPath) || !strings.Contains(err.Error(), elsewhere) || !strings.Contains(err.Error(), "audit_key") {
 		t.Fatalf("Open without the key = %v; want an error naming %s, %s and audit_key", err, keyPath, elsewhere)
 	}
@@ -372,7 +372,7 @@ func TestKeyedStoreNeedsItsKey(t *testing.T) {
 		}
 	}
 	// Read-only, it opens and reads; verifying says the keyed events cannot be checked and why.
-	ro, err := Open(path, Options{ReadOnly: true})
+	ro, err := openTestEngine(t, path, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("read-only open without the key: %v", err)
 	}
@@ -388,12 +388,12 @@ func TestKeyedStoreNeedsItsKey(t *testing.T) {
 	if _, err := createAuditKey(other); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(path, Options{AuditKey: other}); err == nil || !strings.Contains(err.Error(), other+" holds another key") {
+	if _, err := openTestEngine(t, path, Options{AuditKey: other}); err == nil || !strings.Contains(err.Error(), other+" holds another key") {
 		t.Fatalf("Open with another key = %v", err)
 	}
 	// Named, or beside the store where it was moved to, the key opens the store.
 	for _, opt := range []Options{{AuditKey: moved}, {AuditKeyDefault: moved}} {
-		k, err := Open(path, opt)
+		k, err := openTestEngine(t, path, opt)
 		if err != nil {
 			t.Fatalf("Open with %+v: %v", opt, err)
 		}
@@ -427,7 +427,7 @@ func TestAuditKeyFileMustBePrivate(t *testing.T) {
 		s := openTest(t, "")
 		path := s.Path()
 		s.Close()
-		if _, err := Open(path, Options{AuditKeyDefault: tc.path}); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := openTestEngine(t, path, Options{AuditKeyDefault: tc.path}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("key %s: Open = %v; want %q", filepath.Base(tc.path), err, tc.want)
 		}
 		if after, _ := os.ReadFile(tc.path); string(after) != string(before) {

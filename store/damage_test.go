@@ -18,6 +18,7 @@ import (
 // A store whose data pages are damaged (bbolt has no checksums on them) opens or is refused with a message, and
 // once open, Check reports the damage and reads return errors; nothing panics, nothing is re-initialised.
 func TestDamagedDataPage(t *testing.T) {
+	bboltOnly(t, "a damaged page of the bbolt file")
 	s, cs := fixture(t, 1500)
 	target := cs[len(cs)/2]
 	var value []byte
@@ -130,6 +131,7 @@ func firstLine(err error) string { return strings.SplitN(err.Error(), "\n", 2)[0
 
 // bbolt reads the freelist when it opens a file; a damaged one is an error naming the store, not a panic.
 func TestDamagedFreelistPage(t *testing.T) {
+	bboltOnly(t, "a damaged freelist page of the bbolt file")
 	s, _ := fixture(t, 300)
 	path := s.Path()
 	s.Close()

@@ -84,6 +84,10 @@ type etcdEngine struct {
 
 	hotMu sync.Mutex
 	hot   []string // top-level bucket markers the transactions read, prefetched at the start of each
+
+	cache etcdCache
+
+	sent func(ops, bytes int) // tests: told the size of each commit before it is sent
 }
 
 func openEtcd(eo EtcdOptions) (*etcdEngine, error) {
@@ -213,7 +217,7 @@ func (e *etcdEngine) begin(writable bool) (t *etcdTx, counter *mvccpb.KeyValue, 
 	if err != nil {
 		return nil, nil, err
 	}
-	t = &etcdTx{e: e, rev: resp.Header.Revision, writable: writable, cache: map[string]cachedValue{}}
+	t = &etcdTx{e: e, rev: resp.Header.Revision, writable: writable, cache: map[string]cachedValue{}, mod: -1}
 	for i, r := range resp.Responses {
 		rr := r.GetResponseRange()
 		var kv *mvccpb.KeyValue
@@ -222,6 +226,10 @@ func (e *etcdEngine) begin(writable bool) (t *etcdTx, counter *mvccpb.KeyValue, 
 		}
 		if i == 0 {
 			counter = kv
+			t.mod = 0
+			if kv != nil {
+				t.mod = kv.ModRevision
+			}
 			continue
 		}
 		if kv != nil {
@@ -233,6 +241,19 @@ func (e *etcdEngine) begin(writable bool) (t *etcdTx, counter *mvccpb.KeyValue, 
 	return t, counter, nil
 }
 
+// readAt is a read at a transaction's revision. The revision was current when the transaction began, so the
+// member asked need not ask the leader first (a serializable read): a member that has the revision answers from it,
+// one that has not applied it yet says so, and is then asked again the linearizable way.
+func (e *etcdEngine) readAt(key string, opts ...clientv3.OpOption) (*clientv3.GetResponse, error) {
+	ctx, cancel := reqCtx()
+	defer cancel()
+	resp, err := e.cli.Get(ctx, key, append(opts, clientv3.WithSerializable())...)
+	if errors.Is(err, rpctypes.ErrFutureRev) {
+		resp, err = e.cli.Get(ctx, key, opts...)
+	}
+	return resp, err
+}
+
 // readKey reads one key at the transaction's revision.
 func (e *etcdEngine) readKey(t *etcdTx, k []byte) ([]byte, bool) {
 	if e.isTopMarker(k) {
@@ -242,16 +263,23 @@ func (e *etcdEngine) readKey(t *etcdTx, k []byte) ([]byte, bool) {
 		}
 		e.hotMu.Unlock()
 	}
-	ctx, cancel := reqCtx()
-	defer cancel()
-	resp, err := e.cli.Get(ctx, string(k), clientv3.WithRev(t.rev))
+	if t.mod >= 0 {
+		if c, ok := e.cache.point(t.mod, string(k)); ok {
+			return c.v, c.ok
+		}
+	}
+	resp, err := e.readAt(string(k), clientv3.WithRev(t.rev))
 	if err != nil {
 		e.fail("read", err)
 	}
-	if len(resp.Kvs) == 0 {
-		return nil, false
+	var c cachedValue
+	if len(resp.Kvs) > 0 {
+		c = cachedValue{nonNil(resp.Kvs[0].Value), true}
 	}
-	return nonNil(resp.Kvs[0].Value), true
+	if t.mod >= 0 {
+		e.cache.setPoint(t.mod, string(k), c)
+	}
+	return c.v, c.ok
 }
 
 // isTopMarker says whether k is the marker of a top-level bucket (P name 02).
@@ -266,15 +294,19 @@ func (e *etcdEngine) isTopMarker(k []byte) bool {
 // readRange reads up to limit keys of [start, end) at the transaction's revision, in order, from the start or
 // (desc) from the end; more says whether the range has more.
 func (e *etcdEngine) readRange(t *etcdTx, start, end []byte, limit int64, desc bool) ([]*mvccpb.KeyValue, bool) {
+	key := etcdRangeKey{string(start), string(end), limit, desc}
+	if t.mod >= 0 {
+		if r, ok := e.cache.rng(t.mod, key); ok {
+			return r.kvs, r.more
+		}
+	}
 	opts := []clientv3.OpOption{clientv3.WithRange(string(end)), clientv3.WithLimit(limit), clientv3.WithRev(t.rev)}
 	if desc {
 		opts = append(opts, clientv3.WithSort(clientv3.SortByKey, clientv3.SortDescend))
 	} else {
 		opts = append(opts, clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend))
 	}
-	ctx, cancel := reqCtx()
-	defer cancel()
-	resp, err := e.cli.Get(ctx, string(start), opts...)
+	resp, err := e.readAt(string(start), opts...)
 	if err != nil {
 		e.fail("read", err)
 	}
@@ -282,15 +314,25 @@ func (e *etcdEngine) readRange(t *etcdTx, start, end []byte, limit int64, desc b
 	if desc {
 		slices.Reverse(kvs)
 	}
+	if t.mod >= 0 {
+		e.cache.setRange(t.mod, key, etcdRange{kvs, resp.More})
+	}
 	return kvs, resp.More
 }
 
 func (e *etcdEngine) countRange(t *etcdTx, start, end []byte) int {
-	ctx, cancel := reqCtx()
-	defer cancel()
-	resp, err := e.cli.Get(ctx, string(start), clientv3.WithRange(string(end)), clientv3.WithCountOnly(), clientv3.WithRev(t.rev))
+	key := [2]string{string(start), string(end)}
+	if t.mod >= 0 {
+		if n, ok := e.cache.count(t.mod, key); ok {
+			return n
+		}
+	}
+	resp, err := e.readAt(string(start), clientv3.WithRange(string(end)), clientv3.WithCountOnly(), clientv3.WithRev(t.rev))
 	if err != nil {
 		e.fail("count", err)
+	}
+	if t.mod >= 0 {
+		e.cache.setCount(t.mod, key, int(resp.Count))
 	}
 	return int(resp.Count)
 }
@@ -361,6 +403,7 @@ func (e *etcdEngine) update(fn func(tx kvTx) error) error {
 		cancel()
 		if err == nil {
 			if resp.Succeeded {
+				e.cache.committed(m, resp.Header.Revision, t)
 				return nil
 			}
 			lastErr = nil
@@ -516,7 +559,7 @@ func (e *etcdEngine) commitOps(t *etcdTx) ([]clientv3.Op, error) {
 				run = nil
 			}
 		}
-		m := mergedView{t: &etcdTx{e: e, rev: t.rev}, lo: []byte(sp.lo), hi: []byte(sp.hi)}
+		m := mergedView{t: &etcdTx{e: e, rev: t.rev, mod: -1}, lo: []byte(sp.lo), hi: []byte(sp.hi)}
 		err := func() (err error) {
 			defer catchFailure(&err)
 			for kv := m.snapGE([]byte(sp.lo)); kv != nil; kv = m.snapGE(append(bytes.Clone(kv.Key), 0)) {
@@ -581,6 +624,9 @@ func (e *etcdEngine) checkLimits(ops []clientv3.Op) error {
 	size := 64 + len(e.counter) + 16 // header and the compare
 	for _, op := range ops {
 		size += len(op.KeyBytes()) + len(op.RangeBytes()) + len(op.ValueBytes()) + 24
+	}
+	if e.sent != nil {
+		e.sent(len(ops), size)
 	}
 	if len(ops) > e.maxOps || size > e.maxBytes {
 		return &etcdLimitError{store: e.name(), Ops: len(ops), MaxOps: e.maxOps, Bytes: size, MaxBytes: e.maxBytes}

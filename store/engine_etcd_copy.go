@@ -26,6 +26,7 @@ func (e *etcdEngine) backup(w io.Writer) (int64, error) {
 	}
 	defer db.Close()
 	err = e.view(func(tx kvTx) error {
+		tx.(*etcdTx).mod = -1 // a copy of everything: past the cache
 		return copyBuckets(tx, func(fn func(dst kvTx) error) error {
 			return db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 		})
@@ -145,6 +146,7 @@ func copyBuckets(src kvTx, batch func(fn func(dst kvTx) error) error) error {
 func (e *etcdEngine) check(report func(format string, a ...any) bool) error {
 	return e.view(func(tx kvTx) error {
 		t := tx.(*etcdTx)
+		t.mod = -1 // what is under the prefix now, whoever wrote it
 		type open struct {
 			c         []byte
 			path      string

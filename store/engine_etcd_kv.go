@@ -104,6 +104,7 @@ func markerCount(v []byte) (uint64, bool) {
 type etcdTx struct {
 	e        *etcdEngine
 	rev      int64
+	mod      int64 // the transaction counter's mod revision at rev, for the engine's cache; -1: no cache
 	writable bool
 	cache    map[string]cachedValue // what point reads at rev found
 	ov       overlay                // keys written (or deleted) by this transaction
@@ -296,6 +297,12 @@ func (b *etcdBucket) DeleteBucket(name []byte) error {
 		if b.marker != nil && b.Get(name) != nil {
 			return bolt.ErrIncompatibleValue
 		}
+		if len(name) == 0 {
+			// bbolt seeks "" and, in an empty bucket, finds a nil key equal to it, which is not a bucket
+			if k, _ := b.cursor().First(); k == nil {
+				return bolt.ErrIncompatibleValue
+			}
+		}
 		return bolt.ErrBucketNotFound
 	}
 	b.t.delRange(entryKey(b.c, name, tBucket), entryKey(b.c, name, tAfter))
@@ -478,9 +485,9 @@ type mergedView struct {
 func (m *mergedView) limit() int64 {
 	switch {
 	case m.page == 0:
-		m.page = 32
-	case m.page < 1024:
-		m.page *= 2
+		m.page = 128
+	case m.page < 4096:
+		m.page *= 4
 	}
 	return int64(m.page)
 }

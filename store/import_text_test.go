@@ -168,7 +168,7 @@ func FuzzNotUTF8(f *testing.F) {
 func openTomorrow(t *testing.T) *Store {
 	t.Helper()
 	clock := testClock()
-	s, err := Open(filepath.Join(t.TempDir(), "ceedesk.db"), Options{NoSync: true, Timeout: 200 * time.Millisecond,
+	s, err := openTestEngine(t, filepath.Join(t.TempDir(), "ceedesk.db"), Options{NoSync: true, Timeout: 200 * time.Millisecond,
 		Now: func() time.Time { return clock().Add(24 * time.Hour) }})
 	if err != nil {
 		t.Fatal(err)

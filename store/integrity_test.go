@@ -23,10 +23,11 @@ import (
 func TestOpenRefusals(t *testing.T) {
 	dir := t.TempDir()
 	t.Run("held by another", func(t *testing.T) {
+		bboltOnly(t, "bbolt's lock on the file; etcd takes any number of processes")
 		path := filepath.Join(dir, "held.db")
 		s := openTest(t, path)
 		_ = s
-		_, err := Open(path, Options{Timeout: 50 * time.Millisecond})
+		_, err := openTestEngine(t, path, Options{Timeout: 50 * time.Millisecond})
 		if err == nil || !strings.Contains(err.Error(), "store "+path+" is held by another ceedesk process") || !errors.Is(err, bolt.ErrTimeout) {
 			t.Fatalf("second open: %v", err)
 		}
@@ -47,8 +48,9 @@ func TestOpenRefusals(t *testing.T) {
 		{"tiny file", "tiny.db", []byte("hi"), "too short to be a bbolt database file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			bboltOnly(t, "a file that is not a bbolt database")
 			p := write(tc.file, tc.content)
-			_, err := Open(p, Options{})
+			_, err := openTestEngine(t, p, Options{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), p) {
 				t.Fatalf("Open = %v, want %q naming the file", err, tc.want)
 			}
@@ -58,6 +60,7 @@ func TestOpenRefusals(t *testing.T) {
 		})
 	}
 	t.Run("truncated", func(t *testing.T) {
+		bboltOnly(t, "a truncated bbolt file")
 		s, _ := fixture(t, 300)
 		path := s.Path()
 		s.Close()
@@ -70,7 +73,7 @@ func TestOpenRefusals(t *testing.T) {
 		if err := os.Truncate(path, int64(m.pgid)*int64(m.pageSize)/2); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Open(path, Options{})
+		_, err := openTestEngine(t, path, Options{})
 		if err == nil || !strings.Contains(err.Error(), "is truncated") {
 			t.Fatalf("Open = %v", err)
 		}
@@ -80,7 +83,7 @@ func TestOpenRefusals(t *testing.T) {
 		s := openTest(t, path)
 		s.Close()
 		rawUpdate(t, path, func(tx kvTx) error { return tx.Bucket(bMeta).Put(mSchema, be64(SchemaVersion+1)) })
-		_, err := Open(path, Options{})
+		_, err := openTestEngine(t, path, Options{})
 		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema version %d, newer than this ceedesk", SchemaVersion+1)) {
 			t.Fatalf("Open = %v", err)
 		}
@@ -88,14 +91,15 @@ func TestOpenRefusals(t *testing.T) {
 	t.Run("other bbolt file", func(t *testing.T) {
 		path := filepath.Join(dir, "other.db")
 		rawUpdate(t, path, func(tx kvTx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
-		_, err := Open(path, Options{})
+		_, err := openTestEngine(t, path, Options{})
 		if err == nil || !strings.Contains(err.Error(), "not a ceedesk store") {
 			t.Fatalf("Open = %v", err)
 		}
 	})
 	t.Run("empty file", func(t *testing.T) {
+		bboltOnly(t, "an empty file is a new bbolt store")
 		p := write("empty.db", nil)
-		s, err := Open(p, Options{})
+		s, err := openTestEngine(t, p, Options{})
 		if err != nil {
 			t.Fatalf("an empty file is a new store: %v", err)
 		}
@@ -103,16 +107,10 @@ func TestOpenRefusals(t *testing.T) {
 	})
 }
 
+// rawUpdate edits the store at path (a file, or an etcd store's Path()) in one raw transaction of its engine.
 func rawUpdate(t *testing.T, path string, fn func(tx kvTx) error) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }); err != nil {
-		t.Fatal(err)
-	}
+	rawEdit(t, path, fn)
 }
 
 func event(t *testing.T, tx kvTx, seq uint64) cases.Event {
@@ -339,7 +337,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		if err != nil || n == 0 {
 			t.Fatalf("BackupFile = %d, %v", n, err)
 		}
-		b, err := Open(path, Options{ReadOnly: true})
+		b, err := Open(path, Options{ReadOnly: true}) // a backup is a bbolt file, whatever the engine
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -366,13 +364,14 @@ func TestBackupWhileWriting(t *testing.T) {
 }
 
 func TestPolicyChangeReindexes(t *testing.T) {
+	etcdTooLarge(t, "Open under a new policy re-indexes 300 cases in one transaction (init: rebuild(tx, true), 7911 keys)")
 	s, cs := fixture(t, 300)
 	path := s.Path()
 	s.Close()
 	p := cases.DefaultPolicy()
 	p.ValidationDays = 30
 	p.DisclosureReviewDays = 45
-	s2, err := Open(path, Options{Policy: p, NoSync: true, Now: testClock()})
+	s2, err := openTestEngine(t, path, Options{Policy: p, NoSync: true, Now: testClock()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,6 +390,7 @@ func TestPolicyChangeReindexes(t *testing.T) {
 }
 
 func TestLoad(t *testing.T) {
+	etcdTooLarge(t, "Load writes a batch of up to loadBatch (50000) cases in one transaction (3000 cases: insertBulk 18233 keys)")
 	s := freshWithUsers(t)
 	g := synth.New(5, today).Next
 	const n = 3000

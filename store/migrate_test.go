@@ -154,6 +154,7 @@ func casesIn(t *testing.T, path string) int {
 }
 
 func TestMigrateOlderSchemas(t *testing.T) {
+	bboltOnly(t, "a migration of an old bbolt file (older schemas exist only as files; a migration writes its backup beside the file)")
 	for _, from := range []uint64{0, 1, 2, 3, 4} {
 		t.Run(fmt.Sprintf("from %d", from), func(t *testing.T) {
 			s, cs := worked(t, 300)
@@ -229,6 +230,7 @@ func TestMigrateOlderSchemas(t *testing.T) {
 }
 
 func TestInterruptedMigrationLeavesTheStoreAsItWas(t *testing.T) {
+	bboltOnly(t, "a migration of an old bbolt file (older schemas exist only as files; a migration writes its backup beside the file)")
 	s, cs := fixture(t, 200)
 	path := s.Path()
 	s.Close()
@@ -274,6 +276,7 @@ func TestMigrationStepsCoverEveryOlderVersion(t *testing.T) {
 }
 
 func TestMigrationUnderANewPolicyReindexes(t *testing.T) {
+	bboltOnly(t, "a migration of an old bbolt file (older schemas exist only as files; a migration writes its backup beside the file)")
 	s, cs := fixture(t, 200)
 	path := s.Path()
 	s.Close()

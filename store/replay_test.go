@@ -11,7 +11,7 @@ import (
 
 func replayStore(t *testing.T) (*Store, []*cases.Case) {
 	t.Helper()
-	st, err := Open(filepath.Join(t.TempDir(), "r.db"), Options{})
+	st, err := openTestEngine(t, filepath.Join(t.TempDir(), "r.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
