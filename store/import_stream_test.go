@@ -502,21 +502,21 @@ func TestImportCountsRowsBeyondTheReport(t *testing.T) {
 	}
 }
 
-// limitedEngine is bbolt with the limits of an engine such as etcd, which it enforces: a transaction over them
+// boundedEngine is bbolt with the limits of an engine such as etcd, which it enforces: a transaction over them
 // fails, as it would there.
-type limitedEngine struct {
+type boundedEngine struct {
 	*boltEngine
 	lim            kvLimits
 	maxOps, maxLen int // the most any transaction wrote
 	txs            int
 }
 
-func (e *limitedEngine) limits() kvLimits { return e.lim }
+func (e *boundedEngine) limits() kvLimits { return e.lim }
 
-func (e *limitedEngine) update(fn func(tx kvTx) error) error {
+func (e *boundedEngine) update(fn func(tx kvTx) error) error {
 	c := &txCount{}
 	err := e.boltEngine.update(func(tx kvTx) error {
-		if err := fn(countingTx{tx, c}); err != nil {
+		if err := fn(boundedTx{tx, c}); err != nil {
 			return err
 		}
 		if c.ops > e.lim.Ops || c.bytes > e.lim.Bytes {
@@ -532,24 +532,24 @@ func (e *limitedEngine) update(fn func(tx kvTx) error) error {
 
 type txCount struct{ ops, bytes int }
 
-type countingTx struct {
+type boundedTx struct {
 	kvTx
 	c *txCount
 }
 
-func (t countingTx) Bucket(name []byte) kvBucket { return wrapCounting(t.kvTx.Bucket(name), t.c) }
-func (t countingTx) CreateBucket(name []byte) (kvBucket, error) {
+func (t boundedTx) Bucket(name []byte) kvBucket { return wrapCounting(t.kvTx.Bucket(name), t.c) }
+func (t boundedTx) CreateBucket(name []byte) (kvBucket, error) {
 	t.c.ops++
 	b, err := t.kvTx.CreateBucket(name)
 	return wrapCounting(b, t.c), err
 }
-func (t countingTx) CreateBucketIfNotExists(name []byte) (kvBucket, error) {
+func (t boundedTx) CreateBucketIfNotExists(name []byte) (kvBucket, error) {
 	t.c.ops++
 	b, err := t.kvTx.CreateBucketIfNotExists(name)
 	return wrapCounting(b, t.c), err
 }
 
-type countingBucket struct {
+type boundedBucket struct {
 	kvBucket
 	c *txCount
 }
@@ -558,27 +558,27 @@ func wrapCounting(b kvBucket, c *txCount) kvBucket {
 	if b == nil {
 		return nil
 	}
-	return countingBucket{b, c}
+	return boundedBucket{b, c}
 }
 
-func (b countingBucket) Put(k, v []byte) error {
+func (b boundedBucket) Put(k, v []byte) error {
 	b.c.ops++
 	b.c.bytes += len(k) + len(v)
 	return b.kvBucket.Put(k, v)
 }
-func (b countingBucket) Delete(k []byte) error {
+func (b boundedBucket) Delete(k []byte) error {
 	b.c.ops++
 	return b.kvBucket.Delete(k)
 }
-func (b countingBucket) Bucket(name []byte) kvBucket {
+func (b boundedBucket) Bucket(name []byte) kvBucket {
 	return wrapCounting(b.kvBucket.Bucket(name), b.c)
 }
-func (b countingBucket) CreateBucket(name []byte) (kvBucket, error) {
+func (b boundedBucket) CreateBucket(name []byte) (kvBucket, error) {
 	b.c.ops++
 	n, err := b.kvBucket.CreateBucket(name)
 	return wrapCounting(n, b.c), err
 }
-func (b countingBucket) CreateBucketIfNotExists(name []byte) (kvBucket, error) {
+func (b boundedBucket) CreateBucketIfNotExists(name []byte) (kvBucket, error) {
 	b.c.ops++
 	n, err := b.kvBucket.CreateBucketIfNotExists(name)
 	return wrapCounting(n, b.c), err
@@ -595,7 +595,7 @@ func TestImportKeepsWithinTheEngineLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := &limitedEngine{boltEngine: be, lim: kvLimits{Ops: 512, Bytes: 256 << 10}}
+	eng := &boundedEngine{boltEngine: be, lim: kvLimits{Ops: 512, Bytes: 256 << 10}}
 	s, err := openStore(eng, path, opt)
 	if err != nil {
 		t.Fatal(err)

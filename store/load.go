@@ -433,13 +433,13 @@ type importSpool struct {
 	off    int64
 	runs   []spoolRun
 	arena  []byte
-	spans  []span // the records of arena
-	mem    bool   // every record is in arena, sorted
+	spans  []arenaSpan // the records of arena
+	mem    bool        // every record is in arena, sorted
 	n      int
 	bytes  int64
 }
 
-type span struct{ lo, hi int32 }
+type arenaSpan struct{ lo, hi int32 }
 
 type spoolRun struct{ off, size int64 }
 
@@ -453,14 +453,14 @@ func (sp *importSpool) add(rec []byte) error {
 	}
 	lo := len(sp.arena)
 	sp.arena = append(sp.arena, rec...)
-	sp.spans = append(sp.spans, span{int32(lo), int32(len(sp.arena))})
+	sp.spans = append(sp.spans, arenaSpan{int32(lo), int32(len(sp.arena))})
 	sp.n++
 	sp.bytes += int64(len(rec))
 	return nil
 }
 
 func (sp *importSpool) sortSpans() {
-	slices.SortFunc(sp.spans, func(a, b span) int {
+	slices.SortFunc(sp.spans, func(a, b arenaSpan) int {
 		return bytes.Compare(recID(sp.arena[a.lo:a.hi]), recID(sp.arena[b.lo:b.hi]))
 	})
 }
