@@ -200,7 +200,16 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	now := s.clock()
 	done := 0
 	var lastSeq uint64
-	batch := make([]*cases.Case, 0, loadBatch)
+	// on an engine with bounded transactions a batch is what one takes: a seeded case writes its record, its row,
+	// its importer and decision keys, its audit event and history (about 8 keys and 3 KB)
+	per := loadBatch
+	if lim := s.eng.limits(); lim.Ops > 0 {
+		per = max(1, min(per, (lim.Ops*9/10-txOverheadOps)/8))
+		if lim.Bytes > 0 {
+			per = max(1, min(per, (lim.Bytes*8/10-txOverheadBytes)/(4<<10)))
+		}
+	}
+	batch := make([]*cases.Case, 0, min(per, 4096))
 	flush := func() error {
 		slices.SortFunc(batch, func(a, b *cases.Case) int { return strings.Compare(a.ID, b.ID) })
 		for i := 1; i < len(batch); i++ {
@@ -242,7 +251,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 		}
 		stamp(c, actor, now)
 		batch = append(batch, c)
-		if len(batch) == loadBatch {
+		if len(batch) == per {
 			if loadErr = flush(); loadErr != nil {
 				break
 			}
@@ -251,7 +260,7 @@ func (s *Store) Load(actor string, next func() (*cases.Case, bool), progress fun
 	if loadErr == nil && len(batch) > 0 {
 		loadErr = flush()
 	}
-	err = s.boltUpdate(func(tx kvTx) error { return s.rebuild(tx, false) })
+	err = s.updateLarge(func(tx kvTx) error { return s.rebuild(tx, false) })
 	bulkOn = false
 	if serr := s.eng.bulk(false); err == nil {
 		err = serr

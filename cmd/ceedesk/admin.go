@@ -57,12 +57,12 @@ func runSeed(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "ceedesk seed: %v\n", err)
 		return cli.ExitFail
 	}
-	size := int64(0)
+	where := st.Path()
 	if fi, err := os.Stat(st.Path()); err == nil {
-		size = fi.Size()
+		where += fmt.Sprintf(" (%.1f MB)", float64(fi.Size())/1e6)
 	}
-	fmt.Fprintf(stdout, "seeded %d cases in %s into %s (%.1f MB); demo users: alice, bob, carol, dave (reviewers) and sofia (supervisor) in ELEC; erin, frank, grace, henry and priya in PHARMA; admin\n",
-		done, time.Since(start).Round(time.Millisecond), st.Path(), float64(size)/1e6)
+	fmt.Fprintf(stdout, "seeded %d cases in %s into %s; demo users: alice, bob, carol, dave (reviewers) and sofia (supervisor) in ELEC; erin, frank, grace, henry and priya in PHARMA; admin\n",
+		done, time.Since(start).Round(time.Millisecond), where)
 	return cli.ExitOK
 }
 
