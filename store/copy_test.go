@@ -11,6 +11,7 @@ import (
 // the same store: its cases, indexes, audit chain and histories check; a copy cut off half-way is refused on
 // opening and started over by the next copy.
 func TestCopyIntoWithinLimits(t *testing.T) {
+	bboltOnly(t, "the copy is a bbolt file the test opens again by its path")
 	src, cs := fixture(t, 300)
 	if _, err := src.Assign("sofia", []string{openCases(cs, "alice")[0].ID}, nil, "bob", "leave", today); err != nil {
 		t.Fatal(err)

@@ -364,7 +364,6 @@ func TestBackupWhileWriting(t *testing.T) {
 }
 
 func TestPolicyChangeReindexes(t *testing.T) {
-	etcdTooLarge(t, "Open under a new policy re-indexes 300 cases in one transaction (init: rebuild(tx, true), 7911 keys)")
 	s, cs := fixture(t, 300)
 	path := s.Path()
 	s.Close()
@@ -390,7 +389,6 @@ func TestPolicyChangeReindexes(t *testing.T) {
 }
 
 func TestLoad(t *testing.T) {
-	etcdTooLarge(t, "Load writes a batch of up to loadBatch (50000) cases in one transaction (3000 cases: insertBulk 18233 keys)")
 	s := freshWithUsers(t)
 	g := synth.New(5, today).Next
 	const n = 3000

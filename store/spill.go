@@ -225,15 +225,20 @@ func (s *Store) updateLarge(fn func(tx kvTx) error) error {
 // applySpill applies logged writes in order, in transactions within lim (a little under it, for the engine's own
 // keys).
 func (s *Store) applySpill(ops []spillOp, lim kvLimits) error {
-	maxOps, maxBytes := lim.Ops*9/10, lim.Bytes*8/10
+	// an engine may write more than one key for a bucket made or removed (its marker, the range of its keys):
+	// those count as several, and a quarter of the limit is left for the engine's own keys
+	maxOps, maxBytes := lim.Ops*3/4, lim.Bytes*3/4
+	weight := map[byte]int{'p': 1, 'd': 1, 'c': 4, 'x': 4}
 	for len(ops) > 0 {
-		n, size := 0, 0
+		n, size, count := 0, 0, 0
 		for n < len(ops) {
 			sz := len(ops[n].key) + len(ops[n].value) + 16*len(ops[n].path) + 32
-			if n > 0 && (maxOps > 0 && n+1 > maxOps || maxBytes > 0 && size+sz > maxBytes) {
+			w := weight[ops[n].kind]
+			if n > 0 && (maxOps > 0 && count+w > maxOps || maxBytes > 0 && size+sz > maxBytes) {
 				break
 			}
 			size += sz
+			count += w
 			n++
 		}
 		chunk := ops[:n]
