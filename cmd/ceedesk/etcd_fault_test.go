@@ -250,6 +250,8 @@ func TestEtcdClusterSurvivesKills(t *testing.T) {
 	}
 }
 
+var assigneeChange = regexp.MustCompile(`assignee: (\S+) -> ([^;\s]+)`)
+
 var keyLookupFailed = regexp.MustCompile(`refused reason="key lookup failed`)
 
 // sessionBound is how long the workstation has to answer a key, or show a change made elsewhere: far longer than
@@ -503,7 +505,7 @@ func (h *faultRun) reassign(fc *faultCase, rng *rand.Rand, via string, onlyVia b
 			to = append(to, u)
 		}
 	}
-	if len(to) == 0 {
+	if len(to) == 0 { // every reviewer's name went out in a command whose outcome is unknown: any may be refused
 		to = faultReviewers
 	}
 	target := to[rng.IntN(len(to))]
@@ -675,6 +677,14 @@ func (l *faultLedger) verify(t *testing.T, st *store.Store, startSeq uint64) fau
 			}
 			last = a.seq
 			if !a.decide {
+				// the event says whom the case went from and to: the case as the change before left it
+				m := assigneeChange.FindStringSubmatch(e.Change)
+				switch {
+				case m == nil || m[2] != a.target:
+					t.Errorf("case %s: event %d of %s records %q; want the case given to %s", id, e.Seq, a.reason, e.Change, a.target)
+				case lastAssign != nil && m[1] != lastAssign.target:
+					t.Errorf("case %s: event %d of %s takes the case from %s; the change before it (%s) gave it to %s", id, e.Seq, a.reason, m[1], lastAssign.reason, lastAssign.target)
+				}
 				lastAssign = a
 			}
 		}
