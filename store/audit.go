@@ -114,6 +114,12 @@ func (a *auditLog) hash(e *cases.Event) (string, error) {
 			}
 			return "", errors.New("audit log: the chain is keyed and the store was opened without its key; nothing was written")
 		}
+		// The key this process holds must be the one the chain records, read in this transaction: on an engine
+		// that several processes share, a front end started with another key file must not extend the chain
+		// with it, nor one that holds the key of a store since replaced under the same prefix.
+		if id := string(a.tx.Bucket(bMeta).Get(mAuditKeyID)); id != "" && id != k.id {
+			return "", fmt.Errorf("audit log: the chain is keyed with key %s, and this ceedesk holds key %s (%s); nothing was written: give every ceedesk of this store the same key file (--audit-key)", id, k.id, k.path)
+		}
 		a.mac = hmac.New(sha256.New, k.key)
 	}
 	return eventMAC(a.mac, e), nil

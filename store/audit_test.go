@@ -579,3 +579,32 @@ func BenchmarkAuditAppend(b *testing.B) {
 		})
 	}
 }
+
+// A process whose key is not the one the chain records (another front end's key file on a shared engine, or the
+// key of a store since replaced under it) extends the chain with nothing.
+func TestChainIsNeverExtendedWithAnotherKey(t *testing.T) {
+	keyPath := filepath.Join(t.TempDir(), "audit.key")
+	s, err := openTestEngine(t, filepath.Join(t.TempDir(), "ceedesk.db"), Options{NoSync: true, AuditKeyDefault: keyPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addNote(t, s, "first")
+	head, _, _ := s.AuditHead()
+	// as another process would record it: the chain is now keyed with another key
+	if err := s.update(func(tx kvTx) error { return tx.Bucket(bMeta).Put(mAuditKeyID, []byte("0123456789abcdef")) }); err != nil {
+		t.Fatal(err)
+	}
+	err = s.update(func(tx kvTx) error {
+		a := s.openAudit(tx)
+		if err := a.append(cases.Event{At: s.clock(), Actor: Operator, Action: "note", Change: "second"}); err != nil {
+			return err
+		}
+		return a.flush()
+	})
+	if err == nil || !strings.Contains(err.Error(), "keyed with key 0123456789abcdef") {
+		t.Fatalf("a note under another key: %v", err)
+	}
+	if now, _, _ := s.AuditHead(); now != head {
+		t.Fatalf("the refused note wrote %d events", now-head)
+	}
+}
