@@ -88,7 +88,17 @@ type etcdEngine struct {
 	cache etcdCache
 
 	sent func(ops, bytes int) // tests: told the size of each commit before it is sent
+	lose func() int           // tests: loseRequest or loseAnswer makes a commit's request or answer lost
 }
+
+// What a test makes of a commit's request.
+const (
+	loseNothing = iota
+	loseRequest // never sent
+	loseAnswer  // applied, and its answer lost
+)
+
+var errLostForTest = errors.New("the connection was lost (a test said so)")
 
 func openEtcd(eo EtcdOptions) (*etcdEngine, error) {
 	if len(eo.Endpoints) == 0 {
@@ -398,9 +408,21 @@ func (e *etcdEngine) update(fn func(tx kvTx) error) error {
 		if err := e.checkLimits(ops); err != nil {
 			return err
 		}
-		ctx, cancel := reqCtx()
-		resp, err := e.cli.Txn(ctx).If(clientv3.Compare(clientv3.ModRevision(string(e.counter)), "=", m)).Then(ops...).Commit()
-		cancel()
+		var resp *clientv3.TxnResponse
+		lost := 0
+		if e.lose != nil {
+			lost = e.lose()
+		}
+		if lost == loseRequest {
+			err = errLostForTest
+		} else {
+			ctx, cancel := reqCtx()
+			resp, err = e.cli.Txn(ctx).If(clientv3.Compare(clientv3.ModRevision(string(e.counter)), "=", m)).Then(ops...).Commit()
+			cancel()
+			if err == nil && lost == loseAnswer {
+				err = errLostForTest
+			}
+		}
 		if err == nil {
 			if resp.Succeeded {
 				e.cache.committed(m, resp.Header.Revision, t)

@@ -722,3 +722,36 @@ func TestEtcdOpsOfASingleCaseChange(t *testing.T) {
 		return err
 	})
 }
+
+// TestEtcdEngineLostCommitsLandOnce: a commit whose request or whose answer is lost is settled, and the change
+// lands exactly once either way.
+func TestEtcdEngineLostCommitsLandOnce(t *testing.T) {
+	e := testEtcdEngine(t, freshEtcdOptions(t))
+	e.update(func(tx kvTx) error { _, err := tx.CreateBucket([]byte("n")); return err })
+	var mode int
+	e.lose = func() int { m := mode; mode = loseNothing; return m }
+	incr := func(tx kvTx) error {
+		b := tx.Bucket([]byte("n"))
+		var n uint64
+		if v := b.Get([]byte("count")); v != nil {
+			n = binary.BigEndian.Uint64(v)
+		}
+		return b.Put([]byte("count"), be64(n+1))
+	}
+	count := func() (n uint64) {
+		e.view(func(tx kvTx) error {
+			n = binary.BigEndian.Uint64(tx.Bucket([]byte("n")).Get([]byte("count")))
+			return nil
+		})
+		return n
+	}
+	for i, m := range []int{loseAnswer, loseRequest, loseNothing, loseAnswer, loseRequest} {
+		mode = m
+		if err := e.update(incr); err != nil {
+			t.Fatalf("change %d: %v", i, err)
+		}
+		if n := count(); n != uint64(i+1) {
+			t.Fatalf("after change %d (lost %d): count %d", i, m, n)
+		}
+	}
+}

@@ -104,7 +104,7 @@ type fuzzStore struct {
 
 func (fs *fuzzStore) get(t *testing.T) *Store {
 	fs.once.Do(func() {
-		fs.s, fs.err = Open(filepath.Join(fs.dir, "fuzz.db"), Options{NoSync: true, Timeout: time.Second})
+		fs.s, fs.err = openTestEngine(t, filepath.Join(fs.dir, "fuzz.db"), Options{NoSync: true, Timeout: time.Second})
 		if fs.err != nil {
 			return
 		}
