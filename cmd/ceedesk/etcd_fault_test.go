@@ -94,10 +94,18 @@ func TestEtcdClusterSurvivesKills(t *testing.T) {
 	var memberKills, frontKills atomic.Int64
 	faultsFrom := time.Now()
 	more := func() bool {
-		return memberKills.Load() < int64(minKills) || frontKills.Load() < int64(minKills) || time.Since(faultsFrom) < minFaults
+		return !stop.Load() && (memberKills.Load() < int64(minKills) || frontKills.Load() < int64(minKills) || time.Since(faultsFrom) < minFaults)
 	}
-	var wg sync.WaitGroup
+	var wg, clients sync.WaitGroup
 	fail := make(chan error, 4)
+	// abort ends the run (no process is left being killed or started, no client sending) before failing the test.
+	abort := func(format string, args ...any) {
+		t.Helper()
+		stop.Store(true)
+		wg.Wait()
+		clients.Wait()
+		t.Fatalf(format, args...)
+	}
 
 	// etcd members: one at a time is killed, down a while, started again on its data directory and waited for.
 	wg.Add(1)
@@ -143,7 +151,6 @@ func TestEtcdClusterSurvivesKills(t *testing.T) {
 		}
 	}()
 	// the clients: each owns its cases, so that the order of the changes to a case is the order its client sent them.
-	var clients sync.WaitGroup
 	for w := range workers {
 		clients.Add(1)
 		go func() {
@@ -164,15 +171,13 @@ func TestEtcdClusterSurvivesKills(t *testing.T) {
 	select {
 	case <-killsDone:
 	case err := <-fail:
-		stop.Store(true)
-		t.Fatal(err)
+		abort("%v", err)
 	case <-time.After(10 * time.Minute):
-		stop.Store(true)
-		t.Fatalf("the kills did not finish in 10 minutes (%d of members, %d of front ends)", memberKills.Load(), frontKills.Load())
+		abort("the kills did not finish in 10 minutes (%d of members, %d of front ends)", memberKills.Load(), frontKills.Load())
 	}
 	select {
 	case err := <-fail:
-		t.Fatal(err)
+		abort("%v", err)
 	default:
 	}
 	stop.Store(true)
