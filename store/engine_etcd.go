@@ -254,7 +254,30 @@ func (e *etcdEngine) begin(writable bool) (t *etcdTx, counter *mvccpb.KeyValue, 
 // readAt is a read at a transaction's revision. The revision was current when the transaction began, so the
 // member asked need not ask the leader first (a serializable read): a member that has the revision answers from it,
 // one that has not applied it yet says so, and is then asked again the linearizable way.
+//
+// A read at a revision is the same read whenever it is made, so one the cluster did not answer (a leader being
+// elected, a member killed under the connection) is asked again, a few times with a growing pause, before the
+// transaction gives up: a session reading while the cluster fails over waits a moment instead of failing.
 func (e *etcdEngine) readAt(key string, opts ...clientv3.OpOption) (*clientv3.GetResponse, error) {
+	var resp *clientv3.GetResponse
+	var err error
+	for try := 0; try < etcdReadTries; try++ {
+		if try > 0 {
+			backoff(try + 3)
+		}
+		resp, err = e.readOnce(key, opts...)
+		if err == nil || errors.Is(err, rpctypes.ErrCompacted) {
+			return resp, err
+		}
+	}
+	return resp, err
+}
+
+// etcdReadTries is how many times a read at a revision is asked before its transaction gives up (about 2 s of
+// pauses in all, besides the requests' own time).
+const etcdReadTries = 8
+
+func (e *etcdEngine) readOnce(key string, opts ...clientv3.OpOption) (*clientv3.GetResponse, error) {
 	ctx, cancel := reqCtx()
 	defer cancel()
 	resp, err := e.cli.Get(ctx, key, append(opts, clientv3.WithSerializable())...)
@@ -348,7 +371,15 @@ func (e *etcdEngine) countRange(t *etcdTx, start, end []byte) int {
 }
 
 func (e *etcdEngine) view(fn func(tx kvTx) error) (err error) {
-	t, _, err := e.begin(false)
+	var t *etcdTx
+	for try := 0; try < etcdReadTries; try++ {
+		if try > 0 {
+			backoff(try + 3) // nothing has been read yet: a cluster failing over is asked again
+		}
+		if t, _, err = e.begin(false); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("store %s: %w", e.name(), err)
 	}
