@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"ceedesk/cases"
-
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	"go.etcd.io/etcd/client/pkg/v3/transport"
@@ -51,15 +49,7 @@ const (
 // Everything else is as Open: the same store, its rules and indexes, on another engine, which any number of
 // processes (of any machines) share.
 func OpenEtcd(eo EtcdOptions, opt Options) (*Store, error) {
-	if opt.Timeout <= 0 {
-		opt.Timeout = time.Second
-	}
-	if opt.Policy == (cases.Policy{}) {
-		opt.Policy = cases.DefaultPolicy()
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt.defaults()
 	eng, err := openEtcd(eo)
 	if err != nil {
 		return nil, err

@@ -122,15 +122,8 @@ var (
 	mDirty     = []byte("index_dirty") // set while Load runs; the indexes are rebuilt on the next Open if left set
 )
 
-// Open opens the store at path, creating and initialising it when the file does not exist or is empty.
-//
-// Open never re-initialises a file that has content: a file that is not a bbolt database, is truncated, is damaged
-// or has a newer schema is refused with an error saying which. When another process holds the file, Open waits
-// opt.Timeout and then fails with an error naming the file. A store of an older schema is migrated: Open first
-// writes a backup beside it, PATH.schema-N.bak, then migrates in one transaction; if that fails the store is left
-// as it was and the error names the backup. When the store's indexes were computed under a different Policy (due
-// dates depend on it), Open recomputes rows and indexes in one transaction.
-func Open(path string, opt Options) (*Store, error) {
+// defaults fills in what the options leave unset: a 1s timeout, the default policy, the real clock.
+func (opt *Options) defaults() {
 	if opt.Timeout <= 0 {
 		opt.Timeout = time.Second
 	}
@@ -140,6 +133,18 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+}
+
+// Open opens the store at path, creating and initialising it when the file does not exist or is empty.
+//
+// Open never re-initialises a file that has content: a file that is not a bbolt database, is truncated, is damaged
+// or has a newer schema is refused with an error saying which. When another process holds the file, Open waits
+// opt.Timeout and then fails with an error naming the file. A store of an older schema is migrated: Open first
+// writes a backup beside it, PATH.schema-N.bak, then migrates in one transaction; if that fails the store is left
+// as it was and the error names the backup. When the store's indexes were computed under a different Policy (due
+// dates depend on it), Open recomputes rows and indexes in one transaction.
+func Open(path string, opt Options) (*Store, error) {
+	opt.defaults()
 	eng, err := openBolt(path, opt)
 	if err != nil {
 		return nil, err
