@@ -437,7 +437,7 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 	limit = min(limit, MaxPage)
 	offset := max(q.Offset, 0)
 	page := cases.QueuePage{Offset: offset}
-	err = s.view(func(tx kvTx) error {
+	read := func(tx kvTx) error {
 		if err := s.checkQueue(tx, actor, q); err != nil {
 			return err
 		}
@@ -511,10 +511,14 @@ func (s *Store) Queue(actor string, q cases.QueueQuery) (cases.QueuePage, error)
 		}
 		page.Total = n
 		return nil
-	})
-	if err == nil {
-		err = s.view(func(tx kvTx) error { return fillLeases(tx, page.Rows) })
 	}
+	// the page and its rows' leases from one read
+	err = s.view(func(tx kvTx) error {
+		if err := read(tx); err != nil {
+			return err
+		}
+		return fillLeases(tx, page.Rows)
+	})
 	return page, err
 }
 
