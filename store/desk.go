@@ -286,9 +286,11 @@ func (s *Store) Checkout(actor string, req CheckoutRequest, path string) (*Check
 	now := s.clock()
 	rec := &CheckoutRecord{ID: hex.EncodeToString(b[:]), At: now, Today: today, Until: today.AddDays(days - 1)}
 	tmp := path + ".part"
-	os.Remove(tmp)
 	var seq uint64
 	err = s.update(func(tx kvTx) error {
+		// an engine shared by several processes may run this again after another process's commit: the desk
+		// file of the attempt before is not this one's
+		os.Remove(tmp)
 		u, err := s.actorUser(tx, actor)
 		if err != nil {
 			return err
