@@ -389,7 +389,6 @@ func (s *Store) releaseLeases(rec *CheckoutRecord, ids []string, last bool) ([]s
 	err := s.update(func(tx kvTx) error {
 		released = released[:0]
 		a := s.openAudit(tx)
-		leases := tx.Bucket(bLeases)
 		for _, id := range ids {
 			l, err := getLease(tx, id)
 			if err != nil {
@@ -398,10 +397,7 @@ func (s *Store) releaseLeases(rec *CheckoutRecord, ids []string, last bool) ([]s
 			if l == nil || l.Checkout != rec.ID {
 				continue
 			}
-			if err := leases.Delete([]byte(id)); err != nil {
-				return err
-			}
-			if err := leaseEvent(a, now, rec.User, "checkin", id, l, nil, ""); err != nil {
+			if err := dropLease(tx, a, now, rec.User, "checkin", id, l, ""); err != nil {
 				return err
 			}
 			released = append(released, id)

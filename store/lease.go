@@ -39,11 +39,23 @@ func getLease(tx kvTx, id string) (*cases.Lease, error) {
 	if v == nil {
 		return nil, nil
 	}
+	return decodeLease(id, v)
+}
+
+func decodeLease(id string, v []byte) (*cases.Lease, error) {
 	l := new(cases.Lease)
 	if err := json.Unmarshal(v, l); err != nil {
 		return nil, fmt.Errorf("case %s: damaged lease record: %w", id, err)
 	}
 	return l, nil
+}
+
+// dropLease ends lease l on case id in tx, with its audit event.
+func dropLease(tx kvTx, a *auditLog, now time.Time, actor, action, id string, l *cases.Lease, reason string) error {
+	if err := tx.Bucket(bLeases).Delete([]byte(id)); err != nil {
+		return err
+	}
+	return leaseEvent(a, now, actor, action, id, l, nil, reason)
 }
 
 // hasLeases reports whether any case of the store is checked out, so that reads of a store without checkouts
@@ -166,11 +178,8 @@ func (s *Store) endLease(actorName, id, action, reason string, may func(cases.Us
 		if err := may(u, c, l); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bLeases).Delete([]byte(id)); err != nil {
-			return err
-		}
 		a := s.openAudit(tx)
-		if err := leaseEvent(a, now, u.Name, action, id, l, nil, reason); err != nil {
+		if err := dropLease(tx, a, now, u.Name, action, id, l, reason); err != nil {
 			return err
 		}
 		seq = a.seq
@@ -196,9 +205,9 @@ func (s *Store) Leases(actor string) ([]cases.QueueRow, error) {
 			if err != nil {
 				return err
 			}
-			l := new(cases.Lease)
-			if err := json.Unmarshal(v, l); err != nil {
-				return fmt.Errorf("case %s: damaged lease record: %w", k, err)
+			l, err := decodeLease(string(k), v)
+			if err != nil {
+				return err
 			}
 			if cases.CanView(u, c) != nil || u.Role != cases.RoleSupervisor && u.Role != cases.RoleAdmin && l.User != u.Name {
 				return nil
