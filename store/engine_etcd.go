@@ -250,17 +250,26 @@ func (e *etcdEngine) begin(writable bool) (t *etcdTx, counter *mvccpb.KeyValue, 
 // transaction gives up: a session reading while the cluster fails over waits a moment instead of failing.
 func (e *etcdEngine) readAt(key string, opts ...clientv3.OpOption) (*clientv3.GetResponse, error) {
 	var resp *clientv3.GetResponse
+	err := askAgain(func() (err error) {
+		resp, err = e.readOnce(key, opts...)
+		return err
+	})
+	return resp, err
+}
+
+// askAgain runs read, a read that may be made again (at a revision, or before anything is read), until it is
+// answered, a few times with a growing pause; a read of a compacted revision is not asked again.
+func askAgain(read func() error) error {
 	var err error
 	for try := 0; try < etcdReadTries; try++ {
 		if try > 0 {
 			backoff(try + 3)
 		}
-		resp, err = e.readOnce(key, opts...)
-		if err == nil || errors.Is(err, rpctypes.ErrCompacted) {
-			return resp, err
+		if err = read(); err == nil || errors.Is(err, rpctypes.ErrCompacted) {
+			return err
 		}
 	}
-	return resp, err
+	return err
 }
 
 // etcdReadTries is how many times a read at a revision is asked before its transaction gives up (about 2 s of
@@ -362,15 +371,8 @@ func (e *etcdEngine) countRange(t *etcdTx, start, end []byte) int {
 
 func (e *etcdEngine) view(fn func(tx kvTx) error) (err error) {
 	var t *etcdTx
-	for try := 0; try < etcdReadTries; try++ {
-		if try > 0 {
-			backoff(try + 3) // nothing has been read yet: a cluster failing over is asked again
-		}
-		if t, _, err = e.begin(false); err == nil {
-			break
-		}
-	}
-	if err != nil {
+	// nothing has been read yet: a cluster failing over is asked again
+	if err = askAgain(func() (err error) { t, _, err = e.begin(false); return err }); err != nil {
 		return fmt.Errorf("store %s: %w", e.name(), err)
 	}
 	defer catchFailure(&err)
