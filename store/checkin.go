@@ -135,7 +135,8 @@ func (s *Store) Checkin(actor, path string, today cases.Date, progress func(done
 		}
 		switch {
 		case l != nil:
-			row.Outcome = Outcome{State: Landed, At: l.At, CenterSeq: l.Seq, Earlier: true, Detail: "landed at an earlier check-in"}
+			row.Outcome = landedEarlier
+			row.At, row.CenterSeq = l.At, l.Seq
 			expect[p.Op.Case] = l.Version
 		case p.Op.Today < from || p.Op.Today > today || p.Made.Before(rec.At.Add(-checkinClockSkew)) || p.Made.After(s.clock().Add(checkinClockSkew)):
 			row.Outcome = Outcome{State: Refused, Detail: fmt.Sprintf("made %s and dated %s, outside the checkout (checked out %s, dated %s; checked in dated %s): the desk's clock or date was wrong",
@@ -148,15 +149,16 @@ func (s *Store) Checkin(actor, path string, today cases.Date, progress func(done
 				version = 0
 			}
 			c, seq, err := s.replayOne(rec, p, version)
-			row.Outcome = s.classify(rec, p, expect[p.Op.Case], err)
 			switch {
 			case err == nil:
 				row.Outcome = Outcome{State: Landed, CenterSeq: seq}
 				expect[p.Op.Case] = c.Version
 			case errors.Is(err, errAlreadyLanded):
-				row.Outcome = Outcome{State: Landed, Earlier: true, Detail: "landed at an earlier check-in"}
-			case row.State == "":
-				return rep, fmt.Errorf("checking in change %d (%s %s): %w; the changes before it are checked in, run the check-in again to go on", p.Seq, p.Op.Action, p.Op.Case, err)
+				row.Outcome = landedEarlier
+			default:
+				if row.Outcome = s.classify(rec, p, expect[p.Op.Case], err); row.State == "" {
+					return rep, fmt.Errorf("checking in change %d (%s %s): %w; the changes before it are checked in, run the check-in again to go on", p.Seq, p.Op.Action, p.Op.Case, err)
+				}
 			}
 		}
 		if row.At.IsZero() {
@@ -295,6 +297,9 @@ func (s *Store) replayOne(rec *CheckoutRecord, p PendingChange, version uint64) 
 	return out[0], rp.auditSeq, nil
 }
 
+// landedEarlier is the outcome of a change an earlier check-in of the same desk file landed.
+var landedEarlier = Outcome{State: Landed, Earlier: true, Detail: "landed at an earlier check-in"}
+
 // classify turns a replay's error into a conflict (the case changed at the Center, or is someone else's now) or
 // a refusal (a rule says no); other errors (the store itself failing) classify as nothing.
 //
@@ -304,8 +309,6 @@ func (s *Store) classify(rec *CheckoutRecord, p PendingChange, expect uint64, er
 	var ce *cases.ConflictError
 	var le *cases.LeaseError
 	switch {
-	case err == nil, errors.Is(err, errAlreadyLanded):
-		return Outcome{}
 	case errors.As(err, &ce):
 		return Outcome{State: Conflict, Detail: s.changedSince(p.Op.Case, rec)}
 	case errors.As(err, &le):
